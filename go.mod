@@ -1,0 +1,3 @@
+module github.com/feedsift/feedsift
+
+go 1.26.8
