@@ -1,0 +1,51 @@
+package feedout
+
+import "time"
+
+// This file is the contract between feedout and its caller (cmd). Fields may
+// be added; none renamed without updating the caller.
+
+// Feed is one topic's output document.
+type Feed struct {
+	ID       string // a stable IRI for the topic feed
+	Title    string
+	Subtitle string
+	Link     string // alternate (HTML) page, optional
+	Self     string // absolute URL where this document is published
+	Updated  time.Time
+	Author   string // feed-level author name (required by Atom when entries lack one)
+	Entries  []Entry
+}
+
+// Entry is one matched item. HTML fields are as stored (untrusted): feedout
+// sanitises them before publishing.
+type Entry struct {
+	ID          string // stable across runs
+	Title       string // plain text
+	Link        string
+	Published   time.Time
+	Updated     time.Time
+	Authors     []string
+	SummaryHTML string
+	ContentHTML string
+	Categories  []string // why it matched: groups/terms
+	Lang        string
+	Enclosures  []Enclosure
+	Source      *Source // the feed the item came from
+}
+
+// Enclosure is an attached media file.
+type Enclosure struct {
+	URL    string
+	Type   string
+	Length int64
+}
+
+// Source is the provenance of an entry (atom:source).
+type Source struct {
+	ID      string
+	Title   string
+	Link    string // the source feed's own URL
+	Home    string // the source site's HTML page
+	Updated time.Time
+}
