@@ -1,0 +1,130 @@
+package fetcher
+
+import (
+	"bytes"
+	"fmt"
+	"mime"
+	"regexp"
+	"strconv"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/unicode"
+)
+
+var xmlDeclEncoding = regexp.MustCompile(`^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']`)
+
+// toUTF8 decodes a feed body to UTF-8, following (in order) a byte-order
+// mark, then valid UTF-8 (which wins over labels that lie), then the HTTP
+// charset, then the XML declaration. Labels are read the WHATWG way
+// (iso-8859-1 means windows-1252). It rewrites the XML declaration to say
+// UTF-8 so that the parser does not decode twice. warn is non-empty when
+// bytes had to be replaced or a label was ignored.
+func toUTF8(body []byte, contentType string) (out []byte, warn string, err error) {
+	switch {
+	case bytes.HasPrefix(body, []byte{0xEF, 0xBB, 0xBF}):
+		return fixDecl(body[3:]), "", nil
+	case bytes.HasPrefix(body, []byte{0xFF, 0xFE}), bytes.HasPrefix(body, []byte{0xFE, 0xFF}):
+		dec := unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()
+		b, err := dec.Bytes(body)
+		if err != nil {
+			return nil, "", fmt.Errorf("UTF-16: %w", err)
+		}
+		return fixDecl(b), "", nil
+	}
+	headerLabel := ""
+	if contentType != "" {
+		if _, params, err := mime.ParseMediaType(contentType); err == nil {
+			headerLabel = params["charset"]
+		}
+	}
+	declLabel := ""
+	if m := xmlDeclEncoding.FindSubmatch(body[:min(len(body), 512)]); m != nil {
+		declLabel = string(m[1])
+	}
+	label := headerLabel
+	if label == "" {
+		label = declLabel
+	}
+	if utf8.Valid(body) {
+		// Valid UTF-8 wins over labels: real single-byte text is almost
+		// never valid UTF-8, while mislabelled UTF-8 is common.
+		if _, err := htmlindex.Get(label); label != "" && err != nil {
+			return fixDecl(body), fmt.Sprintf("unknown encoding %q; the bytes are valid UTF-8", label), nil
+		}
+		return fixDecl(body), "", nil
+	}
+	var enc encoding.Encoding
+	if label != "" {
+		enc, err = htmlindex.Get(label)
+		if err != nil {
+			return nil, "", fmt.Errorf("unknown encoding %q", label)
+		}
+	}
+	if enc == nil || enc == unicode.UTF8 {
+		return fixDecl(bytes.ToValidUTF8(body, []byte("\uFFFD"))), "invalid UTF-8 replaced with U+FFFD", nil
+	}
+	b, err := enc.NewDecoder().Bytes(body)
+	if err != nil {
+		return nil, "", fmt.Errorf("decode %s: %w", label, err)
+	}
+	return fixDecl(b), "", nil
+}
+
+// fixDecl makes the XML declaration (if any) say UTF-8.
+func fixDecl(b []byte) []byte {
+	m := xmlDeclEncoding.FindSubmatchIndex(b[:min(len(b), 512)])
+	if m == nil {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	out = append(out, b[:m[2]]...)
+	out = append(out, "UTF-8"...)
+	return append(out, b[m[3]:]...)
+}
+
+var charRef = regexp.MustCompile(`&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});`)
+
+// cleanXML drops what XML 1.0 forbids and parsers reject whole documents
+// for: C0 control characters and character references to illegal code
+// points.
+func cleanXML(b []byte) []byte {
+	if bytes.IndexFunc(b, isIllegalXMLRune) >= 0 {
+		b = bytes.Map(func(r rune) rune {
+			if isIllegalXMLRune(r) {
+				return -1
+			}
+			return r
+		}, b)
+	}
+	if bytes.Contains(b, []byte("&#")) {
+		b = charRef.ReplaceAllFunc(b, func(ref []byte) []byte {
+			s := string(ref[2 : len(ref)-1])
+			var n uint64
+			var err error
+			if s[0] == 'x' || s[0] == 'X' {
+				n, err = strconv.ParseUint(s[1:], 16, 32)
+			} else {
+				n, err = strconv.ParseUint(s, 10, 32)
+			}
+			if err != nil || isIllegalXMLRune(rune(n)) || n > utf8.MaxRune {
+				return nil
+			}
+			return ref
+		})
+	}
+	return b
+}
+
+func isIllegalXMLRune(r rune) bool {
+	switch {
+	case r == '\t', r == '\n', r == '\r':
+		return false
+	case r < 0x20:
+		return true
+	case r >= 0xD800 && r <= 0xDFFF, r == 0xFFFE, r == 0xFFFF:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,204 @@
+package fetcher
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/feedsift/feedsift/store"
+	"github.com/mmcdole/gofeed"
+)
+
+var rootElement = regexp.MustCompile(`<([A-Za-z_][\w:.-]*)`)
+
+// parseFeed parses a UTF-8 document with gofeed. A panic inside the
+// parser becomes an error of class panic.
+func parseFeed(b []byte) (doc *gofeed.Feed, err error) {
+	b = cleanXML(b)
+	defer func() {
+		if p := recover(); p != nil {
+			doc, err = nil, &Error{Class: ClassPanic, Detail: fmt.Sprintf("parser panicked: %v", p)}
+		}
+	}()
+	doc, err = gofeed.NewParser().Parse(bytes.NewReader(b))
+	if err == nil {
+		return doc, nil
+	}
+	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
+		return nil, notAFeed(b)
+	}
+	return nil, &Error{Class: ClassParse, Detail: trimDetail(err.Error()), Err: err}
+}
+
+// notAFeed says what the document is instead.
+func notAFeed(b []byte) *Error {
+	head := bytes.TrimSpace(b[:min(len(b), 4096)])
+	lower := bytes.ToLower(head)
+	switch {
+	case bytes.HasPrefix(lower, []byte("<!doctype html")) || bytes.Contains(lower, []byte("<html")):
+		return &Error{Class: ClassNotAFeed, Detail: "got HTML, not a feed"}
+	case len(head) > 0 && head[0] != '<' && head[0] != '{':
+		if !utf8.Valid(head) || bytes.ContainsRune(head, utf8.RuneError) {
+			return &Error{Class: ClassNotAFeed, Detail: "not a feed: binary data"}
+		}
+		return &Error{Class: ClassNotAFeed, Detail: "not a feed: content before any XML or JSON"}
+	}
+	for _, m := range rootElement.FindAllSubmatch(head, -1) {
+		name := string(m[1])
+		if strings.HasPrefix(name, "?") || strings.HasPrefix(name, "!") {
+			continue
+		}
+		return &Error{Class: ClassNotAFeed, Detail: fmt.Sprintf("XML root element <%s> is not rss, feed or rdf:RDF", name)}
+	}
+	return &Error{Class: ClassNotAFeed, Detail: "feed type not recognised"}
+}
+
+// normalise maps gofeed's document to stored items: links resolved
+// against the feed, lengths capped, dates cleaned. It returns how many
+// items it dropped over the per-feed cap.
+func normalise(feedURL string, doc *gofeed.Feed, now time.Time) (*store.Fetched, int) {
+	feedBase, _ := url.Parse(feedURL)
+	home := absLink(feedBase, doc.Link)
+	out := &store.Fetched{Title: capText(oneLine(doc.Title), maxTitleBytes), Home: home}
+	items := doc.Items
+	dropped := 0
+	if len(items) > maxItems {
+		// Keep the newest: sort by date, newest first, stable on document order.
+		sort.SliceStable(items, func(i, j int) bool { return itemTime(items[i]).After(itemTime(items[j])) })
+		dropped = len(items) - maxItems
+		items = items[:maxItems]
+	}
+	for _, gi := range items {
+		if gi == nil {
+			continue
+		}
+		it := store.Item{
+			Title:   capText(oneLine(gi.Title), maxTitleBytes),
+			Summary: capText(gi.Description, maxHTMLBytes),
+			Content: capText(gi.Content, maxHTMLBytes),
+			Lang:    capText(doc.Language, 35),
+		}
+		it.Link = absLink(feedBase, gi.Link)
+		if it.Link == "" {
+			for _, l := range gi.Links {
+				if it.Link = absLink(feedBase, l); it.Link != "" {
+					break
+				}
+			}
+		}
+		it.GUID = strings.TrimSpace(gi.GUID)
+		if len(it.GUID) > maxGUIDBytes {
+			h := sha256.Sum256([]byte(it.GUID))
+			it.GUID = "sha256:" + hex.EncodeToString(h[:])
+		}
+		for _, p := range gi.Authors {
+			if p == nil {
+				continue
+			}
+			if name := capText(oneLine(p.Name), maxFieldBytes); name != "" {
+				it.Authors = append(it.Authors, name)
+			} else if email := capText(oneLine(p.Email), maxFieldBytes); email != "" {
+				it.Authors = append(it.Authors, email)
+			}
+		}
+		if len(it.Authors) == 0 && gi.DublinCoreExt != nil {
+			for _, c := range gi.DublinCoreExt.Creator {
+				if c = capText(oneLine(c), maxFieldBytes); c != "" {
+					it.Authors = append(it.Authors, c)
+				}
+			}
+		}
+		for _, c := range gi.Categories {
+			if c = capText(oneLine(c), maxFieldBytes); c != "" {
+				it.Categories = append(it.Categories, c)
+			}
+		}
+		for _, e := range gi.Enclosures {
+			if e == nil {
+				continue
+			}
+			u := absLink(feedBase, e.URL)
+			if u == "" {
+				continue
+			}
+			var n int64
+			fmt.Sscan(e.Length, &n)
+			it.Enclosures = append(it.Enclosures, store.Enclosure{URL: u, Type: capText(oneLine(e.Type), 255), Length: max(n, 0)})
+		}
+		it.Published = cleanTime(gi.PublishedParsed, now)
+		it.Updated = cleanTime(gi.UpdatedParsed, now)
+		if it.Published.IsZero() {
+			it.Published = it.Updated
+		}
+		if it.Title == "" && it.Summary == "" && it.Content == "" && it.Link == "" {
+			continue // nothing a reader could show
+		}
+		out.Items = append(out.Items, it)
+	}
+	return out, dropped
+}
+
+func itemTime(it *gofeed.Item) time.Time {
+	if it == nil {
+		return time.Time{}
+	}
+	if it.PublishedParsed != nil {
+		return *it.PublishedParsed
+	}
+	if it.UpdatedParsed != nil {
+		return *it.UpdatedParsed
+	}
+	return time.Time{}
+}
+
+// cleanTime drops dates Atom cannot express and clamps dates in the
+// future to now, so that they do not sort above today's news.
+func cleanTime(t *time.Time, now time.Time) time.Time {
+	if t == nil || t.IsZero() || t.Year() < 1 || t.Year() > 9999 {
+		return time.Time{}
+	}
+	if t.After(now) {
+		return now.UTC().Truncate(time.Second)
+	}
+	return t.UTC().Truncate(time.Second)
+}
+
+// absLink resolves s against base and keeps only http and https links.
+func absLink(base *url.URL, s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > maxFieldBytes {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return ""
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return ""
+	}
+	return u.String()
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// capText cuts s to at most n bytes at a rune boundary.
+func capText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
