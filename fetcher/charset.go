@@ -43,8 +43,11 @@ func toUTF8(body []byte, contentType string) (out []byte, warn string, err error
 	if m := xmlDeclEncoding.FindSubmatch(body[:min(len(body), 512)]); m != nil {
 		declLabel = string(m[1])
 	}
+	// The HTTP charset normally wins, but bytes that are not UTF-8 under
+	// a header that says UTF-8 (a common server default) follow the XML
+	// declaration instead.
 	label := headerLabel
-	if label == "" {
+	if label == "" || isUTF8Label(label) && !utf8.Valid(body) && declLabel != "" {
 		label = declLabel
 	}
 	if utf8.Valid(body) {
@@ -70,6 +73,11 @@ func toUTF8(body []byte, contentType string) (out []byte, warn string, err error
 		return nil, "", fmt.Errorf("decode %s: %w", label, err)
 	}
 	return fixDecl(b), "", nil
+}
+
+func isUTF8Label(l string) bool {
+	enc, err := htmlindex.Get(l)
+	return err == nil && enc == unicode.UTF8
 }
 
 // fixDecl makes the XML declaration (if any) say UTF-8.

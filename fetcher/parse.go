@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -17,7 +18,26 @@ import (
 	"github.com/mmcdole/gofeed"
 )
 
-var rootElement = regexp.MustCompile(`<([A-Za-z_][\w:.-]*)`)
+// xmlRoot returns the name of the document's root element, reading no
+// further than its start tag ("" if there is none).
+func xmlRoot(b []byte) string {
+	d := xml.NewDecoder(bytes.NewReader(b))
+	d.Strict = false
+	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	for range 64 { // the prolog: declaration, comments, doctype
+		tok, err := d.RawToken()
+		if err != nil {
+			return ""
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			if se.Name.Space != "" {
+				return se.Name.Space + ":" + se.Name.Local
+			}
+			return se.Name.Local
+		}
+	}
+	return ""
+}
 
 // parseFeed parses a UTF-8 document with gofeed. A panic inside the
 // parser becomes an error of class panic.
@@ -51,11 +71,7 @@ func notAFeed(b []byte) *Error {
 		}
 		return &Error{Class: ClassNotAFeed, Detail: "not a feed: content before any XML or JSON"}
 	}
-	for _, m := range rootElement.FindAllSubmatch(head, -1) {
-		name := string(m[1])
-		if strings.HasPrefix(name, "?") || strings.HasPrefix(name, "!") {
-			continue
-		}
+	if name := xmlRoot(b); name != "" {
 		return &Error{Class: ClassNotAFeed, Detail: fmt.Sprintf("XML root element <%s> is not rss, feed or rdf:RDF", name)}
 	}
 	return &Error{Class: ClassNotAFeed, Detail: "feed type not recognised"}
