@@ -27,13 +27,13 @@ func newIndex(data []byte) (*index, error) {
 		switch e.Kind {
 		case unstable.Table:
 			prefix = keyPath(e.Key())
-			idx.at[prefix] = e.Raw
+			idx.at[prefix] = keyRange(e)
 		case unstable.ArrayTable:
 			k := keyPath(e.Key())
 			n := arrays[k]
 			arrays[k] = n + 1
 			prefix = fmt.Sprintf("%s.%d", k, n)
-			idx.at[prefix] = e.Raw
+			idx.at[prefix] = keyRange(e)
 		case unstable.KeyValue:
 			idx.value(join(prefix, keyPath(e.Key())), e.Value())
 		}
@@ -59,6 +59,15 @@ func (idx *index) value(key string, v *unstable.Node) {
 			idx.value(join(key, keyPath(kv.Key())), kv.Value())
 		}
 	}
+}
+
+// keyRange is where a table header's key stands.
+func keyRange(e *unstable.Node) unstable.Range {
+	it := e.Key()
+	if it.Next() {
+		return it.Node().Raw
+	}
+	return e.Raw
 }
 
 func keyPath(it unstable.Iterator) string {

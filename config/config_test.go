@@ -1,0 +1,134 @@
+package config
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const minimal = `database = "feedsift.db"
+output_dir = "out"
+
+[[feeds]]
+url = "https://example.org/feed.xml"
+
+[[feeds]]
+url = "feeds/local.xml"
+title = "Local"
+
+[groups.russia]
+terms = ["Russia", "Moscow"]
+
+[[topics]]
+name = "russia"
+title = "Russia"
+query = '''
+@russia
+'''
+`
+
+func TestParse_Minimal(t *testing.T) {
+	c, err := Parse("/etc/feedsift/config.toml", []byte(minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Database != "/etc/feedsift/feedsift.db" || c.OutputDir != "/etc/feedsift/out" {
+		t.Errorf("paths not resolved against the config's directory: %q %q", c.Database, c.OutputDir)
+	}
+	if c.Feeds[1].URL != "file:///etc/feedsift/feeds/local.xml" || c.Feeds[1].Title != "Local" {
+		t.Errorf("local feed = %+v", c.Feeds[1])
+	}
+	if c.Concurrency != DefaultConcurrency || c.Timeout != DefaultTimeout || c.Topics[0].MaxEntries != DefaultMaxEntries {
+		t.Errorf("defaults: %+v", c)
+	}
+	if len(c.Groups) != 1 || c.Groups[0].Name != "russia" || len(c.Groups[0].Terms) != 2 {
+		t.Errorf("groups = %+v", c.Groups)
+	}
+}
+
+// TestParse_Errors: every broken file names file:line:col and what is
+// wrong.
+func TestParse_Errors(t *testing.T) {
+	tests := []struct {
+		name    string
+		edit    func(string) string
+		wantPos string // "line:col"
+		want    string
+	}{
+		{"unknown key", func(s string) string { return strings.Replace(s, `url = "https://example.org/feed.xml"`, `urll = "https://example.org/feed.xml"`, 1) },
+			"5:1", `unknown key "feeds.urll"`},
+		{"unknown top-level key", func(s string) string { return "outptu_dir = 1\n" + s }, "1:1", `unknown key "outptu_dir"`},
+		{"wrong type", func(s string) string { return strings.Replace(s, `title = "Russia"`, `title = 7`, 1) }, "16:9", "cannot decode TOML integer"},
+		{"duplicate key", func(s string) string { return strings.Replace(s, `output_dir = "out"`, "output_dir = \"out\"\noutput_dir = \"x\"", 1) },
+			"3:1", "already defined"},
+		{"missing quote", func(s string) string { return strings.Replace(s, `"feeds/local.xml"`, `"feeds/local.xml`, 1) }, "8:23", "basic strings cannot have new lines"},
+		{"bad duration", func(s string) string { return "timeout = \"5 minutes\"\n" + s }, "1:11", "duration"},
+		{"negative max_entries", func(s string) string { return s + "max_entries = -1\n" }, "20:15", "max_entries"},
+		{"duplicate topic", func(s string) string {
+			return s + "\n[[topics]]\nname = \"russia\"\ntitle = \"Again\"\nquery = \"@russia\"\n"
+		}, "22:8", `duplicate topic name "russia"`},
+		{"bad topic name", func(s string) string { return strings.Replace(s, `name = "russia"`, `name = "Russia News"`, 1) }, "15:8", "topic name"},
+		{"missing query", func(s string) string { return strings.Replace(s, "query = '''\n@russia\n'''", "", 1) }, "14:3", `missing required key "query"`},
+		{"bad scheme", func(s string) string { return strings.Replace(s, "https://example.org/feed.xml", "gopher://example.org/", 1) }, "5:7", "unsupported scheme"},
+		{"duplicate feed", func(s string) string { return strings.Replace(s, "feeds/local.xml", "https://example.org/feed.xml", 1) }, "8:7", "already listed"},
+		{"bad stem", func(s string) string { return strings.Replace(s, `terms = ["Russia", "Moscow"]`, "terms = [\"Russia\"]\nstem = \"german\"", 1) }, "13:8", "stem"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("config.toml", []byte(tt.edit(minimal)))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("%T %v is not a *config.Error", err, err)
+			}
+			prefix := "config.toml:" + tt.wantPos + ": "
+			if !strings.HasPrefix(err.Error(), prefix) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error = %q, want prefix %q and %q", err, prefix, tt.want)
+			}
+		})
+	}
+}
+
+func TestQueryError_Position(t *testing.T) {
+	src := "database = \"d\"\noutput_dir = \"o\"\n[[feeds]]\nurl = \"https://e.org/f\"\n" +
+		"[[topics]]\nname = \"a\"\ntitle = \"A\"\nquery = \"x AND\"\n" +
+		"[[topics]]\nname = \"b\"\ntitle = \"B\"\nquery = '''\n  x OR\n  (y'''\n" +
+		"[[topics]]\nname = \"c\"\ntitle = \"C\"\nquery = \"\\u00e9t\\u00e9 )\"\n" +
+		"[groups.g]\nterms = [\"a\", \"b AND\"]\n"
+	c, err := Parse("c.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		got  *Error
+		want string
+	}{
+		{c.QueryError(0, 4, "expected a term"), "c.toml:8:14: "}, // "x AND": offset 4 is 'N'... of AND
+		{c.QueryError(1, 9, "unclosed"), "c.toml:14:3: "},       // after the newline that opens ''': "  x OR\n" is 7 bytes
+		{c.QueryError(2, 5, "unexpected )"), "c.toml:18:23: "},  // two \u00e9 escapes decode to 2 bytes each
+		{c.TermError("g", 1, 2, "bad"), "c.toml:20:18: "},
+	}
+	for _, tt := range tests {
+		if !strings.HasPrefix(tt.got.Error(), tt.want) {
+			t.Errorf("%q, want prefix %q", tt.got, tt.want)
+		}
+	}
+}
+
+func TestLoad_Example(t *testing.T) {
+	for _, p := range []string{"../config.example.toml", "../example/config.toml"} {
+		t.Run(filepath.Base(filepath.Dir(p))+"/"+filepath.Base(p), func(t *testing.T) {
+			c, err := Load(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(c.Feeds) == 0 || len(c.Topics) == 0 || c.Timeout < time.Second {
+				t.Errorf("%+v", c)
+			}
+		})
+	}
+}
