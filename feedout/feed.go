@@ -14,6 +14,7 @@ type Feed struct {
 	Self     string // absolute URL where this document is published
 	Updated  time.Time
 	Author   string // feed-level author name (required by Atom when entries lack one)
+	Lang     string // language of the feed (BCP 47, e.g. "en"), optional
 	Entries  []Entry
 }
 

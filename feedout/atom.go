@@ -1,0 +1,167 @@
+package feedout
+
+import (
+	"encoding/xml"
+	"io"
+	"strconv"
+
+	"github.com/gorilla/feeds"
+)
+
+// gorilla/feeds' AtomFeed and AtomEntry cannot express a valid feed for
+// feedsift (one link per feed, one category and author per entry, no
+// generator, atom:source or xml:lang), so feedout has its own document types
+// and reuses gorilla's for the leaves: links, people, summary and content.
+
+const (
+	atomNS        = "http://www.w3.org/2005/Atom"
+	generatorName = "feedsift"
+	generatorURI  = "https://github.com/feedsift/feedsift"
+)
+
+type atomFeed struct {
+	XMLName   xml.Name          `xml:"feed"`
+	Xmlns     string            `xml:"xmlns,attr"`
+	Lang      string            `xml:"xml:lang,attr,omitempty"`
+	Title     atomText          `xml:"title"`
+	Subtitle  *atomText         `xml:"subtitle,omitempty"`
+	Links     []feeds.AtomLink  `xml:"link"`
+	ID        string            `xml:"id"`
+	Updated   string            `xml:"updated"`
+	Author    *feeds.AtomAuthor `xml:"author,omitempty"`
+	Generator atomGenerator     `xml:"generator"`
+	Entries   []atomEntry       `xml:"entry"`
+}
+
+type atomText struct {
+	Type string `xml:"type,attr"`
+	Text string `xml:",chardata"`
+}
+
+type atomGenerator struct {
+	URI  string `xml:"uri,attr"`
+	Name string `xml:",chardata"`
+}
+
+type atomCategory struct {
+	Term string `xml:"term,attr"`
+}
+
+type atomEntry struct {
+	Lang       string             `xml:"xml:lang,attr,omitempty"`
+	Title      atomText           `xml:"title"`
+	Links      []feeds.AtomLink   `xml:"link"`
+	ID         string             `xml:"id"`
+	Published  string             `xml:"published,omitempty"`
+	Updated    string             `xml:"updated"`
+	Authors    []feeds.AtomAuthor `xml:"author"`
+	Categories []atomCategory     `xml:"category"`
+	Summary    *feeds.AtomSummary `xml:"summary,omitempty"`
+	Content    *feeds.AtomContent `xml:"content,omitempty"`
+	Source     *atomSource        `xml:"source,omitempty"`
+}
+
+type atomSource struct {
+	ID      string           `xml:"id"`
+	Title   atomText         `xml:"title"`
+	Links   []feeds.AtomLink `xml:"link"`
+	Updated string           `xml:"updated"`
+}
+
+// WriteAtom writes f as an Atom 1.0 (RFC 4287) document. The output depends
+// only on f: writing the same Feed twice gives identical bytes. It returns
+// an error matching ErrInvalid when f lacks what Atom requires.
+func WriteAtom(w io.Writer, f *Feed) error {
+	d, err := prepare(f)
+	if err != nil {
+		return err
+	}
+	return writeXML(w, atomDoc(d))
+}
+
+func atomDoc(d *doc) *atomFeed {
+	af := &atomFeed{
+		Xmlns:     atomNS,
+		Lang:      d.lang,
+		Title:     atomText{Type: "text", Text: d.title},
+		ID:        d.id,
+		Updated:   rfc3339(d.updated),
+		Generator: atomGenerator{URI: generatorURI, Name: generatorName},
+		Links:     []feeds.AtomLink{{Rel: "self", Type: "application/atom+xml", Href: d.self}},
+	}
+	if d.subtitle != "" {
+		af.Subtitle = &atomText{Type: "text", Text: d.subtitle}
+	}
+	if d.link != "" {
+		af.Links = append(af.Links, feeds.AtomLink{Rel: "alternate", Type: "text/html", Href: d.link})
+	}
+	if d.author != "" {
+		af.Author = &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: d.author}}
+	}
+	for _, it := range d.items {
+		ae := atomEntry{
+			Lang:    it.lang,
+			Title:   atomText{Type: "text", Text: it.title},
+			ID:      it.id,
+			Updated: rfc3339(it.updated),
+		}
+		if !it.published.IsZero() {
+			ae.Published = rfc3339(it.published)
+		}
+		if it.link != "" {
+			ae.Links = append(ae.Links, feeds.AtomLink{Rel: "alternate", Href: it.link})
+		}
+		for _, e := range it.enclosures {
+			l := feeds.AtomLink{Rel: "enclosure", Type: e.Type, Href: e.URL}
+			if e.Length > 0 {
+				l.Length = strconv.FormatInt(e.Length, 10)
+			}
+			ae.Links = append(ae.Links, l)
+		}
+		for _, a := range it.authors {
+			ae.Authors = append(ae.Authors, feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: a}})
+		}
+		for _, c := range it.categories {
+			ae.Categories = append(ae.Categories, atomCategory{Term: c})
+		}
+		if it.summary != "" {
+			ae.Summary = &feeds.AtomSummary{Type: "html", Content: it.summary}
+		}
+		// RFC 4287 4.1.1: an entry without an alternate link must have
+		// content; an empty one satisfies it.
+		if it.content != "" || it.link == "" {
+			ae.Content = &feeds.AtomContent{Type: "html", Content: it.content}
+		}
+		if s := it.source; s != nil {
+			as := &atomSource{
+				ID:      s.ID,
+				Title:   atomText{Type: "text", Text: s.Title},
+				Links:   []feeds.AtomLink{{Rel: "self", Href: s.Link}},
+				Updated: rfc3339(s.Updated),
+			}
+			if s.Home != "" {
+				as.Links = append(as.Links, feeds.AtomLink{Rel: "alternate", Type: "text/html", Href: s.Home})
+			}
+			ae.Source = as
+		}
+		af.Entries = append(af.Entries, ae)
+	}
+	return af
+}
+
+// writeXML writes the XML declaration and v indented by two spaces.
+func writeXML(w io.Writer, v any) error {
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	if err := enc.Close(); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}

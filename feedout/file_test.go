@@ -1,0 +1,143 @@
+package feedout
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestWriteFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "golang.atom")
+	if err := WriteFile(path, func(w io.Writer) error {
+		return WriteAtom(w, testFeed(selfURL("atom")))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o644 {
+		t.Errorf("mode = %v, want 0644", fi.Mode().Perm())
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join("testdata", "golden.atom"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) {
+		t.Error("written file differs from testdata/golden.atom")
+	}
+	assertOnly(t, dir, "golang.atom")
+}
+
+func TestWriteFile_Replace(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f.txt")
+	for _, s := range []string{"first", "second"} {
+		if err := WriteFile(path, func(w io.Writer) error {
+			_, err := io.WriteString(w, s)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	assertContent(t, path, "second")
+	assertOnly(t, dir, "f.txt")
+}
+
+func TestWriteFile_FailureKeepsOld(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f.txt")
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	err := WriteFile(path, func(w io.Writer) error {
+		// More than bufio's buffer, so part of it reaches the temp file.
+		if _, err := io.WriteString(w, strings.Repeat("new", 10000)); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) || !strings.Contains(err.Error(), path) {
+		t.Fatalf("err = %v, want boom naming %s", err, path)
+	}
+	assertContent(t, path, "old")
+	assertOnly(t, dir, "f.txt")
+}
+
+func TestWriteFile_Unwritable(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name, path string
+	}{
+		{"missing dir", filepath.Join(dir, "nope", "f.txt")},
+		{"path is a dir", dir},
+		{"parent is a file", filepath.Join(dir, "file", "f.txt")},
+	}
+	if err := os.WriteFile(filepath.Join(dir, "file"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if os.Geteuid() != 0 {
+		ro := filepath.Join(dir, "ro")
+		if err := os.Mkdir(ro, 0o555); err != nil {
+			t.Fatal(err)
+		}
+		tests = append(tests, struct{ name, path string }{"read-only dir", filepath.Join(ro, "f.txt")})
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := WriteFile(tt.path, func(w io.Writer) error {
+				_, err := io.WriteString(w, "x")
+				return err
+			})
+			if err == nil || !strings.Contains(err.Error(), tt.path) {
+				t.Fatalf("err = %v, want an error naming %s", err, tt.path)
+			}
+		})
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("temp file left behind: %s", e.Name())
+		}
+	}
+}
+
+func assertContent(t *testing.T, path, want string) {
+	t.Helper()
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Errorf("%s = %q, want %q", path, got, want)
+	}
+}
+
+// assertOnly fails unless dir holds exactly the named files.
+func assertOnly(t *testing.T, dir string, names ...string) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	if strings.Join(got, ",") != strings.Join(names, ",") {
+		t.Errorf("%s holds %v, want %v", dir, got, names)
+	}
+}
