@@ -52,20 +52,20 @@ const (
 	nNear
 	nScope
 	nGroup
+	nUnless // kids[0] UNLESS kids[1]: kids[0] AND NOT kids[1]
 )
 
 // node is a compiled expression. Nodes are immutable once compiled and
 // shared between the topics that use the same groups.
 type node struct {
-	kind   nodeKind
-	kids   []*node
-	unless *node  // nNot
-	leaf   int32  // nLeaf
-	n      int    // nNear
-	mask   uint16 // nScope
-	name   string // nGroup
-	src    string // source text, for explanations
-	pos    bool   // the node has word positions (for SENTENCE and NEAR)
+	kind nodeKind
+	kids []*node
+	leaf int32  // nLeaf
+	n    int    // nNear
+	mask uint16 // nScope
+	name string // nGroup
+	src  string // source text, for explanations
+	pos  bool   // the node has word positions (for SENTENCE and NEAR)
 }
 
 // Groups are named term groups compiled once, to be shared by the topics
@@ -285,13 +285,7 @@ func (c *compiler) compile(a *ast) (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		n := &node{kind: nNot, kids: []*node{k}, src: src}
-		if a.unless != nil {
-			if n.unless, err = c.compile(a.unless); err != nil {
-				return nil, err
-			}
-		}
-		return n, nil
+		return &node{kind: nNot, kids: []*node{k}, src: src}, nil
 	case opOr:
 		// Plain terms of one OR share a leaf: one look-up set, however many.
 		set := &leaf{}
@@ -331,6 +325,8 @@ func (c *compiler) compile(a *ast) (*node, error) {
 	switch a.op {
 	case opAnd:
 		return &node{kind: nAnd, kids: kids, pos: anyPos(kids), src: src}, nil
+	case opUnless:
+		return &node{kind: nUnless, kids: kids, pos: kids[0].pos, src: src}, nil
 	case opSent:
 		if !anyPos(kids) {
 			return nil, &parseError{off: a.off, msg: "SENTENCE needs at least one word, phrase or @group argument, not only NOT"}

@@ -46,9 +46,6 @@ func reachable(roots []*node, seen map[*node]bool, leaves map[int32]bool) {
 			leaves[n.leaf] = true
 		}
 		reachable(n.kids, seen, leaves)
-		if n.unless != nil {
-			reachable([]*node{n.unless}, seen, leaves)
-		}
 	}
 }
 
@@ -287,7 +284,9 @@ func (m *matcher) truth(n *node, mask uint16) bool {
 		}
 		return false
 	case nNot:
-		return !m.truth(n.kids[0], mask) || n.unless != nil && m.truth(n.unless, mask)
+		return !m.truth(n.kids[0], mask)
+	case nUnless:
+		return m.truth(n.kids[0], mask) && !m.truth(n.kids[1], mask)
 	case nScope:
 		return m.truth(n.kids[0], n.mask)
 	case nGroup:
@@ -318,6 +317,10 @@ func (m *matcher) positions(n *node, mask uint16, out []hit) []hit {
 			for _, k := range n.kids {
 				out = m.positions(k, mask, out)
 			}
+		}
+	case nUnless:
+		if m.truth(n, mask) {
+			out = m.positions(n.kids[0], mask, out)
 		}
 	case nScope:
 		out = m.positions(n.kids[0], n.mask, out)
@@ -491,7 +494,7 @@ func canBeTrueEmpty(n *node) bool {
 				return true
 			}
 		}
-	case nScope, nGroup:
+	case nScope, nGroup, nUnless:
 		return canBeTrueEmpty(n.kids[0])
 	}
 	return false
@@ -558,10 +561,8 @@ func (m *matcher) collect(n *node, mask uint16, sents []int32, c *contrib) {
 		for _, k := range n.kids {
 			m.collect(k, mask, sents, c)
 		}
-	case nNot:
-		if n.unless != nil {
-			m.collect(n.unless, mask, sents, c)
-		}
+	case nUnless:
+		m.collect(n.kids[0], mask, sents, c)
 	case nScope:
 		m.collect(n.kids[0], n.mask, sents, c)
 	case nGroup:

@@ -69,6 +69,7 @@ func (t tok) String() string {
 var scopes = map[string]uint16{
 	"title":    bTitle,
 	"lead":     bLead,
+	"head":     bTitle | bLead,
 	"summary":  bSummary | bLead,
 	"content":  bContent,
 	"body":     bSummary | bLead | bContent,
@@ -79,7 +80,7 @@ var scopes = map[string]uint16{
 	"link":     bLink,
 }
 
-const scopeList = "title, lead, summary, content, body, text, author, category, feed, link"
+const scopeList = "title, lead, head, summary, content, body, text, author, category, feed, link"
 
 // defaultNear is the distance of a bare NEAR.
 const defaultNear = 10
@@ -293,13 +294,13 @@ const (
 	opSent
 	opNear
 	opScope
+	opUnless
 )
 
 // ast is a parsed expression.
 type ast struct {
 	op       op
 	kids     []*ast
-	unless   *ast   // opNot: NOT kids[0] UNLESS unless
 	text     string // opTerm: the term as written; opGroup, opScope: the name
 	suffix   byte   // opTerm: '*', '~' or 0
 	phrase   bool   // opTerm: written in quotes
@@ -406,7 +407,7 @@ func (p *parser) expectEOF() error {
 	case tRParen:
 		return p.errf(p.tok.off, "unexpected ')' at %s: no '(' to close", where(p.lx.src, p.tok.off))
 	case tUnless:
-		return p.errf(p.tok.off, "UNLESS at %s must follow NOT x, as in NOT x UNLESS y", where(p.lx.src, p.tok.off))
+		return p.errf(p.tok.off, "unexpected UNLESS at %s: it binds to one word, phrase, @group or (...) on its left; add parentheses", where(p.lx.src, p.tok.off))
 	case tWeight:
 		return p.errf(p.tok.off, "unexpected weight at %s", where(p.lx.src, p.tok.off))
 	}
@@ -486,9 +487,11 @@ func (p *parser) parseAnd() (*ast, error) {
 	return n, nil
 }
 
+// parseUnary parses NOT x, and x UNLESS y, which binds tighter than NOT:
+// NOT x UNLESS y is NOT (x UNLESS y), an exclusion that y overrides.
 func (p *parser) parseUnary() (*ast, error) {
 	if p.tok.kind != tNot {
-		return p.parseNear()
+		return p.parseUnless()
 	}
 	if err := p.enter(p.tok.off); err != nil {
 		return nil, err
@@ -505,21 +508,32 @@ func (p *parser) parseUnary() (*ast, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &ast{op: opNot, kids: []*ast{k}, off: off, end: k.end}
-	if p.tok.kind == tUnless {
-		if err := p.advance(); err != nil {
-			return nil, err
-		}
-		if !startsUnary(p.tok.kind) {
-			return nil, p.errf(p.tok.off, "expected an expression after UNLESS at %s but found %s", where(p.lx.src, p.tok.off), p.tok)
-		}
-		u, err := p.parseUnary()
-		if err != nil {
-			return nil, err
-		}
-		n.unless, n.end = u, u.end
+	return &ast{op: opNot, kids: []*ast{k}, off: off, end: k.end}, nil
+}
+
+func (p *parser) parseUnless() (*ast, error) {
+	x, err := p.parseNear()
+	if err != nil {
+		return nil, err
 	}
-	return n, nil
+	if p.tok.kind != tUnless {
+		return x, nil
+	}
+	if err := p.enter(p.tok.off); err != nil {
+		return nil, err
+	}
+	defer func() { p.depth-- }()
+	if err := p.advance(); err != nil {
+		return nil, err
+	}
+	if !startsUnary(p.tok.kind) {
+		return nil, p.errf(p.tok.off, "expected an expression after UNLESS at %s but found %s", where(p.lx.src, p.tok.off), p.tok)
+	}
+	y, err := p.parseUnary()
+	if err != nil {
+		return nil, err
+	}
+	return &ast{op: opUnless, kids: []*ast{x, y}, off: x.off, end: y.end}, nil
 }
 
 func (p *parser) parseNear() (*ast, error) {
