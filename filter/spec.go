@@ -19,6 +19,10 @@ type TopicSpec struct {
 	Name      string
 	Query     string  // the rule, in the topic language
 	Threshold float64 // score an item needs when the query uses weights; 0 = boolean
+
+	// FoldDiacritics compares the query's own terms without diacritics
+	// (groups have their own GroupSpec.FoldDiacritics).
+	FoldDiacritics bool
 }
 
 // Item is what a topic is matched against. Summary and Content may hold

@@ -1,0 +1,385 @@
+package filter
+
+import (
+	"strings"
+	"sync"
+)
+
+// zone is the part of an item a token comes from.
+type zone uint8
+
+const (
+	zTitle zone = iota
+	zSummary
+	zContent
+	zAuthor
+	zCategory
+	zFeed
+	zLink
+	nZones
+)
+
+var zoneNames = [nZones]string{"title", "summary", "content", "author", "category", "feed", "link"}
+
+// Scope bits. A token carries the bits of its zone, and the first sentence
+// of the summary (or of the content when there is no summary) also carries
+// bLead.
+const (
+	bTitle uint16 = 1 << iota
+	bSummary
+	bLead
+	bContent
+	bAuthor
+	bCategory
+	bFeed
+	bLink
+
+	bText = bTitle | bSummary | bLead | bContent
+)
+
+var zoneBits = [nZones]uint16{bTitle, bSummary, bContent, bAuthor, bCategory, bFeed, bLink}
+
+// token is one word (or CJK character) of a Doc, in reading order.
+type token struct {
+	u          int32 // index into Doc.uniq
+	sent       int32 // sentence number, unique across the Doc
+	start, end int32 // byte range in Doc.texts[zone]
+	mask       uint16
+	zone       zone
+}
+
+// utok is a distinct token form of a Doc with its positions.
+type utok struct {
+	fold   string // NFKC + case folded
+	plain  string // fold without diacritics (== fold when it has none)
+	script script
+	first  int32 // positions are Doc.post[first : first+n]
+	n      int32
+}
+
+// sentence is a byte range of one zone's display text.
+type sentence struct {
+	zone       zone
+	start, end int32
+}
+
+// Doc is an item prepared for matching: HTML reduced to text, tokens
+// normalised and indexed, sentences and scopes marked. Build it once with
+// NewDoc and match it against any number of topics, concurrently if need
+// be: a Doc is never modified after NewDoc returns.
+type Doc struct {
+	texts [nZones]string // display text per zone
+	toks  []token
+	uniq  []utok
+	post  []int32
+	sents []sentence
+
+	// Stripped counts the boilerplate sentences left out of matching.
+	Stripped int
+}
+
+// NewDoc prepares an item for matching.
+func NewDoc(it Item) *Doc { return newDoc(it, nil) }
+
+type docScratch struct {
+	raw    []rawTok
+	folds  []int32 // fold byte ranges, two per token
+	buf    []byte
+	intern map[string]int32
+	counts []int32
+}
+
+var docScratches = sync.Pool{New: func() any {
+	return &docScratch{intern: make(map[string]int32, 64)}
+}}
+
+func newDoc(it Item, bp *feedBoiler) *Doc {
+	d := &Doc{}
+	d.texts[zTitle] = it.Title
+	d.texts[zSummary] = htmlText(it.Summary)
+	d.texts[zContent] = htmlText(it.Content)
+	d.texts[zAuthor] = strings.Join(it.Authors, "\n")
+	d.texts[zCategory] = strings.Join(it.Categories, "\n")
+	switch {
+	case it.FeedTitle != "" && it.FeedURL != "":
+		d.texts[zFeed] = it.FeedTitle + "\n" + it.FeedURL
+	default:
+		d.texts[zFeed] = it.FeedTitle + it.FeedURL
+	}
+	d.texts[zLink] = it.Link
+
+	s := docScratches.Get().(*docScratch)
+	defer docScratches.Put(s)
+	s.buf = s.buf[:0]
+	s.folds = s.folds[:0]
+
+	n := 0
+	for _, t := range d.texts {
+		n += len(t)
+	}
+	d.toks = make([]token, 0, n/6+4)
+
+	leadDone := false
+	for z := zTitle; z < nZones; z++ {
+		text := d.texts[z]
+		if text == "" {
+			continue
+		}
+		s.raw = s.raw[:0]
+		tokenize(text, func(t rawTok) { s.raw = append(s.raw, t) })
+		strip := bp != nil && (z == zSummary || z == zContent)
+		// Walk sentence by sentence.
+		for i := 0; i < len(s.raw); {
+			j := i
+			for j < len(s.raw) && s.raw[j].sentence == s.raw[i].sentence {
+				j++
+			}
+			tokStart, bufStart := len(d.toks), len(s.buf)
+			sent := int32(len(d.sents))
+			mask := zoneBits[z]
+			lead := !leadDone && (z == zSummary || z == zContent)
+			if lead {
+				mask |= bLead
+			}
+			for _, r := range s.raw[i:j] {
+				fs := len(s.buf)
+				s.buf = foldAppend(s.buf, text[r.start:r.end])
+				s.folds = append(s.folds, int32(fs), int32(len(s.buf)))
+				d.toks = append(d.toks, token{sent: sent, start: r.start, end: r.end, mask: mask, zone: z})
+			}
+			if strip && bp.isBoilerplate(s.buf[bufStart:], s.folds[2*tokStart:], bufStart) {
+				d.toks = d.toks[:tokStart]
+				s.folds = s.folds[:2*tokStart]
+				s.buf = s.buf[:bufStart]
+				d.Stripped++
+			} else {
+				d.sents = append(d.sents, sentence{zone: z, start: s.raw[i].start, end: s.raw[j-1].end})
+				if lead {
+					leadDone = true
+				}
+			}
+			i = j
+		}
+	}
+
+	// Intern the folded forms and build the position lists.
+	folded := string(s.buf)
+	clear(s.intern)
+	d.uniq = make([]utok, 0, len(d.toks))
+	for i := range d.toks {
+		f := folded[s.folds[2*i]:s.folds[2*i+1]]
+		u, ok := s.intern[f]
+		if !ok {
+			u = int32(len(d.uniq))
+			s.intern[f] = u
+			d.uniq = append(d.uniq, utok{fold: f, plain: stripDiacritics(f), script: scriptOf(f)})
+		}
+		d.toks[i].u = u
+		d.uniq[u].n++
+	}
+	d.post = make([]int32, len(d.toks))
+	var off int32
+	for i := range d.uniq {
+		d.uniq[i].first = off
+		off += d.uniq[i].n
+		d.uniq[i].n = 0
+	}
+	for i := range d.toks {
+		u := &d.uniq[d.toks[i].u]
+		d.post[u.first+u.n] = int32(i)
+		u.n++
+	}
+	return d
+}
+
+// Boilerplate learns the sentences that repeat across the items of a feed
+// (a donation appeal, "sign up for our newsletter") and leaves them out of
+// matching. Feed it the summaries and contents of stored items of each
+// feed with Learn, optionally add per-feed patterns, then prepare items
+// with its NewDoc. It is safe for concurrent use.
+type Boilerplate struct {
+	// MinItems is how many distinct items of one feed must contain a
+	// sentence before it counts as boilerplate; 0 means 3.
+	MinItems int
+
+	mu    sync.RWMutex
+	feeds map[string]*feedBoiler
+}
+
+type feedBoiler struct {
+	min      int
+	counts   map[uint64]int
+	patterns [][]string // folded token sequences
+	global   *feedBoiler
+}
+
+// hashTokens hashes a folded token sequence (FNV-1a with separators).
+func hashTokens(buf []byte, folds []int32, base int) uint64 {
+	h := uint64(14695981039346656037)
+	for k := 0; k+1 < len(folds); k += 2 {
+		for _, c := range buf[int(folds[k])-base : int(folds[k+1])-base] {
+			h ^= uint64(c)
+			h *= 1099511628211
+		}
+		h ^= 0xff
+		h *= 1099511628211
+	}
+	return h
+}
+
+// isBoilerplate reports whether the sentence whose folded tokens are buf
+// (token ranges in folds, offset by base) is boilerplate.
+func (f *feedBoiler) isBoilerplate(buf []byte, folds []int32, base int) bool {
+	if len(folds) == 0 {
+		return false
+	}
+	if f.counts != nil && f.counts[hashTokens(buf, folds, base)] >= f.min {
+		return true
+	}
+	for _, fb := range [2]*feedBoiler{f, f.global} {
+		if fb == nil {
+			continue
+		}
+		for _, p := range fb.patterns {
+			if containsSeq(buf, folds, base, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func containsSeq(buf []byte, folds []int32, base int, p []string) bool {
+	n := len(folds) / 2
+outer:
+	for i := 0; i+len(p) <= n; i++ {
+		for k, w := range p {
+			j := i + k
+			if string(buf[int(folds[2*j])-base:int(folds[2*j+1])-base]) != w {
+				continue outer
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// sentenceHashes returns the distinct sentence hashes of a text.
+func sentenceHashes(text string) []uint64 {
+	text = htmlText(text)
+	var raws []rawTok
+	tokenize(text, func(t rawTok) { raws = append(raws, t) })
+	var out []uint64
+	seen := map[uint64]bool{}
+	var buf []byte
+	var folds []int32
+	for i := 0; i < len(raws); {
+		j := i
+		buf, folds = buf[:0], folds[:0]
+		for j < len(raws) && raws[j].sentence == raws[i].sentence {
+			fs := len(buf)
+			buf = foldAppend(buf, text[raws[j].start:raws[j].end])
+			folds = append(folds, int32(fs), int32(len(buf)))
+			j++
+		}
+		h := hashTokens(buf, folds, 0)
+		if !seen[h] {
+			seen[h] = true
+			out = append(out, h)
+		}
+		i = j
+	}
+	return out
+}
+
+func (b *Boilerplate) feed(url string) *feedBoiler {
+	if b.feeds == nil {
+		b.feeds = map[string]*feedBoiler{}
+	}
+	f := b.feeds[url]
+	if f == nil {
+		f = &feedBoiler{}
+		b.feeds[url] = f
+	}
+	return f
+}
+
+// Learn counts the sentences of some items of one feed. Pass each item's
+// text (summary or content, HTML allowed) as one argument; a sentence
+// repeated within one item counts once. Learning from the last few hundred
+// stored items of the feed is plenty.
+func (b *Boilerplate) Learn(feedURL string, texts ...string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	f := b.feed(feedURL)
+	if f.counts == nil {
+		f.counts = map[uint64]int{}
+	}
+	for _, t := range texts {
+		for _, h := range sentenceHashes(t) {
+			f.counts[h]++
+		}
+	}
+}
+
+// AddPattern makes every sentence of feedURL's items that contains phrase
+// (compared as folded words, like a quoted phrase) boilerplate. An empty
+// feedURL applies the pattern to every feed.
+func (b *Boilerplate) AddPattern(feedURL, phrase string) {
+	var p []string
+	tokenize(phrase, func(t rawTok) { p = append(p, foldString(phrase[t.start:t.end])) })
+	if len(p) == 0 {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	f := b.feed(feedURL)
+	f.patterns = append(f.patterns, p)
+}
+
+// snapshot returns the feed's boilerplate, or nil when there is none.
+// The caller holds b.mu for reading while it uses the result.
+func (b *Boilerplate) snapshot(feedURL string) *feedBoiler {
+	f, g := b.feeds[feedURL], b.feeds[""]
+	if f == nil && g == nil {
+		return nil
+	}
+	min := b.MinItems
+	if min <= 0 {
+		min = 3
+	}
+	out := &feedBoiler{min: min, global: g}
+	if f != nil && feedURL != "" {
+		out.counts, out.patterns = f.counts, f.patterns
+	}
+	return out
+}
+
+// NewDoc prepares an item for matching like the package's NewDoc, leaving
+// out the summary and content sentences that are boilerplate for the
+// item's feed (Item.FeedURL). A nil *Boilerplate strips nothing.
+func (b *Boilerplate) NewDoc(it Item) *Doc {
+	if b == nil {
+		return newDoc(it, nil)
+	}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return newDoc(it, b.snapshot(it.FeedURL))
+}
+
+// Strip returns text (HTML allowed) without the sentences that are
+// boilerplate for feedURL, as plain text with one sentence per line.
+func (b *Boilerplate) Strip(feedURL, text string) string {
+	d := b.NewDoc(Item{Summary: text, FeedURL: feedURL})
+	var sb strings.Builder
+	for _, s := range d.sents {
+		if s.zone != zSummary {
+			continue
+		}
+		if sb.Len() > 0 {
+			sb.WriteByte('\n')
+		}
+		sb.WriteString(d.texts[zSummary][s.start:s.end])
+	}
+	return sb.String()
+}

@@ -1,0 +1,577 @@
+package filter
+
+import (
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Matching is in two steps, both linear in the size of the item:
+//
+//  1. every distinct token of the Doc is looked up in the topic's
+//     dictionary (hash maps keyed by the first word of each term; prefixes
+//     by the few prefix lengths in use; stems only for tokens that could
+//     have them), which yields the hits of each leaf;
+//  2. the expression is evaluated over the leaves' hits. Leaves without
+//     hits are false at once, so a topic of a thousand terms costs about
+//     what a topic of ten does.
+//
+// There are no regular expressions and no backtracking.
+
+type entry struct{ leaf, member int32 }
+
+// Dictionary map indexes: kind*2 + plain.
+const (
+	mExact = iota * 2
+	mPrefix
+	mStemEn
+	mStemRu
+	nMaps
+)
+
+type dict struct {
+	m          [nMaps]map[string][]entry
+	prefixLens []int           // byte lengths of prefixes, ascending
+	stemKeys   map[string]bool // first one or two runes of the stems
+}
+
+func reachable(roots []*node, seen map[*node]bool, leaves map[int32]bool) {
+	for _, n := range roots {
+		if n == nil || seen[n] {
+			continue
+		}
+		seen[n] = true
+		if n.kind == nLeaf {
+			leaves[n.leaf] = true
+		}
+		reachable(n.kids, seen, leaves)
+	}
+}
+
+func buildDict(roots []*node, leaves []*leaf) dict {
+	used := map[int32]bool{}
+	reachable(roots, map[*node]bool{}, used)
+	var d dict
+	lens := map[int]bool{}
+	d.stemKeys = map[string]bool{}
+	for id := range used {
+		for mi, m := range leaves[id].members {
+			w := m.words[0]
+			k := int(w.kind) * 2
+			switch w.kind {
+			case wPrefix:
+				lens[len(w.text)] = true
+			case wStem:
+				if w.lang == scriptCyrillic {
+					k = mStemRu
+				} else {
+					k = mStemEn
+				}
+				d.stemKeys[firstRunes(w.text, 2)] = true
+				d.stemKeys[firstRunes(w.text, 1)] = true
+			}
+			if w.plain {
+				k++
+			}
+			if d.m[k] == nil {
+				d.m[k] = map[string][]entry{}
+			}
+			d.m[k][w.text] = append(d.m[k][w.text], entry{id, int32(mi)})
+		}
+	}
+	for l := range lens {
+		d.prefixLens = append(d.prefixLens, l)
+	}
+	sort.Ints(d.prefixLens)
+	return d
+}
+
+func firstRunes(s string, n int) string {
+	i := 0
+	for k := 0; k < n && i < len(s); k++ {
+		_, sz := utf8.DecodeRuneInString(s[i:])
+		i += sz
+	}
+	return s[:i]
+}
+
+// hit is a span of tokens [start, end] that matched a member of a leaf.
+type hit struct {
+	start, end   int32
+	leaf, member int32
+}
+
+type leafHits struct {
+	gen  uint32
+	hits []hit
+}
+
+// matcher holds the per-call state of a match; pooled per topic.
+type matcher struct {
+	t    *Topic
+	d    *Doc
+	gen  uint32
+	lh   []leafHits
+	hits int
+	ints []int32
+}
+
+func (t *Topic) matcher(d *Doc) *matcher {
+	m, _ := t.pool.Get().(*matcher)
+	if m == nil {
+		m = &matcher{t: t, lh: make([]leafHits, len(t.leaves))}
+	}
+	m.d = d
+	m.gen++
+	if m.gen == 0 { // wrapped: forget everything
+		for i := range m.lh {
+			m.lh[i].gen = 0
+		}
+		m.gen = 1
+	}
+	m.hits = 0
+	m.lookup()
+	return m
+}
+
+func (t *Topic) release(m *matcher) {
+	m.d = nil
+	t.pool.Put(m)
+}
+
+func (m *matcher) add(h hit) {
+	lh := &m.lh[h.leaf]
+	if lh.gen != m.gen {
+		lh.gen = m.gen
+		lh.hits = lh.hits[:0]
+	}
+	lh.hits = append(lh.hits, h)
+	m.hits++
+}
+
+func (m *matcher) leafHits(id int32) []hit {
+	if lh := &m.lh[id]; lh.gen == m.gen {
+		return lh.hits
+	}
+	return nil
+}
+
+// lookup fills the leaves' hits from the Doc's distinct tokens.
+func (m *matcher) lookup() {
+	dc := &m.t.dict
+	d := m.d
+	for ui := range d.uniq {
+		u := &d.uniq[ui]
+		if mp := dc.m[mExact]; mp != nil {
+			if es, ok := mp[u.fold]; ok {
+				m.addEntries(es, u)
+			}
+		}
+		if mp := dc.m[mExact+1]; mp != nil {
+			if es, ok := mp[u.plain]; ok {
+				m.addEntries(es, u)
+			}
+		}
+		for _, l := range dc.prefixLens {
+			for p := 0; p < 2; p++ {
+				mp, s := dc.m[mPrefix+p], u.fold
+				if p == 1 {
+					s = u.plain
+				}
+				if mp == nil || l > len(s) || l < len(s) && !utf8.RuneStart(s[l]) {
+					continue
+				}
+				if es, ok := mp[s[:l]]; ok {
+					m.addEntries(es, u)
+				}
+			}
+		}
+		k := -1
+		switch u.script {
+		case scriptLatin:
+			k = mStemEn
+		case scriptCyrillic:
+			k = mStemRu
+		}
+		if k >= 0 && (dc.m[k] != nil || dc.m[k+1] != nil) &&
+			(dc.stemKeys[firstRunes(u.fold, 2)] || dc.stemKeys[firstRunes(u.fold, 1)]) {
+			s := stem(u.fold, u.script)
+			if mp := dc.m[k]; mp != nil {
+				if es, ok := mp[s]; ok {
+					m.addEntries(es, u)
+				}
+			}
+			if mp := dc.m[k+1]; mp != nil {
+				if es, ok := mp[stripDiacritics(s)]; ok {
+					m.addEntries(es, u)
+				}
+			}
+		}
+	}
+}
+
+func (m *matcher) addEntries(es []entry, u *utok) {
+	d := m.d
+	for _, e := range es {
+		words := m.t.leaves[e.leaf].members[e.member].words
+		for _, p := range d.post[u.first : u.first+u.n] {
+			if len(words) == 1 {
+				m.add(hit{p, p, e.leaf, e.member})
+				continue
+			}
+			end := int(p) + len(words) - 1
+			if end >= len(d.toks) || d.toks[end].sent != d.toks[p].sent {
+				continue
+			}
+			ok := true
+			for k, w := range words[1:] {
+				if !wordMatches(w, &d.uniq[d.toks[int(p)+1+k].u]) {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				m.add(hit{p, int32(end), e.leaf, e.member})
+			}
+		}
+	}
+}
+
+func wordMatches(w word, u *utok) bool {
+	s := u.fold
+	if w.plain {
+		s = u.plain
+	}
+	switch w.kind {
+	case wExact:
+		return s == w.text
+	case wPrefix:
+		return strings.HasPrefix(s, w.text)
+	}
+	if u.script != w.lang {
+		return false
+	}
+	st := stem(u.fold, u.script)
+	if w.plain {
+		st = stripDiacritics(st)
+	}
+	return st == w.text
+}
+
+// truth evaluates n over the tokens whose scope bits meet mask.
+func (m *matcher) truth(n *node, mask uint16) bool {
+	switch n.kind {
+	case nLeaf:
+		for _, h := range m.leafHits(n.leaf) {
+			if m.d.toks[h.start].mask&mask != 0 {
+				return true
+			}
+		}
+		return false
+	case nAnd:
+		for _, k := range n.kids {
+			if !m.truth(k, mask) {
+				return false
+			}
+		}
+		return true
+	case nOr:
+		for _, k := range n.kids {
+			if m.truth(k, mask) {
+				return true
+			}
+		}
+		return false
+	case nNot:
+		return !m.truth(n.kids[0], mask)
+	case nUnless:
+		return m.truth(n.kids[0], mask) && !m.truth(n.kids[1], mask)
+	case nScope:
+		return m.truth(n.kids[0], n.mask)
+	case nGroup:
+		return m.truth(n.kids[0], mask)
+	case nSent:
+		return len(m.sentences(n, mask)) > 0
+	case nNear:
+		return m.near(n, mask)
+	}
+	return false
+}
+
+// positions appends the hits that make n true (nothing when it is false).
+func (m *matcher) positions(n *node, mask uint16, out []hit) []hit {
+	switch n.kind {
+	case nLeaf:
+		for _, h := range m.leafHits(n.leaf) {
+			if m.d.toks[h.start].mask&mask != 0 {
+				out = append(out, h)
+			}
+		}
+	case nOr:
+		for _, k := range n.kids {
+			out = m.positions(k, mask, out)
+		}
+	case nAnd:
+		if m.truth(n, mask) {
+			for _, k := range n.kids {
+				out = m.positions(k, mask, out)
+			}
+		}
+	case nUnless:
+		if m.truth(n, mask) {
+			out = m.positions(n.kids[0], mask, out)
+		}
+	case nScope:
+		out = m.positions(n.kids[0], n.mask, out)
+	case nGroup:
+		out = m.positions(n.kids[0], mask, out)
+	case nSent:
+		sents := m.sentences(n, mask)
+		if len(sents) == 0 {
+			break
+		}
+		for _, k := range n.kids {
+			for _, h := range m.positions(k, mask, nil) {
+				if _, ok := slices.BinarySearch(sents, m.d.toks[h.start].sent); ok {
+					out = append(out, h)
+				}
+			}
+		}
+	case nNear:
+		if m.near(n, mask) {
+			out = m.positions(n.kids[0], mask, out)
+			out = m.positions(n.kids[1], mask, out)
+		}
+	}
+	return out
+}
+
+// sentences returns the sorted sentences in which every argument of a
+// SENTENCE node has a hit; arguments without positions (NOT) must be true.
+func (m *matcher) sentences(n *node, mask uint16) []int32 {
+	for _, k := range n.kids {
+		if !m.truth(k, mask) {
+			return nil
+		}
+	}
+	var cur []int32
+	first := true
+	for _, k := range n.kids {
+		if !k.pos {
+			continue
+		}
+		hs := m.positions(k, mask, nil)
+		ss := make([]int32, len(hs))
+		for i, h := range hs {
+			ss[i] = m.d.toks[h.start].sent
+		}
+		slices.Sort(ss)
+		ss = slices.Compact(ss)
+		if first {
+			cur, first = ss, false
+		} else {
+			cur = intersect(cur, ss)
+		}
+		if len(cur) == 0 {
+			return nil
+		}
+	}
+	return cur
+}
+
+func intersect(a, b []int32) []int32 {
+	out := a[:0]
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+// near reports whether a hit of one side lies within n.n words of a hit of
+// the other, in either order, in the same zone. Linear after sorting.
+func (m *matcher) near(n *node, mask uint16) bool {
+	if !m.truth(n.kids[0], mask) || !m.truth(n.kids[1], mask) {
+		return false
+	}
+	a := m.positions(n.kids[0], mask, nil)
+	b := m.positions(n.kids[1], mask, nil)
+	type tagged struct {
+		hit
+		side int
+	}
+	all := make([]tagged, 0, len(a)+len(b))
+	for _, h := range a {
+		all = append(all, tagged{h, 0})
+	}
+	for _, h := range b {
+		all = append(all, tagged{h, 1})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].start < all[j].start })
+	lastEnd := [2]int32{-1 << 30, -1 << 30}
+	lastZone := [2]zone{nZones, nZones}
+	toks := m.d.toks
+	for _, h := range all {
+		o := 1 - h.side
+		z := toks[h.start].zone
+		if lastZone[o] == z && h.start-lastEnd[o]-1 <= int32(n.n) {
+			return true
+		}
+		if lastZone[h.side] != z || h.end > lastEnd[h.side] {
+			lastEnd[h.side], lastZone[h.side] = h.end, z
+		}
+	}
+	return false
+}
+
+// Result is the outcome of matching one item against one topic.
+type Result struct {
+	Match  bool
+	Score  float64
+	Groups []string // named groups that contributed to the match, sorted
+	Terms  []string // terms that contributed, as written, sorted
+}
+
+// score evaluates the clauses.
+func (m *matcher) score() (float64, bool) {
+	t := m.t
+	if m.hits == 0 && !t.hasNegation() {
+		return 0, false
+	}
+	if !t.weighted {
+		if m.truth(t.roots[0], bText) {
+			return 1, true
+		}
+		return 0, false
+	}
+	var s float64
+	for i, r := range t.roots {
+		if m.truth(r, bText) {
+			s += t.clauses[i].weight
+		}
+	}
+	if t.threshold > 0 {
+		return s, s >= t.threshold
+	}
+	return s, s > 0
+}
+
+// hasNegation reports whether the topic could match an item with no hits
+// (a query such as NOT x, or a clause that is true without any term).
+func (t *Topic) hasNegation() bool {
+	for _, r := range t.roots {
+		if canBeTrueEmpty(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func canBeTrueEmpty(n *node) bool {
+	switch n.kind {
+	case nNot:
+		return true
+	case nAnd:
+		for _, k := range n.kids {
+			if !canBeTrueEmpty(k) {
+				return false
+			}
+		}
+		return true
+	case nOr:
+		for _, k := range n.kids {
+			if canBeTrueEmpty(k) {
+				return true
+			}
+		}
+	case nScope, nGroup, nUnless:
+		return canBeTrueEmpty(n.kids[0])
+	}
+	return false
+}
+
+// Match matches a prepared item against the topic.
+func (t *Topic) Match(d *Doc) Result {
+	m := t.matcher(d)
+	defer t.release(m)
+	var r Result
+	r.Score, r.Match = m.score()
+	if r.Match {
+		c := m.contributions()
+		r.Groups, r.Terms = c.groups, c.terms
+	}
+	return r
+}
+
+// contrib is what made a match: groups, terms and the hits to highlight.
+type contrib struct {
+	groups []string
+	terms  []string
+	hits   []hit
+}
+
+func (m *matcher) contributions() contrib {
+	var c contrib
+	for i, r := range m.t.roots {
+		if m.t.weighted && m.t.clauses[i].weight <= 0 {
+			continue
+		}
+		m.collect(r, bText, nil, &c)
+	}
+	sort.Strings(c.groups)
+	c.groups = slices.Compact(c.groups)
+	for _, h := range c.hits {
+		c.terms = append(c.terms, m.t.leaves[h.leaf].members[h.member].display)
+	}
+	sort.Strings(c.terms)
+	c.terms = slices.Compact(c.terms)
+	return c
+}
+
+// collect gathers the groups and hits of the true, positive parts of n;
+// inside SENTENCE only hits in the qualifying sentences count.
+func (m *matcher) collect(n *node, mask uint16, sents []int32, c *contrib) {
+	if !m.truth(n, mask) {
+		return
+	}
+	switch n.kind {
+	case nLeaf:
+		for _, h := range m.leafHits(n.leaf) {
+			if m.d.toks[h.start].mask&mask == 0 {
+				continue
+			}
+			if sents != nil {
+				if _, ok := slices.BinarySearch(sents, m.d.toks[h.start].sent); !ok {
+					continue
+				}
+			}
+			c.hits = append(c.hits, h)
+		}
+	case nAnd, nOr, nNear:
+		for _, k := range n.kids {
+			m.collect(k, mask, sents, c)
+		}
+	case nUnless:
+		m.collect(n.kids[0], mask, sents, c)
+	case nScope:
+		m.collect(n.kids[0], n.mask, sents, c)
+	case nGroup:
+		c.groups = append(c.groups, n.name)
+		m.collect(n.kids[0], mask, sents, c)
+	case nSent:
+		s := m.sentences(n, mask)
+		for _, k := range n.kids {
+			m.collect(k, mask, s, c)
+		}
+	}
+}

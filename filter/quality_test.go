@@ -1,0 +1,210 @@
+package filter
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// The quality test matches the example topic against the labelled news
+// set beside the checkout (../shared/corpus/news, see its README.md).
+
+var showErrors = flag.Bool("errors", false, "quality test: list false positives and false negatives")
+
+const corpusDir = "../../shared/corpus/news"
+
+// exampleConfig is the shape of the example configuration file.
+type exampleConfig struct {
+	Groups map[string]struct {
+		Terms          []string `toml:"terms"`
+		Stem           string   `toml:"stem"`
+		FoldDiacritics bool     `toml:"fold_diacritics"`
+	} `toml:"groups"`
+	Topics []struct {
+		Name       string  `toml:"name"`
+		Title      string  `toml:"title"`
+		MaxEntries int     `toml:"max_entries"`
+		Threshold  float64 `toml:"threshold"`
+		Query      string  `toml:"query"`
+	} `toml:"topics"`
+}
+
+// loadExample reads testdata/example_topic.toml into specs.
+func loadExample(tb testing.TB) ([]GroupSpec, TopicSpec) {
+	tb.Helper()
+	b, err := os.ReadFile("testdata/example_topic.toml")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var cfg exampleConfig
+	dec := toml.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&cfg); err != nil {
+		tb.Fatalf("example_topic.toml: %v", err)
+	}
+	var groups []GroupSpec
+	for name, g := range cfg.Groups {
+		groups = append(groups, GroupSpec{Name: name, Terms: g.Terms, Stem: g.Stem, FoldDiacritics: g.FoldDiacritics})
+	}
+	sort.Slice(groups, func(i, j int) bool { return groups[i].Name < groups[j].Name })
+	if len(cfg.Topics) != 1 {
+		tb.Fatalf("example_topic.toml: want one topic, have %d", len(cfg.Topics))
+	}
+	t := cfg.Topics[0]
+	return groups, TopicSpec{Name: t.Name, Query: t.Query, Threshold: t.Threshold}
+}
+
+func mustCompileExample(tb testing.TB) *Topic {
+	tb.Helper()
+	groups, spec := loadExample(tb)
+	topic, err := Compile(groups, spec)
+	if err != nil {
+		var fe *Error
+		if errors.As(err, &fe) {
+			tb.Fatalf("compile: group %q term %d topic %q offset %d: %v", fe.Group, fe.Term, fe.Topic, fe.Offset, err)
+		}
+		tb.Fatal(err)
+	}
+	return topic
+}
+
+// labelled is one corpus entry with its label.
+type labelled struct {
+	item  Item
+	label bool
+}
+
+// loadCorpus reads the labelled entries, skipping the test when the
+// corpus is absent. Feeds are named after their file, as the file name is
+// the feed URL squeezed.
+func loadCorpus(tb testing.TB) []labelled {
+	tb.Helper()
+	if _, err := os.Stat(corpusDir); errors.Is(err, fs.ErrNotExist) {
+		tb.Skipf("corpus not found at %s (the shared corpus sits beside the checkout as ../shared/corpus)", corpusDir)
+	}
+	f, err := os.Open(filepath.Join(corpusDir, "labels.tsv"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.Comma = '\t'
+	r.LazyQuotes = true
+	r.FieldsPerRecord = -1
+	type key struct{ file, link string }
+	labels := map[key]bool{}
+	var files []string
+	seenFile := map[string]bool{}
+	for i := 0; ; i++ {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if i == 0 || len(rec) < 4 {
+			continue
+		}
+		labels[key{rec[0], rec[1]}] = rec[3] == "1"
+		if !seenFile[rec[0]] {
+			seenFile[rec[0]] = true
+			files = append(files, rec[0])
+		}
+	}
+	sort.Strings(files)
+	var out []labelled
+	seen := map[key]bool{}
+	for _, file := range files {
+		b, err := os.ReadFile(filepath.Join(corpusDir, file))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		var entries []struct {
+			Title       string `json:"title"`
+			Description string `json:"description"`
+			Link        string `json:"link"`
+		}
+		if len(b) > 0 && b[0] == '{' {
+			var wrapped struct {
+				Entries json.RawMessage `json:"entries"`
+			}
+			if err := json.Unmarshal(b, &wrapped); err != nil {
+				tb.Fatalf("%s: %v", file, err)
+			}
+			b = wrapped.Entries
+		}
+		if err := json.Unmarshal(b, &entries); err != nil {
+			tb.Fatalf("%s: %v", file, err)
+		}
+		feed := strings.TrimSuffix(filepath.Base(file), "_entries.json")
+		for _, e := range entries {
+			k := key{file, e.Link}
+			label, ok := labels[k]
+			if !ok || seen[k] {
+				continue
+			}
+			seen[k] = true
+			out = append(out, labelled{item: Item{Title: e.Title, Summary: e.Description, FeedURL: feed, Link: e.Link}, label: label})
+		}
+	}
+	return out
+}
+
+// learnBoilerplate learns each feed's repeated sentences from the corpus,
+// as the caller does from stored items.
+func learnBoilerplate(items []labelled) *Boilerplate {
+	b := &Boilerplate{}
+	byFeed := map[string][]string{}
+	for _, it := range items {
+		byFeed[it.item.FeedURL] = append(byFeed[it.item.FeedURL], it.item.Summary)
+	}
+	for feed, texts := range byFeed {
+		b.Learn(feed, texts...)
+	}
+	return b
+}
+
+func TestExampleTopic_Quality(t *testing.T) {
+	topic := mustCompileExample(t)
+	items := loadCorpus(t)
+	bp := learnBoilerplate(items)
+	var tp, fp, fn, stripped int
+	for _, it := range items {
+		d := bp.NewDoc(it.item)
+		stripped += d.Stripped
+		got := topic.Match(d).Match
+		switch {
+		case got && it.label:
+			tp++
+		case got && !it.label:
+			fp++
+			if *showErrors {
+				t.Logf("FP %s || %.200s", it.item.Title, it.item.Summary)
+			}
+		case !got && it.label:
+			fn++
+			if *showErrors {
+				t.Logf("FN %s || %.200s", it.item.Title, it.item.Summary)
+			}
+		}
+	}
+	p := float64(tp) / float64(max(tp+fp, 1))
+	r := float64(tp) / float64(max(tp+fn, 1))
+	f1 := 2 * p * r / max(p+r, 1e-9)
+	t.Logf("items %d, on topic %d, boilerplate sentences stripped %d", len(items), tp+fn, stripped)
+	t.Logf("TP %d FP %d FN %d: precision %.3f recall %.3f F1 %.3f", tp, fp, fn, p, r, f1)
+	if f1 < 0.82 {
+		t.Errorf("F1 %.3f below 0.82", f1)
+	}
+}

@@ -1,0 +1,257 @@
+package filter
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+// This file turns text into tokens. The same tokeniser serves items (NewDoc)
+// and terms (Compile), so a term written in a topic always has the shape of
+// the words it is meant to find.
+//
+// A token is a run of letters, digits and combining marks, except that each
+// Han, Hiragana or Katakana character is a token of its own: those scripts
+// write no spaces, and a multi-character CJK term is matched as a sequence
+// of adjacent characters anywhere inside a longer run.
+
+// script classifies a token for stemming.
+type script uint8
+
+const (
+	scriptOther script = iota
+	scriptLatin
+	scriptCyrillic
+	scriptCJK
+)
+
+// isCJK reports whether r is written without spaces between words.
+func isCJK(r rune) bool {
+	if r < 0x2E80 {
+		return false
+	}
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
+}
+
+// isWordRune reports whether r belongs inside a (non-CJK) token.
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)
+}
+
+func scriptOf(s string) script {
+	r, _ := utf8.DecodeRuneInString(s)
+	switch {
+	case r < utf8.RuneSelf:
+		if 'a' <= r && r <= 'z' {
+			return scriptLatin
+		}
+		return scriptOther
+	case unicode.Is(unicode.Cyrillic, r):
+		return scriptCyrillic
+	case unicode.Is(unicode.Latin, r):
+		return scriptLatin
+	case isCJK(r):
+		return scriptCJK
+	}
+	return scriptOther
+}
+
+// Casers are stateful and must not be shared between goroutines.
+var casers = sync.Pool{New: func() any { c := cases.Fold(); return &c }}
+
+// foldAppend appends the NFKC-normalised, case-folded form of the token s.
+func foldAppend(dst []byte, s string) []byte {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+		}
+		return dst
+	}
+	c := casers.Get().(*cases.Caser)
+	f := c.String(norm.NFKC.String(s))
+	casers.Put(c)
+	// Folding can denormalise (e.g. a capital with a combining mark).
+	return append(dst, norm.NFC.String(f)...)
+}
+
+// foldString is foldAppend for a whole string.
+func foldString(s string) string { return string(foldAppend(nil, s)) }
+
+// stripDiacritics removes combining marks after canonical decomposition:
+// "café" -> "cafe", "ё" -> "е". ASCII is returned unchanged.
+func stripDiacritics(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	d := norm.NFD.String(s)
+	var b strings.Builder
+	b.Grow(len(d))
+	changed := false
+	for _, r := range d {
+		if unicode.Is(unicode.Mn, r) {
+			changed = true
+			continue
+		}
+		b.WriteRune(r)
+	}
+	if !changed {
+		return s
+	}
+	return norm.NFC.String(b.String())
+}
+
+// abbreviations do not end a sentence when followed by a period.
+var abbreviations = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "dr": true, "st": true, "gen": true,
+	"lt": true, "col": true, "sen": true, "rep": true, "gov": true, "no": true,
+	"vs": true, "jr": true, "sr": true, "prof": true, "capt": true, "adm": true,
+	"sgt": true, "maj": true, "pres": true, "inc": true, "co": true, "corp": true,
+	"г": true, "гг": true, "им": true, "т": true, "д": true,
+}
+
+// rawTok is a token found in a field's display text.
+type rawTok struct {
+	start, end int32 // byte range in the display text
+	sentence   int32 // sentence number within the field
+}
+
+// tokenize splits text into tokens and sentences. It calls emit for every
+// token and returns the number of sentences. A sentence ends at . ! ? … and
+// their CJK forms, at a newline, or at a semicolon; a period after a single
+// letter (U.S.) or a known abbreviation does not end one.
+func tokenize(text string, emit func(rawTok)) int32 {
+	var sent int32
+	open := false // the current sentence has tokens
+	i := 0
+	lastStart, lastEnd := -1, -1
+	for i < len(text) {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case isCJK(r):
+			emit(rawTok{int32(i), int32(i + n), sent})
+			open = true
+			lastStart, lastEnd = -1, -1
+			i += n
+			continue
+		case isWordRune(r):
+			j := i + n
+			for j < len(text) {
+				r2, n2 := utf8.DecodeRuneInString(text[j:])
+				if !isWordRune(r2) || isCJK(r2) {
+					break
+				}
+				j += n2
+			}
+			emit(rawTok{int32(i), int32(j), sent})
+			open = true
+			lastStart, lastEnd = i, j
+			i = j
+			continue
+		}
+		end := false
+		switch r {
+		case '\n', ';', '!', '?', '。', '！', '？', '…', '；':
+			end = true
+		case '.':
+			next := i + n
+			// A period ends a sentence only before space or the end.
+			if next >= len(text) || text[next] == ' ' || text[next] == '\n' || text[next] == '\t' || text[next] == '"' || text[next] == '\'' || text[next] == ')' || text[next] >= utf8.RuneSelf {
+				end = true
+				if lastEnd == i && lastStart >= 0 {
+					w := text[lastStart:lastEnd]
+					r0, n0 := utf8.DecodeRuneInString(w)
+					if n0 == len(w) && !unicode.IsDigit(r0) || abbreviations[strings.ToLower(w)] {
+						end = false
+					}
+				}
+			}
+		}
+		if end && open {
+			sent++
+			open = false
+		}
+		i += n
+	}
+	if open {
+		sent++
+	}
+	return sent
+}
+
+// blockTags break sentences when an item's HTML is reduced to text.
+var blockTags = map[string]bool{
+	"p": true, "br": true, "div": true, "li": true, "ul": true, "ol": true,
+	"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
+	"tr": true, "td": true, "th": true, "blockquote": true, "figcaption": true,
+	"section": true, "article": true, "header": true, "footer": true, "hr": true,
+	"table": true, "pre": true, "dd": true, "dt": true,
+}
+
+// htmlText reduces HTML to text: tags removed, entities decoded, block
+// elements ending sentences, script and style dropped. Text without '<' or
+// '&' is returned as it is.
+func htmlText(s string) string {
+	if strings.IndexByte(s, '<') < 0 {
+		if strings.IndexByte(s, '&') < 0 {
+			return s
+		}
+		return html.UnescapeString(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	z := html.NewTokenizer(strings.NewReader(s))
+	skip := 0
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return b.String()
+		case html.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+			}
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+			name, _ := z.TagName()
+			tag := string(name)
+			if tag == "script" || tag == "style" {
+				if tt == html.StartTagToken {
+					skip++
+				} else if tt == html.EndTagToken && skip > 0 {
+					skip--
+				}
+				continue
+			}
+			if blockTags[tag] {
+				b.WriteByte('\n')
+			} else {
+				b.WriteByte(' ')
+			}
+		}
+	}
+}
