@@ -23,6 +23,9 @@ const (
 	DefaultTimeout     = 30 * time.Second
 	DefaultMaxBodyMB   = 16
 	DefaultMaxEntries  = 100
+	// DefaultBaseURL is where `feedsift serve` publishes output_dir by
+	// default; feeds need an absolute rel="self" URL.
+	DefaultBaseURL = "http://127.0.0.1:8080/"
 )
 
 // Config is a validated configuration. Paths are absolute.
@@ -30,7 +33,7 @@ type Config struct {
 	Path      string // the file it was read from
 	Database  string
 	OutputDir string
-	BaseURL   string // where output_dir is published; "" = file: URLs
+	BaseURL   string // where output_dir is published, ending in "/"
 
 	Concurrency int
 	PerHost     int
@@ -211,6 +214,7 @@ func (v *validator) build(f *file) {
 	} else {
 		c.OutputDir = v.path(*f.OutputDir)
 	}
+	c.BaseURL = DefaultBaseURL
 	if f.BaseURL != "" {
 		u, err := url.Parse(f.BaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -136,8 +136,10 @@ func atomDoc(d *doc) *atomFeed {
 			as := &atomSource{
 				ID:      s.ID,
 				Title:   atomText{Type: "text", Text: s.Title},
-				Links:   []feeds.AtomLink{{Rel: "self", Href: s.Link}},
 				Updated: rfc3339(s.Updated),
+			}
+			if s.Link != "" {
+				as.Links = append(as.Links, feeds.AtomLink{Rel: "self", Href: s.Link})
 			}
 			if s.Home != "" {
 				as.Links = append(as.Links, feeds.AtomLink{Rel: "alternate", Type: "text/html", Href: s.Home})

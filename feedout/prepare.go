@@ -30,7 +30,7 @@ type item struct {
 	categories []string
 	lang       string
 	enclosures []Enclosure // http(s) URL, valid MIME type, Length >= 0
-	source     *Source     // ID, Title, Link and Updated all set
+	source     *Source     // ID, Title and Updated set; Link when http(s)
 }
 
 // prepare validates f and returns a cleaned copy. It errors on what a valid
@@ -150,15 +150,18 @@ func prepare(f *Feed) (*doc, error) {
 				Title:   cleanLine(s.Title),
 				Updated: s.Updated,
 			}
-			if _, ok := httpURL(s.Link); !ok {
-				return nil, bad(field("Source.Link"), "%q is not an absolute http(s) URL", s.Link)
+			// A local source file has no link to publish.
+			if _, ok := httpURL(s.Link); ok {
+				src.Link = cleanLine(s.Link)
 			}
-			src.Link = cleanLine(s.Link)
 			if _, ok := httpURL(s.Home); ok {
 				src.Home = cleanLine(s.Home)
 			}
 			if src.ID == "" || !absIRI(src.ID) {
 				src.ID = src.Link
+			}
+			if src.ID == "" {
+				return nil, bad(field("Source.ID"), "empty, and no http(s) Link to use instead")
 			}
 			if src.Title == "" {
 				return nil, bad(field("Source.Title"), "empty")

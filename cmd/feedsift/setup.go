@@ -1,0 +1,111 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/feedsift/feedsift/config"
+	"github.com/feedsift/feedsift/filter"
+)
+
+var errHelp = errors.New("help shown")
+
+// parseFlags parses args, turning -h into errHelp and bad flags into a
+// usage error.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(fs.Output())
+			return errHelp
+		}
+		return &exitError{exitUsage, err}
+	}
+	if fs.NArg() > 0 {
+		return &exitError{exitUsage, fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	return nil
+}
+
+// topic is a configured topic, compiled.
+type topic struct {
+	config.Topic
+	match *filter.Topic
+	hash  string // of everything that decides what it matches
+}
+
+// setup is a loaded configuration with its topics compiled: everything
+// that can be checked without network or database.
+type setup struct {
+	cfg    *config.Config
+	topics []topic
+}
+
+// load reads the config and compiles every topic; any problem is a usage
+// error naming file:line:col.
+func load(path string) (*setup, error) {
+	if path == "" {
+		return nil, &exitError{exitUsage, errors.New("-config FILE is required")}
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, &exitError{exitUsage, err}
+	}
+	groups := make([]filter.GroupSpec, len(cfg.Groups))
+	gh := sha256.New()
+	for i, g := range cfg.Groups {
+		groups[i] = filter.GroupSpec{Name: g.Name, Terms: g.Terms, Stem: g.Stem, FoldDiacritics: g.FoldDiacritics}
+		fmt.Fprintf(gh, "%q %q %q %v\n", g.Name, g.Terms, g.Stem, g.FoldDiacritics)
+	}
+	groupsHash := hex.EncodeToString(gh.Sum(nil))
+	s := &setup{cfg: cfg}
+	var errs []error
+	for i, t := range cfg.Topics {
+		m, err := filter.Compile(groups, filter.TopicSpec{Name: t.Name, Query: t.Query, Threshold: t.Threshold})
+		if err != nil {
+			errs = append(errs, topicError(cfg, i, err))
+			continue
+		}
+		h := sha256.Sum256([]byte(fmt.Sprintf("%d\n%q\n%v\n%s", filter.Version, t.Query, t.Threshold, groupsHash)))
+		s.topics = append(s.topics, topic{Topic: t, match: m, hash: hex.EncodeToString(h[:16])})
+	}
+	if len(errs) > 0 {
+		return nil, &exitError{exitUsage, errors.Join(errs...)}
+	}
+	return s, nil
+}
+
+// topicError places a filter error in the config file.
+func topicError(cfg *config.Config, i int, err error) error {
+	var fe *filter.Error
+	if !errors.As(err, &fe) {
+		return cfg.TopicError(i, err.Error())
+	}
+	if fe.Group != "" {
+		return cfg.TermError(fe.Group, fe.Term, fe.Offset, fe.Msg)
+	}
+	return cfg.QueryError(i, fe.Offset, fe.Msg)
+}
+
+// newLogger returns the logger for a command: text on stderr, debug with
+// -v, JSON with -log-format json.
+func newLogger(w io.Writer, verbose bool, format string) (*slog.Logger, error) {
+	level := slog.LevelInfo
+	if verbose {
+		level = slog.LevelDebug
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch strings.ToLower(format) {
+	case "", "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, &exitError{exitUsage, fmt.Errorf("-log-format %q: want text or json", format)}
+}
