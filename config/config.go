@@ -41,9 +41,10 @@ type Config struct {
 	MaxBodyMB   int
 	UserAgent   string
 
-	Feeds  []Feed
-	Groups []Group // sorted by name
-	Topics []Topic
+	Feeds       []Feed
+	Boilerplate []string // phrases whose sentences never count for matching, in every feed
+	Groups      []Group  // sorted by name
+	Topics      []Topic
 
 	index *index
 }
@@ -52,6 +53,9 @@ type Config struct {
 type Feed struct {
 	URL   string // http, https or file URL (relative paths resolved)
 	Title string // optional; the feed's own title is used when empty
+	// Boilerplate lists phrases whose sentences never count for
+	// matching in this feed (besides what repeats on its own).
+	Boilerplate []string
 }
 
 // Group is a named term group: [groups.NAME].
@@ -95,14 +99,16 @@ type file struct {
 	Timeout     *duration          `toml:"timeout"`
 	MaxBodyMB   *int               `toml:"max_body_mb"`
 	UserAgent   string             `toml:"user_agent"`
+	Boilerplate []string           `toml:"boilerplate"`
 	Feeds       []fileFeed         `toml:"feeds"`
 	Groups      map[string]fileGrp `toml:"groups"`
 	Topics      []fileTopic        `toml:"topics"`
 }
 
 type fileFeed struct {
-	URL   *string `toml:"url"`
-	Title string  `toml:"title"`
+	URL         *string  `toml:"url"`
+	Title       string   `toml:"title"`
+	Boilerplate []string `toml:"boilerplate"`
 }
 
 type fileGrp struct {
@@ -234,6 +240,7 @@ func (v *validator) build(f *file) {
 		c.Timeout = f.Timeout.Duration
 	}
 	c.UserAgent = f.UserAgent
+	c.Boilerplate = f.Boilerplate
 
 	seen := map[string]int{}
 	for i, ff := range f.Feeds {
@@ -252,7 +259,7 @@ func (v *validator) build(f *file) {
 			continue
 		}
 		seen[u] = i
-		c.Feeds = append(c.Feeds, Feed{URL: u, Title: ff.Title})
+		c.Feeds = append(c.Feeds, Feed{URL: u, Title: ff.Title, Boilerplate: ff.Boilerplate})
 	}
 	if len(f.Feeds) == 0 {
 		v.errAt("", "no [[feeds]]: list at least one feed")

@@ -197,9 +197,9 @@ func (p *pass) evaluate(ctx context.Context, changed []int64, sum *summary) erro
 func (p *pass) match(ctx context.Context, topics []topic, ids []int64, all bool) error {
 	matches := make([][]store.Match, len(topics))
 	var evaluated []int64
-	err := p.st.EachItem(ctx, ids, func(it *store.FeedItem) error {
+	eval := func(bp *filter.Boilerplate, it *store.FeedItem) {
 		evaluated = append(evaluated, it.ID)
-		doc := filter.NewDoc(filterItem(it, p.feedTitle(it)))
+		doc := bp.NewDoc(filterItem(it, p.feedTitle(it)))
 		for i, t := range topics {
 			r := t.match.Match(doc)
 			if !r.Match {
@@ -208,10 +208,38 @@ func (p *pass) match(ctx context.Context, topics []topic, ids []int64, all bool)
 			reasons := append(append([]string(nil), r.Groups...), r.Terms...)
 			matches[i] = append(matches[i], store.Match{ItemID: it.ID, Score: r.Score, Reasons: reasons})
 		}
-		return nil
-	})
-	if err != nil {
-		return &exitError{exitDatabase, err}
+	}
+	if all {
+		bp, err := p.boilerplate(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if err := p.st.EachItem(ctx, nil, func(it *store.FeedItem) error { eval(bp, it); return nil }); err != nil {
+			return &exitError{exitDatabase, err}
+		}
+	} else {
+		// Few items: read them first, to learn only their feeds' boilerplate.
+		var items []*store.FeedItem
+		feeds := map[int64]bool{}
+		var feedIDs []int64
+		err := p.st.EachItem(ctx, ids, func(it *store.FeedItem) error {
+			items = append(items, it)
+			if !feeds[it.FeedID] {
+				feeds[it.FeedID] = true
+				feedIDs = append(feedIDs, it.FeedID)
+			}
+			return nil
+		})
+		if err != nil {
+			return &exitError{exitDatabase, err}
+		}
+		bp, err := p.boilerplate(ctx, feedIDs)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			eval(bp, it)
+		}
 	}
 	for i, t := range topics {
 		if err := p.st.SetMatches(ctx, t.Name, t.hash, all, evaluated, matches[i]); err != nil {
@@ -220,6 +248,31 @@ func (p *pass) match(ctx context.Context, topics []topic, ids []int64, all bool)
 		p.log.Debug("topic evaluated", "topic", t.Name, "items", len(evaluated), "matched", len(matches[i]), "full", all)
 	}
 	return nil
+}
+
+// boilerplateItems is how many of a feed's newest items teach what
+// repeats in it.
+const boilerplateItems = 200
+
+// boilerplate learns the repeated sentences of the given feeds (nil =
+// all) from their stored items, plus the configured patterns.
+func (p *pass) boilerplate(ctx context.Context, feedIDs []int64) (*filter.Boilerplate, error) {
+	bp := &filter.Boilerplate{}
+	for _, phrase := range p.cfg.Boilerplate {
+		bp.AddPattern("", phrase)
+	}
+	for _, f := range p.cfg.Feeds {
+		for _, phrase := range f.Boilerplate {
+			bp.AddPattern(f.URL, phrase)
+		}
+	}
+	err := p.st.FeedTexts(ctx, feedIDs, boilerplateItems, func(url, summary, content string) {
+		bp.Learn(url, summary+"\n"+content)
+	})
+	if err != nil {
+		return nil, &exitError{exitDatabase, err}
+	}
+	return bp, nil
 }
 
 // feedTitle is the configured title of the item's feed, else its own.
