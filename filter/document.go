@@ -3,6 +3,7 @@ package filter
 import (
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // zone is the part of an item a token comes from.
@@ -153,7 +154,7 @@ func newDoc(it Item, bp *feedBoiler) *Doc {
 				s.buf = s.buf[:bufStart]
 				d.Stripped++
 			} else {
-				d.sents = append(d.sents, sentence{zone: z, start: s.raw[i].start, end: s.raw[j-1].end})
+				d.sents = append(d.sents, sentence{zone: z, start: s.raw[i].start, end: closePunct(text, s.raw[j-1].end)})
 				if lead {
 					leadDone = true
 				}
@@ -382,4 +383,16 @@ func (b *Boilerplate) Strip(feedURL, text string) string {
 		sb.WriteString(d.texts[zSummary][s.start:s.end])
 	}
 	return sb.String()
+}
+
+// closePunct extends a sentence's end over the punctuation closing it.
+func closePunct(text string, end int32) int32 {
+	for int(end) < len(text) {
+		r, n := utf8.DecodeRuneInString(text[end:])
+		if !strings.ContainsRune(".!?;:\"')]»”’。！？…；」』", r) {
+			break
+		}
+		end += int32(n)
+	}
+	return end
 }
