@@ -188,6 +188,7 @@ func TestCompile_errors(t *testing.T) {
 		{"weight late", nil, "Russia\n2: China", "", 0, 7, "put a weight such as 1: before the first clause"},
 		{"weight mid line", nil, "1: Russia 2: China", "", 0, 10, "weight 2: must start a line"},
 		{"too deep", nil, strings.Repeat("(", 100) + "a" + strings.Repeat(")", 100), "", 0, 64, "nested more than"},
+		{"proximity too deep", nil, "SENTENCE(a, SENTENCE(b, c NEAR (d SAME e)))", "", 0, 0, "nest at most 3 deep"},
 		{"group term error", []GroupSpec{{Name: "g", Terms: []string{"ok", "bad (term"}}}, "@g", "g", 1, 9, "expected ')' to close '('"},
 		{"group unknown ref", []GroupSpec{{Name: "g", Terms: []string{"x", "@nope"}}}, "@g", "g", 1, 0, "unknown group @nope"},
 		{"group cycle", []GroupSpec{{Name: "a", Terms: []string{"@b"}}, {Name: "b", Terms: []string{"x", "y OR @a"}}}, "@a", "b", 1, 5, "group cycle a -> b -> a"},
