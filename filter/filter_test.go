@@ -38,6 +38,7 @@ func TestTopic_Match(t *testing.T) {
 		{"cjk absent", "中俄", Item{Title: "中国举行演习"}, false},
 		{"nfkc fullwidth", "russia", Item{Title: "ＲＵＳＳＩＡ"}, true},
 		{"ligature", "official", Item{Title: "Oﬃcial"}, true},
+		{"full case folding", "STRASSE", Item{Title: "Straße"}, true},
 		{"and", "Russia AND China", Item{Title: "Russia and China"}, true},
 		{"and missing", "Russia AND China", Item{Title: "Russia alone"}, false},
 		{"implicit and", "Russia China", Item{Title: "China, then Russia"}, true},
