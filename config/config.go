@@ -68,11 +68,12 @@ type Group struct {
 
 // Topic is one [[topics]] table.
 type Topic struct {
-	Name       string
-	Title      string
-	Query      string
-	Threshold  float64
-	MaxEntries int // 0 = no cap
+	Name           string
+	Title          string
+	Query          string
+	Threshold      float64
+	MaxEntries     int // 0 = no cap
+	FoldDiacritics bool
 }
 
 // Error is a problem at a place in the configuration file.
@@ -118,11 +119,12 @@ type fileGrp struct {
 }
 
 type fileTopic struct {
-	Name       *string  `toml:"name"`
-	Title      *string  `toml:"title"`
-	Query      *string  `toml:"query"`
-	Threshold  *float64 `toml:"threshold"`
-	MaxEntries *int     `toml:"max_entries"`
+	Name           *string  `toml:"name"`
+	Title          *string  `toml:"title"`
+	Query          *string  `toml:"query"`
+	Threshold      *float64 `toml:"threshold"`
+	MaxEntries     *int     `toml:"max_entries"`
+	FoldDiacritics bool     `toml:"fold_diacritics"`
 }
 
 type duration struct{ time.Duration }
@@ -313,6 +315,7 @@ func (v *validator) build(f *file) {
 		} else {
 			t.Query = *ft.Query
 		}
+		t.FoldDiacritics = ft.FoldDiacritics
 		if ft.Threshold != nil {
 			t.Threshold = *ft.Threshold
 		}

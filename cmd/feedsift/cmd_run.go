@@ -40,11 +40,22 @@ func (c *runCmd) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	now := c.now
-	if now == nil {
-		now = time.Now
+	if dir := filepath.Dir(s.cfg.Database); !isDir(dir) {
+		return &exitError{exitDatabase, fmt.Errorf("database %s: directory %s does not exist", s.cfg.Database, dir)}
 	}
-	p := &pass{setup: s, log: log, now: now}
+	unlock, err := lockRun(s.cfg.Database)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	p, err := s.openPass(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer p.st.Close()
+	if c.now != nil {
+		p.now = c.now
+	}
 	return p.run(ctx)
 }
 
@@ -66,37 +77,40 @@ type summary struct {
 	Outputs                             int
 }
 
+// openPass opens the database for a pass (no lock: callers that write
+// take it first).
+func (s *setup) openPass(ctx context.Context, log *slog.Logger) (*pass, error) {
+	cfg := s.cfg
+	if dir := filepath.Dir(cfg.Database); !isDir(dir) {
+		return nil, &exitError{exitDatabase, fmt.Errorf("database %s: directory %s does not exist", cfg.Database, dir)}
+	}
+	st, err := store.Open(ctx, cfg.Database)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &exitError{exitDatabase, err}
+	}
+	p := &pass{setup: s, log: log, now: time.Now, st: st, titles: make(map[string]string, len(cfg.Feeds))}
+	for _, f := range cfg.Feeds {
+		p.titles[f.URL] = f.Title
+	}
+	return p, nil
+}
+
 func (p *pass) run(ctx context.Context) error {
 	start := time.Now()
 	cfg := p.cfg
 	if err := os.MkdirAll(cfg.OutputDir, 0o755); err != nil {
 		return &exitError{exitFailure, fmt.Errorf("output directory: %w", err)}
 	}
-	if dir := filepath.Dir(cfg.Database); !isDir(dir) {
-		return &exitError{exitDatabase, fmt.Errorf("database %s: directory %s does not exist", cfg.Database, dir)}
-	}
-	unlock, err := lockRun(cfg.Database)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	st, err := store.Open(ctx, cfg.Database)
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return &exitError{exitDatabase, err}
-	}
-	defer st.Close()
-	p.st = st
 
 	// Fetch.
 	feeds := make([]fetcher.Feed, len(cfg.Feeds))
-	p.titles = make(map[string]string, len(cfg.Feeds))
 	for i, f := range cfg.Feeds {
 		feeds[i] = fetcher.Feed{URL: f.URL, Title: f.Title}
-		p.titles[f.URL] = f.Title
 	}
+	st := p.st
 	fr := fetcher.New(st, fetcher.Options{
 		Concurrency:  cfg.Concurrency,
 		PerHost:      cfg.PerHost,

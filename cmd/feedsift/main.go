@@ -7,6 +7,10 @@
 //
 //	feedsift run -config FILE      one pass: fetch, store, filter, write; exit
 //	feedsift check -config FILE    validate the configuration and topics only
+//	feedsift explain -config FILE -topic NAME (-link URL | -id ID | -text TEXT)
+//	                               why a topic keeps or drops an item
+//	feedsift test -config FILE -topic NAME -labels FILE.tsv [-min-f1 F]
+//	                               precision, recall and F1 on labelled items
 //	feedsift help                  this text
 //
 // Exit codes:
@@ -78,6 +82,10 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, now f
 		cmd = &runCmd{stdout: stdout, stderr: stderr, now: now}
 	case "check":
 		cmd = &checkCmd{stdout: stdout, stderr: stderr}
+	case "explain":
+		cmd = &explainCmd{stdout: stdout, stderr: stderr}
+	case "test":
+		cmd = &testCmd{stdout: stdout, stderr: stderr}
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -114,11 +122,21 @@ const usage = `feedsift watches news feeds and publishes the items that match yo
 Usage:
   feedsift run -config FILE [-v]    one pass: fetch every feed, store, filter, write outputs, exit
   feedsift check -config FILE       validate the configuration and every topic; no network, no database
+  feedsift explain -config FILE -topic NAME (-link URL | -id ID | -text TEXT)
+                                    show the topic's query as a tree with each clause's truth value
+                                    and score for a stored item (or a text), the matched terms and
+                                    a highlighted snippet
+  feedsift test -config FILE -topic NAME -labels FILE.tsv [-min-f1 F]
+                                    measure the topic on stored items labelled link<TAB>1|0:
+                                    precision, recall, F1, false positives and negatives;
+                                    exit 1 when F1 is below -min-f1
   feedsift help                     show this text
 
 Examples:
   feedsift run -config config.toml
   feedsift check -config config.toml
+  feedsift explain -config config.toml -topic russia-china-security -text "Shoigu arrives in Beijing"
+  feedsift test -config config.toml -topic russia-china-security -labels truth.tsv -min-f1 0.82
 
 Exit codes:
   0    the pass completed (feeds that failed are reported, not fatal)

@@ -66,6 +66,12 @@ func (p *pass) topicFeed(t topic, ms []store.Matched, path string) *feedout.Feed
 	return f
 }
 
+// entryID is the Atom id of the item with the given key: stable across
+// runs and re-evaluations.
+func entryID(key string) string {
+	return "urn:uuid:" + uuid.NewSHA1(idSpace, []byte("item\x00"+key)).String()
+}
+
 func entry(m store.Matched, feedTitle string) feedout.Entry {
 	it := m.Item
 	published := it.Published
@@ -88,7 +94,7 @@ func entry(m store.Matched, feedTitle string) feedout.Entry {
 		authors = []string{feedTitle}
 	}
 	e := feedout.Entry{
-		ID:          "urn:uuid:" + uuid.NewSHA1(idSpace, []byte("item\x00"+it.Key)).String(),
+		ID:          entryID(it.Key),
 		Title:       it.Title,
 		Link:        it.Link,
 		Published:   published,
