@@ -368,7 +368,7 @@ func compileMember(a *ast, src string, o termOpts) (member, error) {
 	text := a.text
 	m := member{display: src[a.off:a.end]}
 	var raws []rawTok
-	tokenize(text, func(t rawTok) { raws = append(raws, t) })
+	raws = appendTokens(raws, text)
 	if len(raws) == 0 {
 		return m, &parseError{off: a.off, msg: fmt.Sprintf("term %s has no letters or digits", m.display)}
 	}

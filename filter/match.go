@@ -32,8 +32,9 @@ const (
 
 type dict struct {
 	m          [nMaps]map[string][]entry
-	prefixLens map[uint16][]int // byte lengths of prefixes by their first two bytes
-	stemKeys   map[string]bool  // first one or two runes of the stems
+	prefixLens map[uint16][]int      // byte lengths of prefixes by their first two bytes
+	prefixBits *[1 << 16 / 64]uint64 // the keys of prefixLens, as a bitset
+	stemKeys   map[string]bool       // first one or two runes of the stems
 }
 
 func reachable(roots []*node, seen map[*node]bool, leaves map[int32]bool) {
@@ -85,7 +86,9 @@ func buildDict(roots []*node, leaves []*leaf) dict {
 		}
 	}
 	d.prefixLens = map[uint16][]int{}
+	d.prefixBits = new([1 << 16 / 64]uint64)
 	for k2, ls := range lens {
+		d.prefixBits[k2/64] |= 1 << (k2 % 64)
 		for l := range ls {
 			d.prefixLens[k2] = append(d.prefixLens[k2], l)
 		}
@@ -179,25 +182,30 @@ func (m *matcher) lookup() {
 	d := m.d
 	for ui := range d.uniq {
 		u := &d.uniq[ui]
+		fold, plain := d.fold(u), d.plain(u)
 		if mp := dc.m[mExact]; mp != nil {
-			if es, ok := mp[u.fold]; ok {
+			if es, ok := mp[fold]; ok {
 				m.addEntries(es, u)
 			}
 		}
 		if mp := dc.m[mExact+1]; mp != nil {
-			if es, ok := mp[u.plain]; ok {
+			if es, ok := mp[plain]; ok {
 				m.addEntries(es, u)
 			}
 		}
 		for p := 0; p < 2 && len(dc.prefixLens) > 0; p++ {
-			mp, s := dc.m[mPrefix+p], u.fold
+			mp, s := dc.m[mPrefix+p], fold
 			if p == 1 {
-				s = u.plain
+				s = plain
 			}
 			if mp == nil || len(s) < 2 {
 				continue
 			}
-			for _, l := range dc.prefixLens[first2(s)] {
+			k2 := first2(s)
+			if dc.prefixBits[k2/64]&(1<<(k2%64)) == 0 {
+				continue
+			}
+			for _, l := range dc.prefixLens[k2] {
 				if l > len(s) || l < len(s) && !utf8.RuneStart(s[l]) {
 					continue
 				}
@@ -214,8 +222,8 @@ func (m *matcher) lookup() {
 			k = mStemRu
 		}
 		if k >= 0 && (dc.m[k] != nil || dc.m[k+1] != nil) &&
-			(dc.stemKeys[firstRunes(u.fold, 2)] || dc.stemKeys[firstRunes(u.fold, 1)]) {
-			s := stem(u.fold, u.script)
+			(dc.stemKeys[firstRunes(fold, 2)] || dc.stemKeys[firstRunes(fold, 1)]) {
+			s := stem(fold, u.script)
 			if mp := dc.m[k]; mp != nil {
 				if es, ok := mp[s]; ok {
 					m.addEntries(es, u)
@@ -245,7 +253,7 @@ func (m *matcher) addEntries(es []entry, u *utok) {
 			}
 			ok := true
 			for k, w := range words[1:] {
-				if !wordMatches(w, &d.uniq[d.toks[int(p)+1+k].u]) {
+				if !wordMatches(w, d, &d.uniq[d.toks[int(p)+1+k].u]) {
 					ok = false
 					break
 				}
@@ -257,10 +265,10 @@ func (m *matcher) addEntries(es []entry, u *utok) {
 	}
 }
 
-func wordMatches(w word, u *utok) bool {
-	s := u.fold
+func wordMatches(w word, d *Doc, u *utok) bool {
+	s := d.fold(u)
 	if w.plain {
-		s = u.plain
+		s = d.plain(u)
 	}
 	switch w.kind {
 	case wExact:
@@ -271,7 +279,7 @@ func wordMatches(w word, u *utok) bool {
 	if u.script != w.lang {
 		return false
 	}
-	st := stem(u.fold, u.script)
+	st := stem(d.fold(u), u.script)
 	if w.plain {
 		st = stripDiacritics(st)
 	}
