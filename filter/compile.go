@@ -53,6 +53,7 @@ const (
 	nScope
 	nGroup
 	nUnless // kids[0] UNLESS kids[1]: kids[0] AND NOT kids[1]
+	nStart  // kids[0] within the first n words of a sentence
 )
 
 // node is a compiled expression. Nodes are immutable once compiled and
@@ -61,7 +62,7 @@ type node struct {
 	kind nodeKind
 	kids []*node
 	leaf int32  // nLeaf
-	n    int    // nNear
+	n    int    // nNear: distance; nStart: number of words
 	mask uint16 // nScope
 	name string // nGroup
 	src  string // source text, for explanations
@@ -338,6 +339,11 @@ func (c *compiler) compile(a *ast) (*node, error) {
 	switch a.op {
 	case opAnd:
 		return &node{kind: nAnd, kids: kids, pos: anyPos(kids), src: src, prox: proxDepth(kids)}, nil
+	case opStart:
+		if !kids[0].pos {
+			return nil, &parseError{off: a.kids[0].off, msg: "START needs a word, phrase, @group or an OR of them, not NOT"}
+		}
+		return &node{kind: nStart, n: a.n, kids: kids, pos: true, src: src, prox: kids[0].prox}, nil
 	case opUnless:
 		return &node{kind: nUnless, kids: kids, pos: kids[0].pos, src: src, prox: proxDepth(kids)}, nil
 	case opSent, opNear:

@@ -65,6 +65,7 @@ type utok struct {
 type sentence struct {
 	zone       zone
 	start, end int32
+	first      int32 // index of its first token in Doc.toks
 }
 
 // Doc is an item prepared for matching: HTML reduced to text, tokens
@@ -216,7 +217,7 @@ func newDoc(it Item, bp *feedBoiler) *Doc {
 				s.buf = s.buf[:bufStart]
 				d.Stripped++
 			} else {
-				d.sents = append(d.sents, sentence{zone: z, start: raw[i].start, end: closePunct(text, raw[j-1].end)})
+				d.sents = append(d.sents, sentence{zone: z, start: raw[i].start, end: closePunct(text, raw[j-1].end), first: int32(tokStart)})
 				if lead {
 					leadDone = true
 				}

@@ -134,6 +134,7 @@ type matcher struct {
 	lh   []leafHits
 	hits int
 	ints []int32
+	tmp  []hit
 }
 
 func (t *Topic) matcher(d *Doc) *matcher {
@@ -322,8 +323,23 @@ func (m *matcher) truth(n *node, mask uint16) bool {
 		return len(m.sentences(n, mask)) > 0
 	case nNear:
 		return m.near(n, mask)
+	case nStart:
+		// Borrow the scratch slice: a nested START finds it taken (nil)
+		// and allocates its own.
+		buf := m.tmp
+		m.tmp = nil
+		hs := m.positions(n, mask, buf[:0])
+		m.tmp = hs[:0]
+		return len(hs) > 0
 	}
 	return false
+}
+
+// atStart reports whether a hit begins within the first n words of its
+// sentence.
+func (m *matcher) atStart(h hit, n int) bool {
+	d := m.d
+	return h.start-d.sents[d.toks[h.start].sent].first < int32(n)
 }
 
 // positions appends the hits that make n true (nothing when it is false).
@@ -370,6 +386,16 @@ func (m *matcher) positions(n *node, mask uint16, out []hit) []hit {
 			out = m.positions(n.kids[0], mask, out)
 			out = m.positions(n.kids[1], mask, out)
 		}
+	case nStart:
+		k := len(out)
+		out = m.positions(n.kids[0], mask, out)
+		keep := out[:k]
+		for _, h := range out[k:] {
+			if m.atStart(h, n.n) {
+				keep = append(keep, h)
+			}
+		}
+		out = keep
 	}
 	return out
 }
@@ -590,6 +616,15 @@ func (m *matcher) collect(n *node, mask uint16, sents []int32, c *contrib) {
 		}
 	case nUnless:
 		m.collect(n.kids[0], mask, sents, c)
+	case nStart:
+		var k contrib
+		m.collect(n.kids[0], mask, sents, &k)
+		c.groups = append(c.groups, k.groups...)
+		for _, h := range k.hits {
+			if m.atStart(h, n.n) {
+				c.hits = append(c.hits, h)
+			}
+		}
 	case nScope:
 		m.collect(n.kids[0], n.mask, sents, c)
 	case nGroup:

@@ -31,13 +31,14 @@ const (
 	tFunc
 	tScope
 	tWeight
+	tStart
 )
 
 var tkindNames = [...]string{
 	tEOF: "end of query", tWord: "word", tPhrase: "phrase", tGroup: "@group",
 	tLParen: "'('", tRParen: "')'", tComma: "','", tAnd: "AND", tOr: "OR",
 	tNot: "NOT", tUnless: "UNLESS", tSame: "SAME", tNear: "NEAR",
-	tFunc: "SENTENCE(", tScope: "scope", tWeight: "weight",
+	tFunc: "SENTENCE(", tScope: "scope", tWeight: "weight", tStart: "START(",
 }
 
 type tok struct {
@@ -84,6 +85,9 @@ const scopeList = "title, lead, head, summary, content, body, text, author, cate
 
 // defaultNear is the distance of a bare NEAR.
 const defaultNear = 10
+
+// defaultStart is the number of words of a bare START.
+const defaultStart = 3
 
 // maxDepth bounds nesting so that no query can exhaust the stack.
 const maxDepth = 64
@@ -240,6 +244,22 @@ func (lx *lexer) next() (tok, error) {
 	if t.kind != tWord {
 		return t, nil
 	}
+	if word == "START" || strings.HasPrefix(word, "START/") {
+		n := defaultStart
+		if rest, ok := strings.CutPrefix(word, "START/"); ok {
+			var err error
+			n, err = strconv.Atoi(rest)
+			if err != nil || n < 1 || n > 1000 {
+				return tok{}, lx.errf(start, "expected a number of words from 1 to 1000 after START/ at %s", where(src, start))
+			}
+		}
+		if i < len(src) && src[i] == '(' {
+			return tok{kind: tStart, off: start, end: i, n: n}, nil
+		}
+		if word != "START" {
+			return tok{}, lx.errf(i, "expected '(' right after %s at %s", word, where(src, start))
+		}
+	}
 	if rest, ok := strings.CutPrefix(word, "NEAR/"); ok {
 		n, err := strconv.Atoi(rest)
 		if err != nil || n < 0 || n > 1000 {
@@ -295,6 +315,7 @@ const (
 	opNear
 	opScope
 	opUnless
+	opStart
 )
 
 // ast is a parsed expression.
@@ -304,7 +325,7 @@ type ast struct {
 	text     string // opTerm: the term as written; opGroup, opScope: the name
 	suffix   byte   // opTerm: '*', '~' or 0
 	phrase   bool   // opTerm: written in quotes
-	n        int    // opNear
+	n        int    // opNear: distance; opStart: number of words
 	off, end int    // byte range in the source
 }
 
@@ -451,7 +472,7 @@ func (p *parser) parseExpr() (*ast, error) {
 
 func startsUnary(k tkind) bool {
 	switch k {
-	case tWord, tPhrase, tGroup, tLParen, tFunc, tScope, tNot:
+	case tWord, tPhrase, tGroup, tLParen, tFunc, tStart, tScope, tNot:
 		return true
 	}
 	return false
@@ -590,7 +611,7 @@ func (p *parser) parsePrimary() (*ast, error) {
 			return nil, err
 		}
 		switch p.tok.kind {
-		case tWord, tPhrase, tGroup, tLParen, tFunc:
+		case tWord, tPhrase, tGroup, tLParen, tFunc, tStart:
 		default:
 			return nil, p.errf(p.tok.off, "expected a word, phrase, @group or '(' after %s at %s but found %s", t, where(src, p.tok.off), p.tok)
 		}
@@ -657,6 +678,32 @@ func (p *parser) parsePrimary() (*ast, error) {
 			return nil, p.errf(t.off, "SENTENCE at %s needs at least two arguments", where(src, t.off))
 		}
 		n.end = p.tok.end
+		if err := p.advance(); err != nil {
+			return nil, err
+		}
+		return n, nil
+	case tStart:
+		if err := p.enter(t.off); err != nil {
+			return nil, err
+		}
+		defer func() { p.depth-- }()
+		if err := p.advance(); err != nil { // START/n
+			return nil, err
+		}
+		if err := p.advance(); err != nil { // (
+			return nil, err
+		}
+		if p.tok.kind == tRParen {
+			return nil, p.errf(p.tok.off, "START at %s needs an argument", where(src, t.off))
+		}
+		e, err := p.parseExpr()
+		if err != nil {
+			return nil, err
+		}
+		if p.tok.kind != tRParen {
+			return nil, p.errf(p.tok.off, "expected ')' to close START( at %s but found %s", where(src, t.off), p.tok)
+		}
+		n := &ast{op: opStart, n: t.n, kids: []*ast{e}, off: t.off, end: p.tok.end}
 		if err := p.advance(); err != nil {
 			return nil, err
 		}
