@@ -638,8 +638,9 @@ func (p *parser) parsePrimary() (*ast, error) {
 		if err := p.advance(); err != nil {
 			return nil, err
 		}
-		// Keep the parentheses in the node's source text.
-		if e.op == opAnd || e.op == opOr {
+		// Keep the parentheses in the node's source text (a scope's text
+		// ends where its expression does).
+		if e.op != opTerm && e.op != opGroup {
 			e.off, e.end = t.off, end
 		}
 		return e, nil
