@@ -52,7 +52,7 @@ type Config struct {
 
 // Feed is one subscribed feed.
 type Feed struct {
-	URL   string // http, https or file URL (relative paths resolved)
+	URL   string // http, https or file URL; file:rel/path is relative to Dir()
 	Title string // optional; the feed's own title is used when empty
 	// Boilerplate lists phrases whose sentences never count for
 	// matching in this feed (besides what repeats on its own).
@@ -76,6 +76,16 @@ type Topic struct {
 	MaxEntries     int // 0 = no cap
 	FoldDiacritics bool
 	Formats        []string // output formats: "atom", "rss", "json"
+}
+
+// Dir is the directory of the configuration file: relative paths and
+// file: URLs in it are relative to this.
+func (c *Config) Dir() string {
+	abs, err := filepath.Abs(c.Path)
+	if err != nil {
+		return filepath.Dir(c.Path)
+	}
+	return filepath.Dir(abs)
 }
 
 // Error is a problem at a place in the configuration file.
@@ -392,8 +402,9 @@ func (v *validator) path(p string) string {
 	return filepath.Join(v.dir, p)
 }
 
-// feedURL accepts http and https URLs, file: URLs and paths; a relative
-// path is taken relative to the config file.
+// feedURL accepts http and https URLs, file: URLs and paths. A relative
+// path stays relative to the config file's directory ("file:feeds/x.xml"),
+// so that moving the whole directory keeps every feed's identity.
 func (v *validator) feedURL(s string) (string, error) {
 	u, err := url.Parse(s)
 	if err == nil && u.Scheme != "" && len(u.Scheme) > 1 { // "C:" is a drive, not a scheme
@@ -408,14 +419,20 @@ func (v *validator) feedURL(s string) (string, error) {
 			if u.Opaque != "" { // file:relative/path
 				p = u.Opaque
 			}
-			return fileURL(v.path(p)), nil
+			return fileURL(p), nil
 		default:
 			return "", fmt.Errorf("unsupported scheme %q (want http, https or file)", u.Scheme)
 		}
 	}
-	return fileURL(v.path(s)), nil
+	return fileURL(s), nil
 }
 
-func fileURL(abs string) string {
-	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
+// fileURL is an absolute file:///path URL, or for a relative path an
+// opaque file:path URL (relative to the config file's directory).
+func fileURL(p string) string {
+	p = filepath.ToSlash(filepath.Clean(p))
+	if filepath.IsAbs(p) || strings.HasPrefix(p, "/") {
+		return (&url.URL{Scheme: "file", Path: p}).String()
+	}
+	return (&url.URL{Scheme: "file", Opaque: p}).String()
 }

@@ -122,6 +122,7 @@ func (p *pass) run(ctx context.Context) error {
 		Timeout:      cfg.Timeout,
 		MaxBodyBytes: int64(cfg.MaxBodyMB) << 20,
 		UserAgent:    cfg.UserAgent,
+		Dir:          cfg.Dir(),
 		Logger:       p.log,
 		Now:          p.now,
 	})

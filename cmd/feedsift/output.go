@@ -200,6 +200,8 @@ func entry(m store.Matched, feedTitle string) feedout.Entry {
 	if u, err := url.Parse(m.FeedURL); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
 		src.Link = m.FeedURL
 	} else {
+		// A local file has no URL to publish; its (relative) file: URL
+		// names it.
 		src.ID = "urn:uuid:" + uuid.NewSHA1(idSpace, []byte("feed\x00"+m.FeedURL)).String()
 	}
 	e.Source = src
