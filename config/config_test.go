@@ -57,11 +57,15 @@ func TestParse_Errors(t *testing.T) {
 		wantPos string // "line:col"
 		want    string
 	}{
-		{"unknown key", func(s string) string { return strings.Replace(s, `url = "https://example.org/feed.xml"`, `urll = "https://example.org/feed.xml"`, 1) },
+		{"unknown key", func(s string) string {
+			return strings.Replace(s, `url = "https://example.org/feed.xml"`, `urll = "https://example.org/feed.xml"`, 1)
+		},
 			"5:1", `unknown key "feeds.urll"`},
 		{"unknown top-level key", func(s string) string { return "outptu_dir = 1\n" + s }, "1:1", `unknown key "outptu_dir"`},
 		{"wrong type", func(s string) string { return strings.Replace(s, `title = "Russia"`, `title = 7`, 1) }, "16:9", "cannot decode TOML integer"},
-		{"duplicate key", func(s string) string { return strings.Replace(s, `output_dir = "out"`, "output_dir = \"out\"\noutput_dir = \"x\"", 1) },
+		{"duplicate key", func(s string) string {
+			return strings.Replace(s, `output_dir = "out"`, "output_dir = \"out\"\noutput_dir = \"x\"", 1)
+		},
 			"3:1", "already defined"},
 		{"missing quote", func(s string) string { return strings.Replace(s, `"feeds/local.xml"`, `"feeds/local.xml`, 1) }, "8:23", "basic strings cannot have new lines"},
 		{"bad duration", func(s string) string { return "timeout = \"5 minutes\"\n" + s }, "1:11", "duration"},
@@ -71,9 +75,18 @@ func TestParse_Errors(t *testing.T) {
 		}, "22:8", `duplicate topic name "russia"`},
 		{"bad topic name", func(s string) string { return strings.Replace(s, `name = "russia"`, `name = "Russia News"`, 1) }, "15:8", "topic name"},
 		{"missing query", func(s string) string { return strings.Replace(s, "query = '''\n@russia\n'''", "", 1) }, "14:3", `missing required key "query"`},
-		{"bad scheme", func(s string) string { return strings.Replace(s, "https://example.org/feed.xml", "gopher://example.org/", 1) }, "5:7", "unsupported scheme"},
+		{"bad scheme", func(s string) string {
+			return strings.Replace(s, "https://example.org/feed.xml", "gopher://example.org/", 1)
+		}, "5:7", "unsupported scheme"},
 		{"duplicate feed", func(s string) string { return strings.Replace(s, "feeds/local.xml", "https://example.org/feed.xml", 1) }, "8:7", "already listed"},
-		{"bad stem", func(s string) string { return strings.Replace(s, `terms = ["Russia", "Moscow"]`, "terms = [\"Russia\"]\nstem = \"german\"", 1) }, "13:8", "stem"},
+		{"bad stem", func(s string) string {
+			return strings.Replace(s, `terms = ["Russia", "Moscow"]`, "terms = [\"Russia\"]\nstem = \"german\"", 1)
+		}, "13:8", "stem"},
+		{"dedup threshold above 1", func(s string) string { return s + "[dedup]\nthreshold = 1.5\n" }, "21:13", "dedup.threshold must be above 0 and at most 1"},
+		{"negative dedup window", func(s string) string { return s + "[dedup]\nwindow = \"-1h\"\n" }, "21:10", "dedup.window must be positive"},
+		{"unknown dedup key", func(s string) string { return s + "[dedup]\nthreshhold = 0.5\n" }, "21:1", `unknown key "dedup.threshhold"`},
+		{"topic dedup_threshold 0", func(s string) string { return s + "dedup_threshold = 0\n" }, "20:19", "dedup_threshold must be above 0"},
+		{"topic dedup on when off", func(s string) string { return s + "dedup = true\n[dedup]\nenabled = false\n" }, "20:9", "[dedup] enabled = false"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,6 +101,33 @@ func TestParse_Errors(t *testing.T) {
 			prefix := "config.toml:" + tt.wantPos + ": "
 			if !strings.HasPrefix(err.Error(), prefix) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error = %q, want prefix %q and %q", err, prefix, tt.want)
+			}
+		})
+	}
+}
+
+func TestParse_Dedup(t *testing.T) {
+	tests := []struct {
+		name     string
+		add      string
+		want     Dedup
+		topic    bool
+		topicThr float64
+	}{
+		{"defaults", "", Dedup{Enabled: true, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold}, true, DefaultDedupThreshold},
+		{"table", "[dedup]\nwindow = \"24h\"\nthreshold = 0.7\n", Dedup{Enabled: true, Window: 24 * time.Hour, Threshold: 0.7}, true, 0.7},
+		{"per topic", "dedup_threshold = 0.9\n", Dedup{Enabled: true, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold}, true, 0.9},
+		{"topic off", "dedup = false\n", Dedup{Enabled: true, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold}, false, DefaultDedupThreshold},
+		{"all off", "[dedup]\nenabled = false\n", Dedup{Enabled: false, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold}, false, DefaultDedupThreshold},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse("config.toml", []byte(minimal+tt.add))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Dedup != tt.want || c.Topics[0].Dedup != tt.topic || c.Topics[0].DedupThreshold != tt.topicThr {
+				t.Errorf("Dedup = %+v, topic %v %v; want %+v, %v %v", c.Dedup, c.Topics[0].Dedup, c.Topics[0].DedupThreshold, tt.want, tt.topic, tt.topicThr)
 			}
 		})
 	}
@@ -108,8 +148,8 @@ func TestQueryError_Position(t *testing.T) {
 		want string
 	}{
 		{c.QueryError(0, 4, "expected a term"), "c.toml:8:14: "}, // "x AND": offset 4 is 'N'... of AND
-		{c.QueryError(1, 9, "unclosed"), "c.toml:14:3: "},       // after the newline that opens ''': "  x OR\n" is 7 bytes
-		{c.QueryError(2, 5, "unexpected )"), "c.toml:18:23: "},  // two \u00e9 escapes decode to 2 bytes each
+		{c.QueryError(1, 9, "unclosed"), "c.toml:14:3: "},        // after the newline that opens ''': "  x OR\n" is 7 bytes
+		{c.QueryError(2, 5, "unexpected )"), "c.toml:18:23: "},   // two \u00e9 escapes decode to 2 bytes each
 		{c.TermError("g", 1, 2, "bad"), "c.toml:20:18: "},
 	}
 	for _, tt := range tests {
