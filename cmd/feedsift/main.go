@@ -7,6 +7,9 @@
 //
 //	feedsift run -config FILE      one pass: fetch, store, filter, write; exit
 //	feedsift check -config FILE    validate the configuration and topics only
+//	feedsift explain-story -config FILE ITEM
+//	                               the story group of an item (id or link): its
+//	                               copies and the similarity that merged each
 //	feedsift help                  this text
 //
 // Exit codes:
@@ -78,6 +81,8 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, now f
 		cmd = &runCmd{stdout: stdout, stderr: stderr, now: now}
 	case "check":
 		cmd = &checkCmd{stdout: stdout, stderr: stderr}
+	case "explain-story":
+		cmd = &explainStoryCmd{stdout: stdout, stderr: stderr}
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -114,6 +119,9 @@ const usage = `feedsift watches news feeds and publishes the items that match yo
 Usage:
   feedsift run -config FILE [-v]    one pass: fetch every feed, store, filter, write outputs, exit
   feedsift check -config FILE       validate the configuration and every topic; no network, no database
+  feedsift explain-story -config FILE ITEM
+                                    the story group of an item (its id or link): every copy of the
+                                    story and the similarity that merged it
   feedsift help                     show this text
 
 Examples:

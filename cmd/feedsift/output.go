@@ -18,12 +18,26 @@ var idSpace = uuid.MustParse("5b0c5a52-7f6e-4d0a-9f43-fe3d5f0a1c2e")
 
 // writeTopic writes one topic's Atom file and returns its entry count.
 func (p *pass) writeTopic(ctx context.Context, t topic) (int, error) {
-	ms, err := p.st.Matches(ctx, t.Name, t.MaxEntries)
+	limit := t.MaxEntries
+	if t.Dedup {
+		limit = 0 // copies are folded first, then the newest stories kept
+	}
+	ms, err := p.st.Matches(ctx, t.Name, limit)
 	if err != nil {
 		return 0, fmt.Errorf("topic %s: %w", t.Name, err)
 	}
+	var copies map[int64][]store.FeedItem
+	if t.Dedup {
+		if ms, copies, err = p.foldStories(ctx, t, ms); err != nil {
+			return 0, fmt.Errorf("topic %s: %w", t.Name, err)
+		}
+		if t.MaxEntries > 0 && len(ms) > t.MaxEntries {
+			ms = ms[:t.MaxEntries]
+		}
+	}
 	path := filepath.Join(p.cfg.OutputDir, t.Name+".atom")
 	f := p.topicFeed(t, ms, path)
+	p.addCopies(f, ms, copies)
 	if err := feedout.WriteFile(path, func(w io.Writer) error { return feedout.WriteAtom(w, f) }); err != nil {
 		return 0, err
 	}
