@@ -143,15 +143,61 @@ func TestCorpus_Groups(t *testing.T) {
 	t.Logf("items %d (unique per feed and link), groups %d, groups with more than one item %d, largest %d",
 		len(items), len(groups), multi, biggest)
 	t.Logf("joined: %d items (by link %d, by title %d, by text %d)", len(merged), reasons[ByLink], reasons[ByTitle], reasons[ByText])
-	if testing.Verbose() {
-		for _, i := range merged {
-			d := p.decisions[i]
-			a, b := items[d.Parent-1], items[i]
-			t.Logf("%s %.2f\n  %s | %s | %s\n  %s | %s | %s", d.Reason, d.Score,
-				short(a.Feed), a.Time.Format("01-02 15:04"), a.Title,
-				short(b.Feed), b.Time.Format("01-02 15:04"), b.Title)
+	// A sample to check by hand: 30 merged pairs spread evenly over the
+	// year (go test -v -run TestCorpus_Groups ./story prints them).
+	sample := merged
+	if len(merged) > 30 {
+		sample = nil
+		for k := range 30 {
+			sample = append(sample, merged[k*len(merged)/30])
 		}
 	}
+	for n, i := range sample {
+		d := p.decisions[i]
+		a, b := items[d.Parent-1], items[i]
+		t.Logf("pair %d: %s %.2f\n  %s | %s | %s\n  %s | %s | %s", n+1, d.Reason, d.Score,
+			short(a.Feed), a.Time.Format("01-02 15:04"), a.Title,
+			short(b.Feed), b.Time.Format("01-02 15:04"), b.Title)
+	}
+	t.Log(missed(items, p))
+}
+
+// missed estimates recall: of the pairs of items from different sites
+// within the window whose titles share at least half their words (a loose
+// net for "same story"), how many ended in different groups. Checking a
+// sample of those by hand says how many were the same story.
+func missed(items []corpusItem, p placed) string {
+	words := make([][]uint64, len(items))
+	feats := make([]Features, len(items))
+	for i, c := range items {
+		feats[i] = Extract(c.Link, c.Title, "")
+		for _, w := range tokens(clean(c.Title)) {
+			words[i] = append(words[i], hashString(w))
+		}
+		sort.Slice(words[i], func(a, b int) bool { return words[i][a] < words[i][b] })
+	}
+	group := func(i int) int64 { return p.decisions[i].Group }
+	var net, apart int
+	var sample []string
+	for i := range items {
+		for j := i + 1; j < len(items) && items[j].Time.Sub(items[i].Time) <= DefaultWindow; j++ {
+			if items[i].Feed == items[j].Feed || feats[i].Host == feats[j].Host || len(words[i]) < 4 || len(words[j]) < 4 {
+				continue
+			}
+			if Jaccard(words[i], words[j]) < 0.5 {
+				continue
+			}
+			net++
+			if group(i) != group(j) {
+				apart++
+				if apart%7 == 1 && len(sample) < 20 {
+					sample = append(sample, fmt.Sprintf("  %s | %s\n  %s | %s", short(items[i].Feed), items[i].Title, short(items[j].Feed), items[j].Title))
+				}
+			}
+		}
+	}
+	return fmt.Sprintf("recall net: %d cross-site pairs within the window share half their title words; %d of them were not merged; a sample:\n%s",
+		net, apart, strings.Join(sample, "\n"))
 }
 
 func short(feed string) string {
