@@ -26,6 +26,10 @@ const (
 	// DefaultBaseURL is where `feedsift serve` publishes output_dir by
 	// default; feeds need an absolute rel="self" URL.
 	DefaultBaseURL = "http://127.0.0.1:8080/"
+	// Story merging ([dedup]); the same values as package story's
+	// defaults (a test in cmd/feedsift keeps them in step).
+	DefaultDedupWindow    = 72 * time.Hour
+	DefaultDedupThreshold = 0.55
 )
 
 // Config is a validated configuration. Paths are absolute.
@@ -40,6 +44,8 @@ type Config struct {
 	Timeout     time.Duration
 	MaxBodyMB   int
 	UserAgent   string
+
+	Dedup Dedup
 
 	Feeds       []Feed
 	OPML        []string // OPML files whose feeds are subscribed too (absolute paths)
@@ -67,6 +73,14 @@ type Group struct {
 	FoldDiacritics bool
 }
 
+// Dedup is the [dedup] table: merging one story carried by several feeds
+// into one entry.
+type Dedup struct {
+	Enabled   bool          // default true
+	Window    time.Duration // copies further apart never merge
+	Threshold float64       // least similarity (0 < t <= 1) to merge
+}
+
 // Topic is one [[topics]] table.
 type Topic struct {
 	Name           string
@@ -76,6 +90,11 @@ type Topic struct {
 	MaxEntries     int // 0 = no cap
 	FoldDiacritics bool
 	Formats        []string // output formats: "atom", "rss", "json"
+	// Dedup says whether the topic merges copies of one story: [dedup]
+	// enabled and the topic's own dedup not false. DedupThreshold is the
+	// topic's dedup_threshold, else [dedup] threshold.
+	Dedup          bool
+	DedupThreshold float64
 }
 
 // Dir is the directory of the configuration file: relative paths and
@@ -115,9 +134,16 @@ type file struct {
 	Boilerplate []string           `toml:"boilerplate"`
 	Formats     []string           `toml:"formats"`
 	OPML        []string           `toml:"opml"`
+	Dedup       fileDedup          `toml:"dedup"`
 	Feeds       []fileFeed         `toml:"feeds"`
 	Groups      map[string]fileGrp `toml:"groups"`
 	Topics      []fileTopic        `toml:"topics"`
+}
+
+type fileDedup struct {
+	Enabled   *bool     `toml:"enabled"`
+	Window    *duration `toml:"window"`
+	Threshold *float64  `toml:"threshold"`
 }
 
 type fileFeed struct {
@@ -140,6 +166,8 @@ type fileTopic struct {
 	MaxEntries     *int     `toml:"max_entries"`
 	FoldDiacritics bool     `toml:"fold_diacritics"`
 	Formats        []string `toml:"formats"`
+	Dedup          *bool    `toml:"dedup"`
+	DedupThr       *float64 `toml:"dedup_threshold"`
 }
 
 type duration struct{ time.Duration }
@@ -266,6 +294,20 @@ func (v *validator) build(f *file) {
 	}
 	formats := v.formats("formats", f.Formats, AllFormats)
 	c.Boilerplate = f.Boilerplate
+	c.Dedup = Dedup{Enabled: true, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold}
+	if f.Dedup.Enabled != nil {
+		c.Dedup.Enabled = *f.Dedup.Enabled
+	}
+	if w := f.Dedup.Window; w != nil {
+		if w.Duration <= 0 {
+			v.errAt("dedup.window", "dedup.window must be positive, got %s", w.Duration)
+		}
+		c.Dedup.Window = w.Duration
+	}
+	if p := f.Dedup.Threshold; p != nil {
+		v.similarity("dedup.threshold", *p)
+		c.Dedup.Threshold = *p
+	}
 
 	seen := map[string]int{}
 	for i, ff := range f.Feeds {
@@ -350,6 +392,18 @@ func (v *validator) build(f *file) {
 			}
 			t.MaxEntries = *ft.MaxEntries
 		}
+		t.Dedup = c.Dedup.Enabled
+		if ft.Dedup != nil {
+			if *ft.Dedup && !c.Dedup.Enabled {
+				v.errAt(key+".dedup", "topic dedup = true, but [dedup] enabled = false turns merging off for every topic")
+			}
+			t.Dedup = t.Dedup && *ft.Dedup
+		}
+		t.DedupThreshold = c.Dedup.Threshold
+		if ft.DedupThr != nil {
+			v.similarity(key+".dedup_threshold", *ft.DedupThr)
+			t.DedupThreshold = *ft.DedupThr
+		}
 		c.Topics = append(c.Topics, t)
 	}
 	if len(f.Topics) == 0 {
@@ -393,6 +447,13 @@ func (v *validator) positive(key string, p *int, def, max int) int {
 		v.errAt(key, "%s must be between 1 and %d, got %d", key, max, *p)
 	}
 	return *p
+}
+
+// similarity checks a dedup threshold: a Jaccard similarity.
+func (v *validator) similarity(key string, t float64) {
+	if !(t > 0 && t <= 1) {
+		v.errAt(key, "%s must be above 0 and at most 1, got %v", key, t)
+	}
 }
 
 func (v *validator) path(p string) string {

@@ -82,6 +82,11 @@ func TestParse_Errors(t *testing.T) {
 		{"bad stem", func(s string) string {
 			return strings.Replace(s, `terms = ["Russia", "Moscow"]`, "terms = [\"Russia\"]\nstem = \"german\"", 1)
 		}, "13:8", "stem"},
+		{"dedup threshold above 1", func(s string) string { return s + "[dedup]\nthreshold = 1.5\n" }, "21:13", "dedup.threshold must be above 0 and at most 1"},
+		{"negative dedup window", func(s string) string { return s + "[dedup]\nwindow = \"-1h\"\n" }, "21:10", "dedup.window must be positive"},
+		{"unknown dedup key", func(s string) string { return s + "[dedup]\nthreshhold = 0.5\n" }, "21:1", `unknown key "dedup.threshhold"`},
+		{"topic dedup_threshold 0", func(s string) string { return s + "dedup_threshold = 0\n" }, "20:19", "dedup_threshold must be above 0"},
+		{"topic dedup on when off", func(s string) string { return s + "dedup = true\n[dedup]\nenabled = false\n" }, "20:9", "[dedup] enabled = false"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,6 +101,33 @@ func TestParse_Errors(t *testing.T) {
 			prefix := "config.toml:" + tt.wantPos + ": "
 			if !strings.HasPrefix(err.Error(), prefix) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error = %q, want prefix %q and %q", err, prefix, tt.want)
+			}
+		})
+	}
+}
+
+func TestParse_Dedup(t *testing.T) {
+	tests := []struct {
+		name     string
+		add      string
+		want     Dedup
+		topic    bool
+		topicThr float64
+	}{
+		{"defaults", "", Dedup{Enabled: true, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold}, true, DefaultDedupThreshold},
+		{"table", "[dedup]\nwindow = \"24h\"\nthreshold = 0.7\n", Dedup{Enabled: true, Window: 24 * time.Hour, Threshold: 0.7}, true, 0.7},
+		{"per topic", "dedup_threshold = 0.9\n", Dedup{Enabled: true, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold}, true, 0.9},
+		{"topic off", "dedup = false\n", Dedup{Enabled: true, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold}, false, DefaultDedupThreshold},
+		{"all off", "[dedup]\nenabled = false\n", Dedup{Enabled: false, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold}, false, DefaultDedupThreshold},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse("config.toml", []byte(minimal+tt.add))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Dedup != tt.want || c.Topics[0].Dedup != tt.topic || c.Topics[0].DedupThreshold != tt.topicThr {
+				t.Errorf("Dedup = %+v, topic %v %v; want %+v, %v %v", c.Dedup, c.Topics[0].Dedup, c.Topics[0].DedupThreshold, tt.want, tt.topic, tt.topicThr)
 			}
 		})
 	}

@@ -148,7 +148,10 @@ func (p *pass) run(ctx context.Context) error {
 		return err
 	}
 
-	// Filter, then write.
+	// Group copies of one story, filter, then write.
+	if _, err := p.groupStories(ctx); err != nil {
+		return &exitError{exitDatabase, err}
+	}
 	if err := p.evaluate(ctx, changed, &sum); err != nil {
 		return err
 	}

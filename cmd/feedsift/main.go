@@ -13,6 +13,9 @@
 //	                               why a topic keeps or drops an item
 //	feedsift test -config FILE -topic NAME -labels FILE.tsv [-min-f1 F]
 //	                               precision, recall and F1 on labelled items
+//	feedsift explain-story -config FILE ITEM
+//	                               the story group of an item (id or link): its
+//	                               copies and the similarity that merged each
 //	feedsift help                  this text
 //
 // Exit codes:
@@ -90,6 +93,8 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, now f
 		cmd = &explainCmd{stdout: stdout, stderr: stderr}
 	case "test":
 		cmd = &testCmd{stdout: stdout, stderr: stderr}
+	case "explain-story":
+		cmd = &explainStoryCmd{stdout: stdout, stderr: stderr}
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -138,6 +143,9 @@ Usage:
                                     measure the topic on stored items labelled link<TAB>1|0:
                                     precision, recall, F1, false positives and negatives;
                                     exit 1 when F1 is below -min-f1
+  feedsift explain-story -config FILE ITEM
+                                    the story group of an item (its id or link): every copy of the
+                                    story and the similarity that merged it
   feedsift help                     show this text
 
 Examples:

@@ -218,7 +218,7 @@ func TestUsageDocumented(t *testing.T) {
 	}
 }
 
-// TestImportDirection: config, store, filter and feedout import none of
+// TestImportDirection: config, store, filter, feedout and story import none of
 // feedsift's packages; fetcher imports only store.
 func TestImportDirection(t *testing.T) {
 	allowed := map[string][]string{
@@ -226,6 +226,7 @@ func TestImportDirection(t *testing.T) {
 		"store":   nil,
 		"filter":  nil,
 		"feedout": nil,
+		"story":   nil,
 		"fetcher": {"store"},
 	}
 	const mod = "github.com/feedsift/feedsift/"

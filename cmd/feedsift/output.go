@@ -33,11 +33,25 @@ type written struct {
 // writeTopic writes one topic's feeds (Atom, and RSS and JSON Feed unless
 // formats says otherwise) and returns its document.
 func (p *pass) writeTopic(ctx context.Context, t topic) (*feedout.Feed, error) {
-	ms, err := p.st.Matches(ctx, t.Name, t.MaxEntries)
+	limit := t.MaxEntries
+	if t.Dedup {
+		limit = 0 // copies are folded first, then the newest stories kept
+	}
+	ms, err := p.st.Matches(ctx, t.Name, limit)
 	if err != nil {
 		return nil, fmt.Errorf("topic %s: %w", t.Name, err)
 	}
+	var copies map[int64][]store.FeedItem
+	if t.Dedup {
+		if ms, copies, err = p.foldStories(ctx, t, ms); err != nil {
+			return nil, fmt.Errorf("topic %s: %w", t.Name, err)
+		}
+		if t.MaxEntries > 0 && len(ms) > t.MaxEntries {
+			ms = ms[:t.MaxEntries]
+		}
+	}
 	f := p.topicFeed(t, ms)
+	p.addCopies(f, ms, copies)
 	formats := make([]feedout.Format, len(t.Formats))
 	for i, s := range t.Formats {
 		formats[i] = feedout.Format(s)
