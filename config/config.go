@@ -41,6 +41,14 @@ type Config struct {
 	MaxBodyMB   int
 	UserAgent   string
 
+	// Budget is how long a run may keep starting fetches; 0 = no limit.
+	Budget time.Duration
+	// KeepDays is how long an item that no topic matched is kept, and
+	// KeepMatchedDays one that a topic matched; 0 = forever. Items an
+	// output still shows are kept regardless.
+	KeepDays        int
+	KeepMatchedDays int
+
 	Feeds  []Feed
 	Groups []Group // sorted by name
 	Topics []Topic
@@ -95,6 +103,9 @@ type file struct {
 	Timeout     *duration          `toml:"timeout"`
 	MaxBodyMB   *int               `toml:"max_body_mb"`
 	UserAgent   string             `toml:"user_agent"`
+	Budget      *duration          `toml:"budget"`
+	KeepDays    *int               `toml:"keep_days"`
+	KeepMatched *int               `toml:"keep_matched_days"`
 	Feeds       []fileFeed         `toml:"feeds"`
 	Groups      map[string]fileGrp `toml:"groups"`
 	Topics      []fileTopic        `toml:"topics"`
@@ -234,6 +245,20 @@ func (v *validator) build(f *file) {
 		c.Timeout = f.Timeout.Duration
 	}
 	c.UserAgent = f.UserAgent
+	if f.Budget != nil {
+		if f.Budget.Duration <= 0 {
+			v.errAt("budget", "budget must be positive, got %s (leave it out for no limit)", f.Budget.Duration)
+		}
+		c.Budget = f.Budget.Duration
+	}
+	c.KeepDays = v.days("keep_days", f.KeepDays)
+	c.KeepMatchedDays = v.days("keep_matched_days", f.KeepMatched)
+	switch {
+	case c.KeepMatchedDays > 0 && c.KeepDays == 0:
+		v.errAt("keep_matched_days", "keep_matched_days = %d without keep_days would delete matched items and keep the others forever; set keep_days too", c.KeepMatchedDays)
+	case c.KeepMatchedDays > 0 && c.KeepMatchedDays < c.KeepDays:
+		v.errAt("keep_matched_days", "keep_matched_days (%d) must be at least keep_days (%d): matched items are in people's feeds", c.KeepMatchedDays, c.KeepDays)
+	}
 
 	seen := map[string]int{}
 	for i, ff := range f.Feeds {
@@ -329,6 +354,18 @@ func (v *validator) positive(key string, p *int, def, max int) int {
 	}
 	if *p < 1 || *p > max {
 		v.errAt(key, "%s must be between 1 and %d, got %d", key, max, *p)
+	}
+	return *p
+}
+
+// days reads a retention period: 0 (forever) or a number of days.
+func (v *validator) days(key string, p *int) int {
+	if p == nil {
+		return 0
+	}
+	if *p < 0 || *p > 100*365 {
+		v.errAt(key, "%s must be 0 (keep forever) or a number of days up to 36500, got %d", key, *p)
+		return 0
 	}
 	return *p
 }

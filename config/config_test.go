@@ -46,6 +46,16 @@ func TestParse_Minimal(t *testing.T) {
 	if len(c.Groups) != 1 || c.Groups[0].Name != "russia" || len(c.Groups[0].Terms) != 2 {
 		t.Errorf("groups = %+v", c.Groups)
 	}
+	if c.Budget != 0 || c.KeepDays != 0 || c.KeepMatchedDays != 0 {
+		t.Errorf("budget and retention default to none: %v %d %d", c.Budget, c.KeepDays, c.KeepMatchedDays)
+	}
+	c, err = Parse("c.toml", []byte("budget = \"10m\"\nkeep_days = 30\nkeep_matched_days = 365\n"+minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Budget != 10*time.Minute || c.KeepDays != 30 || c.KeepMatchedDays != 365 {
+		t.Errorf("budget %v, keep_days %d, keep_matched_days %d", c.Budget, c.KeepDays, c.KeepMatchedDays)
+	}
 }
 
 // TestParse_Errors: every broken file names file:line:col and what is
@@ -57,11 +67,15 @@ func TestParse_Errors(t *testing.T) {
 		wantPos string // "line:col"
 		want    string
 	}{
-		{"unknown key", func(s string) string { return strings.Replace(s, `url = "https://example.org/feed.xml"`, `urll = "https://example.org/feed.xml"`, 1) },
+		{"unknown key", func(s string) string {
+			return strings.Replace(s, `url = "https://example.org/feed.xml"`, `urll = "https://example.org/feed.xml"`, 1)
+		},
 			"5:1", `unknown key "feeds.urll"`},
 		{"unknown top-level key", func(s string) string { return "outptu_dir = 1\n" + s }, "1:1", `unknown key "outptu_dir"`},
 		{"wrong type", func(s string) string { return strings.Replace(s, `title = "Russia"`, `title = 7`, 1) }, "16:9", "cannot decode TOML integer"},
-		{"duplicate key", func(s string) string { return strings.Replace(s, `output_dir = "out"`, "output_dir = \"out\"\noutput_dir = \"x\"", 1) },
+		{"duplicate key", func(s string) string {
+			return strings.Replace(s, `output_dir = "out"`, "output_dir = \"out\"\noutput_dir = \"x\"", 1)
+		},
 			"3:1", "already defined"},
 		{"missing quote", func(s string) string { return strings.Replace(s, `"feeds/local.xml"`, `"feeds/local.xml`, 1) }, "8:23", "basic strings cannot have new lines"},
 		{"bad duration", func(s string) string { return "timeout = \"5 minutes\"\n" + s }, "1:11", "duration"},
@@ -71,9 +85,17 @@ func TestParse_Errors(t *testing.T) {
 		}, "22:8", `duplicate topic name "russia"`},
 		{"bad topic name", func(s string) string { return strings.Replace(s, `name = "russia"`, `name = "Russia News"`, 1) }, "15:8", "topic name"},
 		{"missing query", func(s string) string { return strings.Replace(s, "query = '''\n@russia\n'''", "", 1) }, "14:3", `missing required key "query"`},
-		{"bad scheme", func(s string) string { return strings.Replace(s, "https://example.org/feed.xml", "gopher://example.org/", 1) }, "5:7", "unsupported scheme"},
+		{"bad scheme", func(s string) string {
+			return strings.Replace(s, "https://example.org/feed.xml", "gopher://example.org/", 1)
+		}, "5:7", "unsupported scheme"},
 		{"duplicate feed", func(s string) string { return strings.Replace(s, "feeds/local.xml", "https://example.org/feed.xml", 1) }, "8:7", "already listed"},
-		{"bad stem", func(s string) string { return strings.Replace(s, `terms = ["Russia", "Moscow"]`, "terms = [\"Russia\"]\nstem = \"german\"", 1) }, "13:8", "stem"},
+		{"negative keep_days", func(s string) string { return "keep_days = -1\n" + s }, "1:13", "keep_days"},
+		{"matched kept shorter", func(s string) string { return "keep_days = 30\nkeep_matched_days = 7\n" + s }, "2:21", "at least keep_days"},
+		{"matched without unmatched", func(s string) string { return "keep_matched_days = 7\n" + s }, "1:21", "set keep_days too"},
+		{"zero budget", func(s string) string { return "budget = \"0s\"\n" + s }, "1:10", "budget must be positive"},
+		{"bad stem", func(s string) string {
+			return strings.Replace(s, `terms = ["Russia", "Moscow"]`, "terms = [\"Russia\"]\nstem = \"german\"", 1)
+		}, "13:8", "stem"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,8 +130,8 @@ func TestQueryError_Position(t *testing.T) {
 		want string
 	}{
 		{c.QueryError(0, 4, "expected a term"), "c.toml:8:14: "}, // "x AND": offset 4 is 'N'... of AND
-		{c.QueryError(1, 9, "unclosed"), "c.toml:14:3: "},       // after the newline that opens ''': "  x OR\n" is 7 bytes
-		{c.QueryError(2, 5, "unexpected )"), "c.toml:18:23: "},  // two \u00e9 escapes decode to 2 bytes each
+		{c.QueryError(1, 9, "unclosed"), "c.toml:14:3: "},        // after the newline that opens ''': "  x OR\n" is 7 bytes
+		{c.QueryError(2, 5, "unexpected )"), "c.toml:18:23: "},   // two \u00e9 escapes decode to 2 bytes each
 		{c.TermError("g", 1, 2, "bad"), "c.toml:20:18: "},
 	}
 	for _, tt := range tests {
