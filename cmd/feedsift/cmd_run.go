@@ -9,8 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/feedsift/feedsift/fetcher"
@@ -29,14 +27,20 @@ func (c *runCmd) Run(ctx context.Context, args []string) error {
 	path := fs.String("config", "", "configuration `file`")
 	verbose := fs.Bool("v", false, "log every feed (debug level)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
+	jsonPath := fs.String("json", "", "write the run summary as JSON to `file`")
+	strict := fs.Bool("strict", false, "exit 4 when some feeds failed (default: 0 if the pass completed)")
+	budget := fs.Duration("budget", 0, "start no fetch after this `duration` (overrides the config's budget; 0 = none)")
+	lockWait := fs.Duration("lock-wait", 0, "wait up to `duration` for another run's lock instead of exiting 75 at once")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	log, err := newLogger(c.stderr, *verbose, *logFormat)
-	if err != nil {
-		return err
+	// On a terminal, log lines and the progress line share stderr.
+	prog := newProgress(c.stderr)
+	var logw io.Writer = c.stderr
+	if prog != nil {
+		logw = prog
 	}
-	s, err := load(*path)
+	log, err := newLogger(logw, *verbose, *logFormat)
 	if err != nil {
 		return err
 	}
@@ -44,30 +48,70 @@ func (c *runCmd) Run(ctx context.Context, args []string) error {
 	if now == nil {
 		now = time.Now
 	}
-	p := &pass{setup: s, log: log, now: now}
-	return p.run(ctx)
+	sum := &summary{Started: now().UTC()}
+	err = c.run(ctx, fs, *path, log, now, sum, prog, *strict, *budget, *lockWait)
+	if *jsonPath != "" {
+		sum.ExitCode = exitOK
+		if err != nil {
+			sum.ExitCode, sum.Error = exitCode(err), err.Error()
+		}
+		if jerr := sum.writeJSON(*jsonPath); jerr != nil {
+			log.Error("cannot write the summary", "path", *jsonPath, "err", jerr)
+			if err == nil {
+				err = &exitError{exitFailure, fmt.Errorf("-json: %w", jerr)}
+			}
+		}
+	}
+	return err
+}
+
+func (c *runCmd) run(ctx context.Context, fs *flag.FlagSet, path string, log *slog.Logger, now func() time.Time,
+	sum *summary, prog *progress, strict bool, budget, lockWait time.Duration) error {
+	s, err := load(path)
+	if err != nil {
+		return err
+	}
+	if !flagSet(fs, "budget") {
+		budget = s.cfg.Budget
+	}
+	p := &pass{setup: s, log: log, now: now, sum: sum, budget: budget, lockWait: lockWait, progress: prog}
+	if err := p.run(ctx); err != nil {
+		return err
+	}
+	if strict && sum.Failed > 0 {
+		return &exitError{exitFeedsFailed, fmt.Errorf("%d of %d feeds failed (-strict)", sum.Failed, sum.Feeds)}
+	}
+	return nil
+}
+
+// flagSet reports whether the flag was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // pass is one run of the pipeline over a loaded setup.
 type pass struct {
 	*setup
-	log *slog.Logger
-	now func() time.Time
-	st  *store.Store
+	log      *slog.Logger
+	now      func() time.Time
+	st       *store.Store
+	sum      *summary
+	budget   time.Duration // no fetch starts after it; 0 = none
+	lockWait time.Duration
+	progress *progress // nil unless stderr is a terminal
 
 	titles map[string]string // configured feed titles by URL
 }
 
-// summary is what one pass did.
-type summary struct {
-	Feeds, Fetched, NotModified, Failed int
-	New, Updated                        int
-	Matches                             map[string]int
-	Outputs                             int
-}
-
 func (p *pass) run(ctx context.Context) error {
-	start := time.Now()
+	start := p.now()
+	sum := p.sum
+	defer func() {
+		sum.Duration = p.now().Sub(start).Seconds()
+		sum.log(p.log)
+	}()
 	cfg := p.cfg
 	if err := os.MkdirAll(cfg.OutputDir, 0o755); err != nil {
 		return &exitError{exitFailure, fmt.Errorf("output directory: %w", err)}
@@ -75,7 +119,7 @@ func (p *pass) run(ctx context.Context) error {
 	if dir := filepath.Dir(cfg.Database); !isDir(dir) {
 		return &exitError{exitDatabase, fmt.Errorf("database %s: directory %s does not exist", cfg.Database, dir)}
 	}
-	unlock, err := lockRun(cfg.Database)
+	unlock, err := lockRun(ctx, cfg.Database, p.lockWait)
 	if err != nil {
 		return err
 	}
@@ -97,7 +141,7 @@ func (p *pass) run(ctx context.Context) error {
 		feeds[i] = fetcher.Feed{URL: f.URL, Title: f.Title}
 		p.titles[f.URL] = f.Title
 	}
-	fr := fetcher.New(st, fetcher.Options{
+	opt := fetcher.Options{
 		Concurrency:  cfg.Concurrency,
 		PerHost:      cfg.PerHost,
 		Timeout:      cfg.Timeout,
@@ -105,23 +149,24 @@ func (p *pass) run(ctx context.Context) error {
 		UserAgent:    cfg.UserAgent,
 		Logger:       p.log,
 		Now:          p.now,
-	})
-	results := fr.Run(ctx, feeds)
-	sum := summary{Feeds: len(feeds), Matches: map[string]int{}}
+		Budget:       p.budget,
+	}
+	if p.progress != nil {
+		p.progress.start(len(feeds))
+		opt.OnStart, opt.OnDone = p.progress.begun, p.progress.finished
+	}
+	results := fetcher.New(st, opt).Run(ctx, feeds)
+	if p.progress != nil {
+		p.progress.stop()
+	}
+	sum.count(results)
 	var changed []int64
 	for _, r := range results {
-		switch r.Status {
-		case fetcher.Fetched:
-			sum.Fetched++
-		case fetcher.NotModified:
-			sum.NotModified++
-		case fetcher.Failed:
-			sum.Failed++
-		}
-		sum.New += len(r.Saved.New)
-		sum.Updated += len(r.Saved.Updated)
 		changed = append(changed, r.Saved.New...)
 		changed = append(changed, r.Saved.Updated...)
+	}
+	if sum.Skipped > 0 {
+		p.log.Warn("time budget spent: feeds skipped until the next run", "skipped", sum.Skipped, "budget", p.budget)
 	}
 	if err := ctx.Err(); err != nil {
 		p.log.Warn("run interrupted: finished feeds are stored, outputs not rewritten")
@@ -129,45 +174,30 @@ func (p *pass) run(ctx context.Context) error {
 	}
 
 	// Filter, then write.
-	if err := p.evaluate(ctx, changed, &sum); err != nil {
+	if err := p.evaluate(ctx, changed); err != nil {
 		return err
 	}
 	var outErrs []error
 	for _, t := range p.topics {
 		n, err := p.writeTopic(ctx, t)
+		ts := sum.topic(t.Name)
 		if err != nil {
 			outErrs = append(outErrs, err)
 			p.log.Error("cannot write topic", "topic", t.Name, "err", err)
 			continue
 		}
-		sum.Matches[t.Name] = n
+		ts.Entries, ts.Written = n, true
 		sum.Outputs++
 	}
-	p.log.Info("run finished", summaryAttrs(sum, time.Since(start))...)
 	if len(outErrs) > 0 {
 		return &exitError{exitFailure, errors.Join(outErrs...)}
 	}
-	return nil
-}
-
-func summaryAttrs(s summary, d time.Duration) []any {
-	names := make([]string, 0, len(s.Matches))
-	for n := range s.Matches {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var m []string
-	for _, n := range names {
-		m = append(m, fmt.Sprintf("%s=%d", n, s.Matches[n]))
-	}
-	return []any{"feeds", s.Feeds, "fetched", s.Fetched, "not_modified", s.NotModified, "failed", s.Failed,
-		"new_items", s.New, "updated_items", s.Updated, "entries", strings.Join(m, ","),
-		"outputs", s.Outputs, "duration", d.Round(time.Millisecond)}
+	return p.autoPrune(ctx)
 }
 
 // evaluate matches topics against items: only the new and changed ones,
 // or every stored item for a topic whose definition changed.
-func (p *pass) evaluate(ctx context.Context, changed []int64, sum *summary) error {
+func (p *pass) evaluate(ctx context.Context, changed []int64) error {
 	var full, incremental []topic
 	for _, t := range p.topics {
 		h, err := p.st.TopicHash(ctx, t.Name)
@@ -217,6 +247,11 @@ func (p *pass) match(ctx context.Context, topics []topic, ids []int64, all bool)
 		if err := p.st.SetMatches(ctx, t.Name, t.hash, all, evaluated, matches[i]); err != nil {
 			return &exitError{exitDatabase, err}
 		}
+		if p.sum != nil {
+			ts := p.sum.topic(t.Name)
+			ts.Matched += len(matches[i])
+			ts.Reevaluated = ts.Reevaluated || all
+		}
 		p.log.Debug("topic evaluated", "topic", t.Name, "items", len(evaluated), "matched", len(matches[i]), "full", all)
 	}
 	return nil
@@ -246,4 +281,9 @@ func filterItem(it *store.FeedItem, feedTitle string) filter.Item {
 func isDir(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && fi.IsDir()
+}
+
+func isFile(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular()
 }

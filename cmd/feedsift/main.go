@@ -15,6 +15,7 @@
 //	1   outputs could not be written, or another error at run time
 //	2   usage or configuration error (nothing was fetched)
 //	3   the database cannot be used (missing directory, corrupt, newer schema)
+//	4   with run -strict: the pass completed but some feeds failed
 //	75  another feedsift run holds the database's lock
 //	130 interrupted (SIGINT or SIGTERM); finished feeds are kept
 package main
@@ -36,6 +37,7 @@ const (
 	exitFailure     = 1
 	exitUsage       = 2
 	exitDatabase    = 3
+	exitFeedsFailed = 4
 	exitLocked      = 75
 	exitInterrupted = 130
 )
@@ -78,6 +80,8 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, now f
 		cmd = &runCmd{stdout: stdout, stderr: stderr, now: now}
 	case "check":
 		cmd = &checkCmd{stdout: stdout, stderr: stderr}
+	case "prune":
+		cmd = &pruneCmd{stdout: stdout, stderr: stderr, now: now}
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -125,6 +129,7 @@ Exit codes:
   1    outputs could not be written, or another error at run time
   2    usage or configuration error (nothing was fetched)
   3    the database cannot be used (missing directory, corrupt, newer schema)
+  4    with run -strict: the pass completed but some feeds failed
   75   another feedsift run holds the database's lock
   130  interrupted (SIGINT or SIGTERM); finished feeds are kept
 `
