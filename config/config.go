@@ -404,3 +404,23 @@ func (v *validator) feedURL(s string) (string, error) {
 func fileURL(abs string) string {
 	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
 }
+
+// FeedIndex returns the index in Feeds of the feed at rawURL, resolved as
+// a url in the file would be, or -1 when it is not listed.
+func (c *Config) FeedIndex(rawURL string) int {
+	abs, err := filepath.Abs(c.Path)
+	if err != nil {
+		return -1
+	}
+	v := validator{c: c, dir: filepath.Dir(abs)}
+	u, err := v.feedURL(strings.TrimSpace(rawURL))
+	if err != nil {
+		return -1
+	}
+	for i, f := range c.Feeds {
+		if f.URL == u {
+			return i
+		}
+	}
+	return -1
+}

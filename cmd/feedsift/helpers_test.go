@@ -45,6 +45,7 @@ title = "Feed A"
 [[feeds]]
 url = "feeds/b.xml"
 
+# Fruit, for the topic.
 [groups.fruit]
 terms = ["apple", "pear"]
 

@@ -82,6 +82,8 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, now f
 		cmd = &checkCmd{stdout: stdout, stderr: stderr}
 	case "replay":
 		cmd = &replayCmd{stdout: stdout, stderr: stderr, now: now}
+	case "feeds":
+		cmd = &feedsCmd{stdout: stdout, stderr: stderr, now: now}
 	case "prune":
 		cmd = &pruneCmd{stdout: stdout, stderr: stderr, now: now}
 	case "help", "-h", "-help", "--help":
