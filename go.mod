@@ -3,6 +3,7 @@ module github.com/feedsift/feedsift
 go 1.26.8
 
 require (
+	github.com/creack/pty v1.1.24
 	github.com/google/uuid v1.6.0
 	github.com/gorilla/feeds v1.2.0
 	github.com/kljensen/snowball v0.10.0
