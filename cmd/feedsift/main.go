@@ -5,9 +5,26 @@
 //
 // Usage:
 //
-//	feedsift run -config FILE      one pass: fetch, store, filter, write; exit
-//	feedsift check -config FILE    validate the configuration and topics only
-//	feedsift help                  this text
+//	feedsift run -config FILE [flags]      one pass: fetch, store, filter, write, prune; exit
+//	feedsift check -config FILE            validate the configuration and topics only
+//	feedsift replay -config FILE [flags]   re-evaluate topics over stored items; -dry-run shows the diff
+//	feedsift prune -config FILE [flags]    delete items older than keep_days / keep_matched_days
+//	feedsift feeds add -config FILE URL    add a feed, or the feed an HTML page announces
+//	feedsift feeds list -config FILE       the feeds with their stored state
+//	feedsift feeds import -config FILE F   add the feeds of an OPML file not yet listed
+//	feedsift feeds export -config FILE     the feeds as OPML
+//	feedsift help                          this text
+//
+// run flags: -v (debug), -log-format text|json, -json FILE (summary),
+// -strict (exit 4 if some feeds failed), -budget DURATION (no fetch starts
+// after it; overrides the config's budget), -lock-wait DURATION (wait for
+// another run instead of exiting 75). replay flags: -topic NAME, -since
+// 30d, -dry-run, -lock-wait. prune flags: -dry-run, -vacuum, -lock-wait.
+// feeds add takes -title; feeds export -o FILE. feeds add and import
+// edit the configuration as text, keeping every comment.
+//
+// On a terminal run shows a progress line; under cron, systemd or in a
+// pipe it logs only warnings, the topics written and a one-line summary.
 //
 // Exit codes:
 //
@@ -120,13 +137,43 @@ func exitCode(err error) int {
 const usage = `feedsift watches news feeds and publishes the items that match your topics.
 
 Usage:
-  feedsift run -config FILE [-v]    one pass: fetch every feed, store, filter, write outputs, exit
-  feedsift check -config FILE       validate the configuration and every topic; no network, no database
-  feedsift help                     show this text
+  feedsift run -config FILE [flags]       one pass: fetch every feed, store, filter, write outputs, prune; exit
+      -v                   log every feed (debug level)
+      -log-format FORMAT   text (default) or json
+      -json FILE           write the run summary as JSON to FILE
+      -strict              exit 4 when some feeds failed (default: exit 0 once the pass completes)
+      -budget DURATION     start no fetch after DURATION (10m); overrides the config's budget; 0 = none
+      -lock-wait DURATION  wait up to DURATION for another run's lock instead of exiting 75 at once
+  feedsift check -config FILE             validate the configuration and every topic; no network, no database
+  feedsift replay -config FILE [flags]    re-evaluate topics over the stored items and rewrite their outputs
+      -topic NAME          only this topic
+      -since PERIOD        only items from PERIOD back (30d, 12h), by published date, else first seen
+      -dry-run             print the diff (+ entries added, - removed, and why); write nothing
+      -lock-wait DURATION  as for run
+  feedsift prune -config FILE [flags]     delete items older than keep_days (unmatched) and
+                                          keep_matched_days (matched); never what an output shows
+      -dry-run             count what would be deleted
+      -vacuum              compact the database file afterwards
+      -lock-wait DURATION  as for run
+  feedsift feeds add -config FILE [-title T] URL
+                                          add a feed: URL is the feed, or a page announcing it
+                                          (<link rel="alternate">); the file is edited as text
+  feedsift feeds list -config FILE        the feeds, with items stored and health
+  feedsift feeds import -config FILE FILE.opml
+                                          add the OPML list's feeds not yet listed
+  feedsift feeds export -config FILE [-o FILE]
+                                          the feeds as OPML 2.0
+  feedsift help                           show this text
+
+On a terminal run shows a progress line; under cron, systemd or in a pipe it logs only
+warnings, the topics written and a one-line summary.
 
 Examples:
-  feedsift run -config config.toml
   feedsift check -config config.toml
+  feedsift run -config config.toml -budget 10m -json /var/lib/feedsift/last-run.json
+  feedsift replay -config config.toml -topic russia-china-security -since 30d -dry-run
+  feedsift prune -config config.toml -dry-run
+  feedsift feeds add -config config.toml https://www.example.org/
 
 Exit codes:
   0    the pass completed (feeds that failed are reported, not fatal)
