@@ -73,6 +73,8 @@ func (c *runCmd) run(ctx context.Context, fs *flag.FlagSet, path string, log *sl
 	}
 	if !flagSet(fs, "budget") {
 		budget = s.cfg.Budget
+	} else if budget < 0 {
+		return &exitError{exitUsage, fmt.Errorf("-budget %s: want a positive duration, or 0 for none", budget)}
 	}
 	p := &pass{setup: s, log: log, now: now, sum: sum, budget: budget, lockWait: lockWait, progress: prog}
 	if err := p.run(ctx); err != nil {
@@ -108,9 +110,12 @@ type pass struct {
 func (p *pass) run(ctx context.Context) error {
 	start := p.now()
 	sum := p.sum
+	opened := false // a pass that never opened the database did nothing to sum up
 	defer func() {
 		sum.Duration = p.now().Sub(start).Seconds()
-		sum.log(p.log)
+		if opened {
+			sum.log(p.log)
+		}
 	}()
 	cfg := p.cfg
 	if err := os.MkdirAll(cfg.OutputDir, 0o755); err != nil {
@@ -133,6 +138,7 @@ func (p *pass) run(ctx context.Context) error {
 	}
 	defer st.Close()
 	p.st = st
+	opened = true
 
 	// Fetch.
 	feeds := make([]fetcher.Feed, len(cfg.Feeds))

@@ -218,3 +218,63 @@ func TestRun_Prune(t *testing.T) {
 		}
 	})
 }
+
+// TestRun_ExitCodePerOutcome: one documented code per outcome of run.
+func TestRun_ExitCodePerOutcome(t *testing.T) {
+	a, b := fruit()
+	tests := []struct {
+		name  string
+		setup func(s *site) context.Context
+		args  []string
+		code  int
+	}{
+		{"ok", nil, nil, exitOK},
+		{"a feed failed", func(s *site) context.Context { os.Remove(s.path("feeds/b.xml")); return nil }, nil, exitOK},
+		{"a feed failed, -strict", func(s *site) context.Context { os.Remove(s.path("feeds/b.xml")); return nil }, []string{"-strict"}, exitFeedsFailed},
+		{"outputs not written", func(s *site) context.Context { s.write(t, "out", "a file"); return nil }, nil, exitFailure},
+		{"config error", func(s *site) context.Context { s.write(t, "config.toml", "database = 1\n"); return nil }, nil, exitUsage},
+		{"bad flag", nil, []string{"-budget", "-1s"}, exitUsage},
+		{"database error", func(s *site) context.Context {
+			s.write(t, "feedsift.db", strings.Repeat("not sqlite ", 500))
+			return nil
+		}, nil, exitDatabase},
+		{"locked", func(s *site) context.Context {
+			unlock, err := lockRun(context.Background(), s.path("feedsift.db"), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(unlock)
+			return nil
+		}, nil, exitLocked},
+		{"interrupted", func(s *site) context.Context {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			return ctx
+		}, nil, exitInterrupted},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newSite(t, "", a, b)
+			ctx := context.Background()
+			if tt.setup != nil {
+				if c := tt.setup(s); c != nil {
+					ctx = c
+				}
+			}
+			js := s.path("summary.json")
+			args := append([]string{"run", "-config", s.config, "-json", js}, tt.args...)
+			var out, errb strings.Builder
+			code := runWith(ctx, args, &out, &errb, func() time.Time { return clock })
+			if code != tt.code {
+				t.Errorf("exit %d, want %d\n%s", code, tt.code, errb.String())
+			}
+			var sum summary
+			if err := json.Unmarshal(mustReadFile(t, js), &sum); err != nil || sum.ExitCode != code {
+				t.Errorf("summary file: exit_code %d, err %v", sum.ExitCode, err)
+			}
+			if tt.code == exitLocked && strings.Contains(errb.String(), "run finished") {
+				t.Errorf("a run that never started logged a summary:\n%s", errb.String())
+			}
+		})
+	}
+}
