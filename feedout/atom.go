@@ -124,13 +124,17 @@ func atomDoc(d *doc) *atomFeed {
 		for _, c := range it.categories {
 			ae.Categories = append(ae.Categories, atomCategory{Term: c})
 		}
-		if it.summary != "" {
-			ae.Summary = &feeds.AtomSummary{Type: "html", Content: it.summary}
+		summary, content := it.summary, it.content
+		if content == "" && it.link == "" {
+			// RFC 4287 4.1.1: an entry without an alternate link must
+			// have content.
+			summary, content = "", summary
 		}
-		// RFC 4287 4.1.1: an entry without an alternate link must have
-		// content; an empty one satisfies it.
-		if it.content != "" || it.link == "" {
-			ae.Content = &feeds.AtomContent{Type: "html", Content: it.content}
+		if summary != "" {
+			ae.Summary = &feeds.AtomSummary{Type: "html", Content: summary}
+		}
+		if content != "" {
+			ae.Content = &feeds.AtomContent{Type: "html", Content: content}
 		}
 		if s := it.source; s != nil {
 			as := &atomSource{

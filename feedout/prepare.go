@@ -2,6 +2,7 @@ package feedout
 
 import (
 	"fmt"
+	"html"
 	"mime"
 	"regexp"
 	"strings"
@@ -126,6 +127,10 @@ func prepare(f *Feed) (*doc, error) {
 		it.content = SanitizeHTMLBase(e.ContentHTML, base)
 		if it.title == "" {
 			it.title = fallbackTitle(it)
+		}
+		if it.summary == "" && it.content == "" {
+			// Readers and the validator want some text; the title is it.
+			it.summary = html.EscapeString(it.title)
 		}
 		catSeen := map[string]bool{}
 		for _, c := range e.Categories {

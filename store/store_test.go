@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -241,5 +242,27 @@ func TestEachItem_StopsOnError(t *testing.T) {
 	err := s.EachItem(context.Background(), nil, func(*FeedItem) error { n++; return stop })
 	if !errors.Is(err, stop) || n != 1 {
 		t.Errorf("err=%v n=%d", err, n)
+	}
+}
+
+func TestFeedTexts_NewestPerFeed(t *testing.T) {
+	s := mustOpen(t)
+	var items []Item
+	for i := range 5 {
+		items = append(items, Item{GUID: fmt.Sprint(i), Summary: fmt.Sprint("s", i)})
+	}
+	mustSave(t, s, "https://a.org/f", items, t0)
+	mustSave(t, s, "https://b.org/f", items[:1], t0)
+	got := map[string][]string{}
+	err := s.FeedTexts(context.Background(), nil, 2, func(url, summary, _ string) { got[url] = append(got[url], summary) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got["https://a.org/f"]) != "[s4 s3]" || len(got["https://b.org/f"]) != 1 {
+		t.Errorf("got %v", got)
+	}
+	byLink, err := s.ItemByKey(context.Background(), "1")
+	if err != nil || len(byLink) != 1 {
+		t.Errorf("ItemByKey(id 1) = %v, %v", byLink, err)
 	}
 }

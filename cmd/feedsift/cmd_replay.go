@@ -153,13 +153,19 @@ func (p *pass) replay(ctx context.Context, t topic, from time.Time) (*replayed, 
 			next[m.ID] = m
 		}
 	}
+	// Documents as run prepares them, boilerplate left out, so that the
+	// dry run says what run would do.
+	bp, err := p.boilerplate(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
 	results := map[int64]filter.Result{}
 	err = p.st.EachItem(ctx, nil, func(it *store.FeedItem) error {
 		if !from.IsZero() && itemDate(it).Before(from) {
 			return nil
 		}
 		r.evaluated = append(r.evaluated, it.ID)
-		res := t.match.Match(filter.NewDoc(filterItem(it, p.feedTitle(it))))
+		res := t.match.Match(bp.NewDoc(filterItem(it, p.feedTitle(it))))
 		results[it.ID] = res
 		if res.Match {
 			reasons := append(append([]string(nil), res.Groups...), res.Terms...)

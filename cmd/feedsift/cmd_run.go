@@ -48,9 +48,10 @@ func (c *runCmd) Run(ctx context.Context, args []string) error {
 	if now == nil {
 		now = time.Now
 	}
-	sum := &summary{Started: now().UTC()}
-	err = c.run(ctx, fs, *path, log, now, sum, prog, *strict, *budget, *lockWait)
+	opt := runOptions{sum: &summary{Started: now().UTC()}, budget: *budget, lockWait: *lockWait, progress: prog}
+	err = c.run(ctx, fs, *path, log, now, opt, *strict)
 	if *jsonPath != "" {
+		sum := opt.sum
 		sum.ExitCode = exitOK
 		if err != nil {
 			sum.ExitCode, sum.Error = exitCode(err), err.Error()
@@ -66,22 +67,21 @@ func (c *runCmd) Run(ctx context.Context, args []string) error {
 }
 
 func (c *runCmd) run(ctx context.Context, fs *flag.FlagSet, path string, log *slog.Logger, now func() time.Time,
-	sum *summary, prog *progress, strict bool, budget, lockWait time.Duration) error {
+	opt runOptions, strict bool) error {
 	s, err := load(path)
 	if err != nil {
 		return err
 	}
 	if !flagSet(fs, "budget") {
-		budget = s.cfg.Budget
-	} else if budget < 0 {
-		return &exitError{exitUsage, fmt.Errorf("-budget %s: want a positive duration, or 0 for none", budget)}
+		opt.budget = s.cfg.Budget
+	} else if opt.budget < 0 {
+		return &exitError{exitUsage, fmt.Errorf("-budget %s: want a positive duration, or 0 for none", opt.budget)}
 	}
-	p := &pass{setup: s, log: log, now: now, sum: sum, budget: budget, lockWait: lockWait, progress: prog}
-	if err := p.run(ctx); err != nil {
+	if err := runPass(ctx, s, log, now, opt); err != nil {
 		return err
 	}
-	if strict && sum.Failed > 0 {
-		return &exitError{exitFeedsFailed, fmt.Errorf("%d of %d feeds failed (-strict)", sum.Failed, sum.Feeds)}
+	if strict && opt.sum.Failed > 0 {
+		return &exitError{exitFeedsFailed, fmt.Errorf("%d of %d feeds failed (-strict)", opt.sum.Failed, opt.sum.Feeds)}
 	}
 	return nil
 }
@@ -93,59 +93,91 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 	return set
 }
 
-// pass is one run of the pipeline over a loaded setup.
-type pass struct {
-	*setup
-	log      *slog.Logger
-	now      func() time.Time
-	st       *store.Store
-	sum      *summary
+// runOptions are what a pass takes besides the setup: run's flags.
+type runOptions struct {
+	sum      *summary      // filled as the pass goes; nil = a fresh one
 	budget   time.Duration // no fetch starts after it; 0 = none
 	lockWait time.Duration
 	progress *progress // nil unless stderr is a terminal
-
-	titles map[string]string // configured feed titles by URL
 }
 
-func (p *pass) run(ctx context.Context) error {
-	start := p.now()
-	sum := p.sum
-	opened := false // a pass that never opened the database did nothing to sum up
-	defer func() {
-		sum.Duration = p.now().Sub(start).Seconds()
-		if opened {
-			sum.log(p.log)
-		}
-	}()
-	cfg := p.cfg
-	if err := os.MkdirAll(cfg.OutputDir, 0o755); err != nil {
-		return &exitError{exitFailure, fmt.Errorf("output directory: %w", err)}
+// runPass takes the run lock and does one pass; the summary is logged at
+// its end once the database was opened.
+func runPass(ctx context.Context, s *setup, log *slog.Logger, now func() time.Time, opt runOptions) error {
+	if opt.sum == nil {
+		opt.sum = &summary{Started: time.Now().UTC()}
 	}
-	if dir := filepath.Dir(cfg.Database); !isDir(dir) {
-		return &exitError{exitDatabase, fmt.Errorf("database %s: directory %s does not exist", cfg.Database, dir)}
+	if dir := filepath.Dir(s.cfg.Database); !isDir(dir) {
+		return &exitError{exitDatabase, fmt.Errorf("database %s: directory %s does not exist", s.cfg.Database, dir)}
 	}
-	unlock, err := lockRun(ctx, cfg.Database, p.lockWait)
+	unlock, err := lockRun(ctx, s.cfg.Database, opt.lockWait)
 	if err != nil {
 		return err
 	}
 	defer unlock()
+	p, err := s.openPass(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer p.st.Close()
+	if now != nil {
+		p.now = now
+	}
+	p.sum, p.budget, p.progress = opt.sum, opt.budget, opt.progress
+	start := p.now()
+	defer func() {
+		p.sum.Duration = p.now().Sub(start).Seconds()
+		p.sum.log(p.log)
+	}()
+	return p.run(ctx)
+}
+
+// pass is one run of the pipeline over a loaded setup.
+type pass struct {
+	*setup
+	log *slog.Logger
+	now func() time.Time
+	st  *store.Store
+
+	sum      *summary      // what the pass did (nil outside run)
+	budget   time.Duration // no fetch starts after it; 0 = none
+	progress *progress     // nil unless stderr is a terminal
+
+	titles map[string]string // configured feed titles by URL
+}
+
+// openPass opens the database for a pass (no lock: callers that write
+// take it first).
+func (s *setup) openPass(ctx context.Context, log *slog.Logger) (*pass, error) {
+	cfg := s.cfg
+	if dir := filepath.Dir(cfg.Database); !isDir(dir) {
+		return nil, &exitError{exitDatabase, fmt.Errorf("database %s: directory %s does not exist", cfg.Database, dir)}
+	}
 	st, err := store.Open(ctx, cfg.Database)
 	if err != nil {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return nil, ctx.Err()
 		}
-		return &exitError{exitDatabase, err}
+		return nil, &exitError{exitDatabase, err}
 	}
-	defer st.Close()
-	p.st = st
-	opened = true
+	p := &pass{setup: s, log: log, now: time.Now, st: st, titles: make(map[string]string, len(cfg.Feeds))}
+	for _, f := range cfg.Feeds {
+		p.titles[f.URL] = f.Title
+	}
+	return p, nil
+}
+
+func (p *pass) run(ctx context.Context) error {
+	cfg := p.cfg
+	sum := p.sum
+	if err := os.MkdirAll(cfg.OutputDir, 0o755); err != nil {
+		return &exitError{exitFailure, fmt.Errorf("output directory: %w", err)}
+	}
 
 	// Fetch.
 	feeds := make([]fetcher.Feed, len(cfg.Feeds))
-	p.titles = make(map[string]string, len(cfg.Feeds))
 	for i, f := range cfg.Feeds {
 		feeds[i] = fetcher.Feed{URL: f.URL, Title: f.Title}
-		p.titles[f.URL] = f.Title
 	}
 	opt := fetcher.Options{
 		Concurrency:  cfg.Concurrency,
@@ -153,6 +185,7 @@ func (p *pass) run(ctx context.Context) error {
 		Timeout:      cfg.Timeout,
 		MaxBodyBytes: int64(cfg.MaxBodyMB) << 20,
 		UserAgent:    cfg.UserAgent,
+		Dir:          cfg.Dir(),
 		Logger:       p.log,
 		Now:          p.now,
 		Budget:       p.budget,
@@ -161,7 +194,7 @@ func (p *pass) run(ctx context.Context) error {
 		p.progress.start(len(feeds))
 		opt.OnStart, opt.OnDone = p.progress.begun, p.progress.finished
 	}
-	results := fetcher.New(st, opt).Run(ctx, feeds)
+	results := fetcher.New(p.st, opt).Run(ctx, feeds)
 	if p.progress != nil {
 		p.progress.stop()
 	}
@@ -184,16 +217,22 @@ func (p *pass) run(ctx context.Context) error {
 		return err
 	}
 	var outErrs []error
+	var outs []written
 	for _, t := range p.topics {
-		n, err := p.writeTopic(ctx, t)
+		f, err := p.writeTopic(ctx, t)
 		ts := sum.topic(t.Name)
 		if err != nil {
 			outErrs = append(outErrs, err)
 			p.log.Error("cannot write topic", "topic", t.Name, "err", err)
 			continue
 		}
-		ts.Entries, ts.Written = n, true
+		outs = append(outs, written{t, f})
+		ts.Entries, ts.Written = len(f.Entries), true
 		sum.Outputs++
+	}
+	if err := p.writeIndex(ctx, outs); err != nil {
+		outErrs = append(outErrs, err)
+		p.log.Error("cannot write the index", "err", err)
 	}
 	if len(outErrs) > 0 {
 		return &exitError{exitFailure, errors.Join(outErrs...)}
@@ -233,9 +272,9 @@ func (p *pass) evaluate(ctx context.Context, changed []int64) error {
 func (p *pass) match(ctx context.Context, topics []topic, ids []int64, all bool) error {
 	matches := make([][]store.Match, len(topics))
 	var evaluated []int64
-	err := p.st.EachItem(ctx, ids, func(it *store.FeedItem) error {
+	eval := func(bp *filter.Boilerplate, it *store.FeedItem) {
 		evaluated = append(evaluated, it.ID)
-		doc := filter.NewDoc(filterItem(it, p.feedTitle(it)))
+		doc := bp.NewDoc(filterItem(it, p.feedTitle(it)))
 		for i, t := range topics {
 			r := t.match.Match(doc)
 			if !r.Match {
@@ -244,10 +283,38 @@ func (p *pass) match(ctx context.Context, topics []topic, ids []int64, all bool)
 			reasons := append(append([]string(nil), r.Groups...), r.Terms...)
 			matches[i] = append(matches[i], store.Match{ItemID: it.ID, Score: r.Score, Reasons: reasons})
 		}
-		return nil
-	})
-	if err != nil {
-		return &exitError{exitDatabase, err}
+	}
+	if all {
+		bp, err := p.boilerplate(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if err := p.st.EachItem(ctx, nil, func(it *store.FeedItem) error { eval(bp, it); return nil }); err != nil {
+			return &exitError{exitDatabase, err}
+		}
+	} else {
+		// Few items: read them first, to learn only their feeds' boilerplate.
+		var items []*store.FeedItem
+		feeds := map[int64]bool{}
+		var feedIDs []int64
+		err := p.st.EachItem(ctx, ids, func(it *store.FeedItem) error {
+			items = append(items, it)
+			if !feeds[it.FeedID] {
+				feeds[it.FeedID] = true
+				feedIDs = append(feedIDs, it.FeedID)
+			}
+			return nil
+		})
+		if err != nil {
+			return &exitError{exitDatabase, err}
+		}
+		bp, err := p.boilerplate(ctx, feedIDs)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			eval(bp, it)
+		}
 	}
 	for i, t := range topics {
 		if err := p.st.SetMatches(ctx, t.Name, t.hash, all, evaluated, matches[i]); err != nil {
@@ -261,6 +328,31 @@ func (p *pass) match(ctx context.Context, topics []topic, ids []int64, all bool)
 		p.log.Debug("topic evaluated", "topic", t.Name, "items", len(evaluated), "matched", len(matches[i]), "full", all)
 	}
 	return nil
+}
+
+// boilerplateItems is how many of a feed's newest items teach what
+// repeats in it.
+const boilerplateItems = 200
+
+// boilerplate learns the repeated sentences of the given feeds (nil =
+// all) from their stored items, plus the configured patterns.
+func (p *pass) boilerplate(ctx context.Context, feedIDs []int64) (*filter.Boilerplate, error) {
+	bp := &filter.Boilerplate{}
+	for _, phrase := range p.cfg.Boilerplate {
+		bp.AddPattern("", phrase)
+	}
+	for _, f := range p.cfg.Feeds {
+		for _, phrase := range f.Boilerplate {
+			bp.AddPattern(f.URL, phrase)
+		}
+	}
+	err := p.st.FeedTexts(ctx, feedIDs, boilerplateItems, func(url, summary, content string) {
+		bp.Learn(url, summary+"\n"+content)
+	})
+	if err != nil {
+		return nil, &exitError{exitDatabase, err}
+	}
+	return bp, nil
 }
 
 // feedTitle is the configured title of the item's feed, else its own.

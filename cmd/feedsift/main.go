@@ -13,6 +13,12 @@
 //	feedsift feeds list -config FILE       the feeds with their stored state
 //	feedsift feeds import -config FILE F   add the feeds of an OPML file not yet listed
 //	feedsift feeds export -config FILE     the feeds as OPML
+//	feedsift serve -config FILE [-addr 127.0.0.1:8080] [-every 30m]
+//	                                       serve the output directory over HTTP
+//	feedsift explain -config FILE -topic NAME (-link URL | -id ID | -text TEXT)
+//	                                       why a topic keeps or drops an item
+//	feedsift test -config FILE -topic NAME -labels FILE.tsv [-min-f1 F]
+//	                                       precision, recall and F1 on labelled items
 //	feedsift help                          this text
 //
 // run flags: -v (debug), -log-format text|json, -json FILE (summary),
@@ -103,6 +109,12 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, now f
 		cmd = &feedsCmd{stdout: stdout, stderr: stderr, now: now}
 	case "prune":
 		cmd = &pruneCmd{stdout: stdout, stderr: stderr, now: now}
+	case "serve":
+		cmd = &serveCmd{stdout: stdout, stderr: stderr}
+	case "explain":
+		cmd = &explainCmd{stdout: stdout, stderr: stderr}
+	case "test":
+		cmd = &testCmd{stdout: stdout, stderr: stderr}
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -163,6 +175,18 @@ Usage:
                                           add the OPML list's feeds not yet listed
   feedsift feeds export -config FILE [-o FILE]
                                           the feeds as OPML 2.0
+  feedsift serve -config FILE [-addr 127.0.0.1:8080] [-every 30m]
+                                          serve the output directory (feeds, index.html, OPML) with
+                                          ETag/Last-Modified, 304 and gzip; -every also runs the pipeline
+                                          at start and then at that interval; stops cleanly on SIGTERM
+  feedsift explain -config FILE -topic NAME (-link URL | -id ID | -text TEXT)
+                                          show the topic's query as a tree with each clause's truth value
+                                          and score for a stored item (or a text), the matched terms and
+                                          a highlighted snippet
+  feedsift test -config FILE -topic NAME -labels FILE.tsv [-min-f1 F]
+                                          measure the topic on stored items labelled link<TAB>1|0:
+                                          precision, recall, F1, false positives and negatives;
+                                          exit 1 when F1 is below -min-f1
   feedsift help                           show this text
 
 On a terminal run shows a progress line; under cron, systemd or in a pipe it logs only
@@ -174,6 +198,9 @@ Examples:
   feedsift replay -config config.toml -topic russia-china-security -since 30d -dry-run
   feedsift prune -config config.toml -dry-run
   feedsift feeds add -config config.toml https://www.example.org/
+  feedsift serve -config config.toml -addr 127.0.0.1:8080 -every 30m
+  feedsift explain -config config.toml -topic russia-china-security -text "Shoigu arrives in Beijing"
+  feedsift test -config config.toml -topic russia-china-security -labels truth.tsv -min-f1 0.82
 
 Exit codes:
   0    the pass completed (feeds that failed are reported, not fatal)

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const checkFeed = "../../../shared/checkers/check_feed.sh"
+
+// checkWithReaders runs the shared checkers (W3C validator, xmllint,
+// feedparser, newsboat, sfeed, gofeed) on one output file in strict mode:
+// 0 errors, 0 warnings, every reader sees the same entries. It skips with
+// the reason when the checkers are absent or not set up.
+func checkWithReaders(t *testing.T, path string) {
+	t.Helper()
+	if _, err := os.Stat(checkFeed); err != nil {
+		t.Skipf("feed checkers not found at %s (they sit beside the checkout as ../shared/checkers): %v", checkFeed, err)
+	}
+	cmd := exec.Command("bash", checkFeed, path)
+	cmd.Env = append(os.Environ(), "CHECK_FEED_STRICT=1")
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		t.Logf("%s: %s", filepath.Base(path), lastLine(out))
+	case errors.As(err, &ee) && ee.ExitCode() == 2:
+		t.Skipf("feed checkers not set up (run ../shared/checkers/setup.sh as root): %s", lastLine(out))
+	default:
+		t.Errorf("check_feed.sh %s: %v\n%s", path, err, out)
+	}
+}
+
+func lastLine(b []byte) string {
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	return lines[len(lines)-1]
+}
+
+func TestRun_ExampleValidates(t *testing.T) {
+	cfg := copyExample(t)
+	if code, _, stderr := feedsift(t, "run", "-config", cfg); code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	for _, ext := range []string{".atom", ".rss", ".json"} {
+		t.Run(ext[1:], func(t *testing.T) {
+			checkWithReaders(t, filepath.Join(filepath.Dir(cfg), "out", "russia-china-security"+ext))
+		})
+	}
+}
