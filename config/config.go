@@ -46,6 +46,13 @@ type Config struct {
 	UserAgent   string
 
 	Dedup Dedup
+	// Budget is how long a run may keep starting fetches; 0 = no limit.
+	Budget time.Duration
+	// KeepDays is how long an item that no topic matched is kept, and
+	// KeepMatchedDays one that a topic matched; 0 = forever. Items an
+	// output still shows are kept regardless.
+	KeepDays        int
+	KeepMatchedDays int
 
 	Feeds       []Feed
 	OPML        []string // OPML files whose feeds are subscribed too (absolute paths)
@@ -131,6 +138,9 @@ type file struct {
 	Timeout     *duration          `toml:"timeout"`
 	MaxBodyMB   *int               `toml:"max_body_mb"`
 	UserAgent   string             `toml:"user_agent"`
+	Budget      *duration          `toml:"budget"`
+	KeepDays    *int               `toml:"keep_days"`
+	KeepMatched *int               `toml:"keep_matched_days"`
 	Boilerplate []string           `toml:"boilerplate"`
 	Formats     []string           `toml:"formats"`
 	OPML        []string           `toml:"opml"`
@@ -285,6 +295,20 @@ func (v *validator) build(f *file) {
 		c.Timeout = f.Timeout.Duration
 	}
 	c.UserAgent = f.UserAgent
+	if f.Budget != nil {
+		if f.Budget.Duration <= 0 {
+			v.errAt("budget", "budget must be positive, got %s (leave it out for no limit)", f.Budget.Duration)
+		}
+		c.Budget = f.Budget.Duration
+	}
+	c.KeepDays = v.days("keep_days", f.KeepDays)
+	c.KeepMatchedDays = v.days("keep_matched_days", f.KeepMatched)
+	switch {
+	case c.KeepMatchedDays > 0 && c.KeepDays == 0:
+		v.errAt("keep_matched_days", "keep_matched_days = %d without keep_days would delete matched items and keep the others forever; set keep_days too", c.KeepMatchedDays)
+	case c.KeepMatchedDays > 0 && c.KeepMatchedDays < c.KeepDays:
+		v.errAt("keep_matched_days", "keep_matched_days (%d) must be at least keep_days (%d): matched items are in people's feeds", c.KeepMatchedDays, c.KeepDays)
+	}
 	for i, p := range f.OPML {
 		if strings.TrimSpace(p) == "" {
 			v.errAt(fmt.Sprintf("opml.%d", i), "empty OPML path")
@@ -456,6 +480,18 @@ func (v *validator) similarity(key string, t float64) {
 	}
 }
 
+// days reads a retention period: 0 (forever) or a number of days.
+func (v *validator) days(key string, p *int) int {
+	if p == nil {
+		return 0
+	}
+	if *p < 0 || *p > 100*365 {
+		v.errAt(key, "%s must be 0 (keep forever) or a number of days up to 36500, got %d", key, *p)
+		return 0
+	}
+	return *p
+}
+
 func (v *validator) path(p string) string {
 	if filepath.IsAbs(p) {
 		return filepath.Clean(p)
@@ -496,4 +532,24 @@ func fileURL(p string) string {
 		return (&url.URL{Scheme: "file", Path: p}).String()
 	}
 	return (&url.URL{Scheme: "file", Opaque: p}).String()
+}
+
+// FeedIndex returns the index in Feeds of the feed at rawURL, resolved as
+// a url in the file would be, or -1 when it is not listed.
+func (c *Config) FeedIndex(rawURL string) int {
+	abs, err := filepath.Abs(c.Path)
+	if err != nil {
+		return -1
+	}
+	v := validator{c: c, dir: filepath.Dir(abs)}
+	u, err := v.feedURL(strings.TrimSpace(rawURL))
+	if err != nil {
+		return -1
+	}
+	for i, f := range c.Feeds {
+		if f.URL == u {
+			return i
+		}
+	}
+	return -1
 }

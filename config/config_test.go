@@ -46,6 +46,16 @@ func TestParse_Minimal(t *testing.T) {
 	if len(c.Groups) != 1 || c.Groups[0].Name != "russia" || len(c.Groups[0].Terms) != 2 {
 		t.Errorf("groups = %+v", c.Groups)
 	}
+	if c.Budget != 0 || c.KeepDays != 0 || c.KeepMatchedDays != 0 {
+		t.Errorf("budget and retention default to none: %v %d %d", c.Budget, c.KeepDays, c.KeepMatchedDays)
+	}
+	c, err = Parse("c.toml", []byte("budget = \"10m\"\nkeep_days = 30\nkeep_matched_days = 365\n"+minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Budget != 10*time.Minute || c.KeepDays != 30 || c.KeepMatchedDays != 365 {
+		t.Errorf("budget %v, keep_days %d, keep_matched_days %d", c.Budget, c.KeepDays, c.KeepMatchedDays)
+	}
 }
 
 // TestParse_Errors: every broken file names file:line:col and what is
@@ -79,6 +89,10 @@ func TestParse_Errors(t *testing.T) {
 			return strings.Replace(s, "https://example.org/feed.xml", "gopher://example.org/", 1)
 		}, "5:7", "unsupported scheme"},
 		{"duplicate feed", func(s string) string { return strings.Replace(s, "feeds/local.xml", "https://example.org/feed.xml", 1) }, "8:7", "already listed"},
+		{"negative keep_days", func(s string) string { return "keep_days = -1\n" + s }, "1:13", "keep_days"},
+		{"matched kept shorter", func(s string) string { return "keep_days = 30\nkeep_matched_days = 7\n" + s }, "2:21", "at least keep_days"},
+		{"matched without unmatched", func(s string) string { return "keep_matched_days = 7\n" + s }, "1:21", "set keep_days too"},
+		{"zero budget", func(s string) string { return "budget = \"0s\"\n" + s }, "1:10", "budget must be positive"},
 		{"bad stem", func(s string) string {
 			return strings.Replace(s, `terms = ["Russia", "Moscow"]`, "terms = [\"Russia\"]\nstem = \"german\"", 1)
 		}, "13:8", "stem"},

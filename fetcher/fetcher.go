@@ -40,6 +40,14 @@ type Options struct {
 	Dir string
 	// Transport replaces the HTTP transport (tests); nil = a tuned one.
 	Transport http.RoundTripper
+	// Budget, when positive, is how long Run may keep starting fetches:
+	// a feed not started within it gets a Skipped result and is left
+	// untouched in the store (so it is the most overdue next time).
+	Budget time.Duration
+	// OnStart and OnDone, when set, are called as each feed's fetch
+	// starts and ends (progress display); from several goroutines.
+	OnStart func(url string)
+	OnDone  func(Result)
 }
 
 // Limits on what one feed may put in the database.
@@ -75,10 +83,11 @@ const (
 	Fetched     Status = iota // new document stored
 	NotModified               // 304 or an unchanged body
 	Failed
+	Skipped // not started: the run's time budget was spent
 )
 
 func (s Status) String() string {
-	return [...]string{"fetched", "not_modified", "failed"}[s]
+	return [...]string{"fetched", "not_modified", "failed", "skipped"}[s]
 }
 
 // Result is one feed's outcome.
@@ -146,15 +155,32 @@ func New(st *store.Store, opt Options) *Fetcher {
 // caller's context ends the run early.
 func (f *Fetcher) Run(ctx context.Context, feeds []Feed) []Result {
 	results := make([]Result, len(feeds))
+	start := time.Now()
+	overBudget := func() bool { return f.opt.Budget > 0 && time.Since(start) >= f.opt.Budget }
+	done := func(r Result) {
+		if f.opt.OnDone != nil {
+			f.opt.OnDone(r)
+		}
+	}
 	var g errgroup.Group
 	g.SetLimit(f.opt.Concurrency)
 	for i, fd := range feeds {
 		if ctx.Err() != nil {
 			results[i] = Result{URL: fd.URL, Status: Failed, Err: &Error{URL: fd.URL, Class: ClassCanceled, Detail: "run interrupted before this feed started"}}
+			done(results[i])
 			continue
 		}
 		g.Go(func() error {
-			results[i] = f.Fetch(ctx, fd)
+			// Checked here, not in the loop: g.Go may wait for a slot.
+			if overBudget() {
+				results[i] = Result{URL: fd.URL, Status: Skipped}
+			} else {
+				if f.opt.OnStart != nil {
+					f.opt.OnStart(fd.URL)
+				}
+				results[i] = f.Fetch(ctx, fd)
+			}
+			done(results[i])
 			return nil
 		})
 	}

@@ -9,8 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/feedsift/feedsift/fetcher"
@@ -29,26 +27,90 @@ func (c *runCmd) Run(ctx context.Context, args []string) error {
 	path := fs.String("config", "", "configuration `file`")
 	verbose := fs.Bool("v", false, "log every feed (debug level)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
+	jsonPath := fs.String("json", "", "write the run summary as JSON to `file`")
+	strict := fs.Bool("strict", false, "exit 4 when some feeds failed (default: 0 if the pass completed)")
+	budget := fs.Duration("budget", 0, "start no fetch after this `duration` (overrides the config's budget; 0 = none)")
+	lockWait := fs.Duration("lock-wait", 0, "wait up to `duration` for another run's lock instead of exiting 75 at once")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	log, err := newLogger(c.stderr, *verbose, *logFormat)
+	// On a terminal, log lines and the progress line share stderr.
+	prog := newProgress(c.stderr)
+	var logw io.Writer = c.stderr
+	if prog != nil {
+		logw = prog
+	}
+	log, err := newLogger(logw, *verbose, *logFormat)
 	if err != nil {
 		return err
 	}
-	s, err := load(*path)
-	if err != nil {
-		return err
+	now := c.now
+	if now == nil {
+		now = time.Now
 	}
-	return runPass(ctx, s, log, c.now)
+	opt := runOptions{sum: &summary{Started: now().UTC()}, budget: *budget, lockWait: *lockWait, progress: prog}
+	err = c.run(ctx, fs, *path, log, now, opt, *strict)
+	if *jsonPath != "" {
+		sum := opt.sum
+		sum.ExitCode = exitOK
+		if err != nil {
+			sum.ExitCode, sum.Error = exitCode(err), err.Error()
+		}
+		if jerr := sum.writeJSON(*jsonPath); jerr != nil {
+			log.Error("cannot write the summary", "path", *jsonPath, "err", jerr)
+			if err == nil {
+				err = &exitError{exitFailure, fmt.Errorf("-json: %w", jerr)}
+			}
+		}
+	}
+	return err
 }
 
-// runPass takes the run lock and does one pass.
-func runPass(ctx context.Context, s *setup, log *slog.Logger, now func() time.Time) error {
+func (c *runCmd) run(ctx context.Context, fs *flag.FlagSet, path string, log *slog.Logger, now func() time.Time,
+	opt runOptions, strict bool) error {
+	s, err := load(path)
+	if err != nil {
+		return err
+	}
+	if !flagSet(fs, "budget") {
+		opt.budget = s.cfg.Budget
+	} else if opt.budget < 0 {
+		return &exitError{exitUsage, fmt.Errorf("-budget %s: want a positive duration, or 0 for none", opt.budget)}
+	}
+	if err := runPass(ctx, s, log, now, opt); err != nil {
+		return err
+	}
+	if strict && opt.sum.Failed > 0 {
+		return &exitError{exitFeedsFailed, fmt.Errorf("%d of %d feeds failed (-strict)", opt.sum.Failed, opt.sum.Feeds)}
+	}
+	return nil
+}
+
+// flagSet reports whether the flag was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// runOptions are what a pass takes besides the setup: run's flags.
+type runOptions struct {
+	sum      *summary      // filled as the pass goes; nil = a fresh one
+	budget   time.Duration // no fetch starts after it; 0 = none
+	lockWait time.Duration
+	progress *progress // nil unless stderr is a terminal
+}
+
+// runPass takes the run lock and does one pass; the summary is logged at
+// its end once the database was opened.
+func runPass(ctx context.Context, s *setup, log *slog.Logger, now func() time.Time, opt runOptions) error {
+	if opt.sum == nil {
+		opt.sum = &summary{Started: time.Now().UTC()}
+	}
 	if dir := filepath.Dir(s.cfg.Database); !isDir(dir) {
 		return &exitError{exitDatabase, fmt.Errorf("database %s: directory %s does not exist", s.cfg.Database, dir)}
 	}
-	unlock, err := lockRun(s.cfg.Database)
+	unlock, err := lockRun(ctx, s.cfg.Database, opt.lockWait)
 	if err != nil {
 		return err
 	}
@@ -61,6 +123,12 @@ func runPass(ctx context.Context, s *setup, log *slog.Logger, now func() time.Ti
 	if now != nil {
 		p.now = now
 	}
+	p.sum, p.budget, p.progress = opt.sum, opt.budget, opt.progress
+	start := p.now()
+	defer func() {
+		p.sum.Duration = p.now().Sub(start).Seconds()
+		p.sum.log(p.log)
+	}()
 	return p.run(ctx)
 }
 
@@ -71,15 +139,11 @@ type pass struct {
 	now func() time.Time
 	st  *store.Store
 
-	titles map[string]string // configured feed titles by URL
-}
+	sum      *summary      // what the pass did (nil outside run)
+	budget   time.Duration // no fetch starts after it; 0 = none
+	progress *progress     // nil unless stderr is a terminal
 
-// summary is what one pass did.
-type summary struct {
-	Feeds, Fetched, NotModified, Failed int
-	New, Updated                        int
-	Matches                             map[string]int
-	Outputs                             int
+	titles map[string]string // configured feed titles by URL
 }
 
 // openPass opens the database for a pass (no lock: callers that write
@@ -104,8 +168,8 @@ func (s *setup) openPass(ctx context.Context, log *slog.Logger) (*pass, error) {
 }
 
 func (p *pass) run(ctx context.Context) error {
-	start := time.Now()
 	cfg := p.cfg
+	sum := p.sum
 	if err := os.MkdirAll(cfg.OutputDir, 0o755); err != nil {
 		return &exitError{exitFailure, fmt.Errorf("output directory: %w", err)}
 	}
@@ -115,8 +179,7 @@ func (p *pass) run(ctx context.Context) error {
 	for i, f := range cfg.Feeds {
 		feeds[i] = fetcher.Feed{URL: f.URL, Title: f.Title}
 	}
-	st := p.st
-	fr := fetcher.New(st, fetcher.Options{
+	opt := fetcher.Options{
 		Concurrency:  cfg.Concurrency,
 		PerHost:      cfg.PerHost,
 		Timeout:      cfg.Timeout,
@@ -125,23 +188,24 @@ func (p *pass) run(ctx context.Context) error {
 		Dir:          cfg.Dir(),
 		Logger:       p.log,
 		Now:          p.now,
-	})
-	results := fr.Run(ctx, feeds)
-	sum := summary{Feeds: len(feeds), Matches: map[string]int{}}
+		Budget:       p.budget,
+	}
+	if p.progress != nil {
+		p.progress.start(len(feeds))
+		opt.OnStart, opt.OnDone = p.progress.begun, p.progress.finished
+	}
+	results := fetcher.New(p.st, opt).Run(ctx, feeds)
+	if p.progress != nil {
+		p.progress.stop()
+	}
+	sum.count(results)
 	var changed []int64
 	for _, r := range results {
-		switch r.Status {
-		case fetcher.Fetched:
-			sum.Fetched++
-		case fetcher.NotModified:
-			sum.NotModified++
-		case fetcher.Failed:
-			sum.Failed++
-		}
-		sum.New += len(r.Saved.New)
-		sum.Updated += len(r.Saved.Updated)
 		changed = append(changed, r.Saved.New...)
 		changed = append(changed, r.Saved.Updated...)
+	}
+	if sum.Skipped > 0 {
+		p.log.Warn("time budget spent: feeds skipped until the next run", "skipped", sum.Skipped, "budget", p.budget)
 	}
 	if err := ctx.Err(); err != nil {
 		p.log.Warn("run interrupted: finished feeds are stored, outputs not rewritten")
@@ -152,51 +216,36 @@ func (p *pass) run(ctx context.Context) error {
 	if _, err := p.groupStories(ctx); err != nil {
 		return &exitError{exitDatabase, err}
 	}
-	if err := p.evaluate(ctx, changed, &sum); err != nil {
+	if err := p.evaluate(ctx, changed); err != nil {
 		return err
 	}
 	var outErrs []error
 	var outs []written
 	for _, t := range p.topics {
 		f, err := p.writeTopic(ctx, t)
+		ts := sum.topic(t.Name)
 		if err != nil {
 			outErrs = append(outErrs, err)
 			p.log.Error("cannot write topic", "topic", t.Name, "err", err)
 			continue
 		}
 		outs = append(outs, written{t, f})
-		sum.Matches[t.Name] = len(f.Entries)
+		ts.Entries, ts.Written = len(f.Entries), true
 		sum.Outputs++
 	}
 	if err := p.writeIndex(ctx, outs); err != nil {
 		outErrs = append(outErrs, err)
 		p.log.Error("cannot write the index", "err", err)
 	}
-	p.log.Info("run finished", summaryAttrs(sum, time.Since(start))...)
 	if len(outErrs) > 0 {
 		return &exitError{exitFailure, errors.Join(outErrs...)}
 	}
-	return nil
-}
-
-func summaryAttrs(s summary, d time.Duration) []any {
-	names := make([]string, 0, len(s.Matches))
-	for n := range s.Matches {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var m []string
-	for _, n := range names {
-		m = append(m, fmt.Sprintf("%s=%d", n, s.Matches[n]))
-	}
-	return []any{"feeds", s.Feeds, "fetched", s.Fetched, "not_modified", s.NotModified, "failed", s.Failed,
-		"new_items", s.New, "updated_items", s.Updated, "entries", strings.Join(m, ","),
-		"outputs", s.Outputs, "duration", d.Round(time.Millisecond)}
+	return p.autoPrune(ctx)
 }
 
 // evaluate matches topics against items: only the new and changed ones,
 // or every stored item for a topic whose definition changed.
-func (p *pass) evaluate(ctx context.Context, changed []int64, sum *summary) error {
+func (p *pass) evaluate(ctx context.Context, changed []int64) error {
 	var full, incremental []topic
 	for _, t := range p.topics {
 		h, err := p.st.TopicHash(ctx, t.Name)
@@ -274,6 +323,11 @@ func (p *pass) match(ctx context.Context, topics []topic, ids []int64, all bool)
 		if err := p.st.SetMatches(ctx, t.Name, t.hash, all, evaluated, matches[i]); err != nil {
 			return &exitError{exitDatabase, err}
 		}
+		if p.sum != nil {
+			ts := p.sum.topic(t.Name)
+			ts.Matched += len(matches[i])
+			ts.Reevaluated = ts.Reevaluated || all
+		}
 		p.log.Debug("topic evaluated", "topic", t.Name, "items", len(evaluated), "matched", len(matches[i]), "full", all)
 	}
 	return nil
@@ -328,4 +382,9 @@ func filterItem(it *store.FeedItem, feedTitle string) filter.Item {
 func isDir(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && fi.IsDir()
+}
+
+func isFile(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular()
 }

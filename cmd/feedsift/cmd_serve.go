@@ -82,7 +82,7 @@ func (c *serveCmd) loop(ctx context.Context, s *setup, log *slog.Logger, every t
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		if err := runPass(ctx, s, log, time.Now); err != nil && ctx.Err() == nil {
+		if err := runPass(ctx, s, log, time.Now, runOptions{budget: s.cfg.Budget}); err != nil && ctx.Err() == nil {
 			log.Warn("pass failed", "err", err)
 		}
 		select {

@@ -209,7 +209,7 @@ func TestExampleConfigsAgree(t *testing.T) {
 func TestUsageDocumented(t *testing.T) {
 	readme := string(mustReadFile(t, "../../README.md"))
 	doc := string(mustReadFile(t, "main.go"))
-	for _, code := range []string{"0", "1", "2", "3", "75", "130"} {
+	for _, code := range []string{"0", "1", "2", "3", "4", "75", "130"} {
 		for name, text := range map[string]string{"usage": usage, "README.md": readme, "package comment": doc} {
 			if !strings.Contains(text, "\n  "+code+" ") && !strings.Contains(text, "\n//\t"+code+" ") && !strings.Contains(text, "| "+code+" |") {
 				t.Errorf("%s does not document exit code %s", name, code)
