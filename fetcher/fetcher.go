@@ -85,6 +85,15 @@ type Result struct {
 	Saved    store.Saved
 	Err      *Error
 	Duration time.Duration
+	Timing   Timing
+}
+
+// Timing is where one feed's Duration went (the phases of a pass).
+type Timing struct {
+	Wait  time.Duration // for a slot on the feed's host
+	Fetch time.Duration // request to last body byte
+	Parse time.Duration // hash, charset, parser, normalising
+	Store time.Duration // database reads and writes, with waits for the writer
 }
 
 // New returns a Fetcher that stores into st.
@@ -180,7 +189,9 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 			}
 		}
 	}()
+	t := time.Now()
 	prev, known, err := f.st.Feed(ctx, fd.URL)
+	res.Timing.Store += time.Since(t)
 	if err != nil {
 		res.Err = newError(fd.URL, ClassStore, err)
 		return res
@@ -188,7 +199,9 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 	ctx, cancel := context.WithTimeout(ctx, f.opt.Timeout)
 	defer cancel()
 
-	body, hdr, notModified, ferr := f.get(ctx, fd.URL, prev, known)
+	t = time.Now()
+	body, hdr, notModified, ferr := f.get(ctx, fd.URL, prev, known, &res.Timing)
+	res.Timing.Fetch += time.Since(t) - res.Timing.Wait
 	if ferr != nil {
 		res.Err = ferr
 		return res
@@ -197,18 +210,23 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 	if notModified {
 		return f.notModified(ctx, fd.URL, now, res)
 	}
+	t = time.Now()
 	sum := sha256.Sum256(body)
 	bodyHash := hex.EncodeToString(sum[:16])
 	if known && bodyHash == prev.BodyHash {
+		res.Timing.Parse += time.Since(t)
 		return f.notModified(ctx, fd.URL, now, res)
 	}
 	fetched, perr := f.parse(fd.URL, body, hdr.Get("Content-Type"), now)
+	res.Timing.Parse += time.Since(t)
 	if perr != nil {
 		res.Err = perr
 		return res
 	}
 	fetched.ETag, fetched.LastModified, fetched.BodyHash = hdr.Get("ETag"), hdr.Get("Last-Modified"), bodyHash
+	t = time.Now()
 	saved, err := f.st.SaveFeed(context.WithoutCancel(ctx), fd.URL, *fetched, now)
+	res.Timing.Store += time.Since(t)
 	if err != nil {
 		res.Err = newError(fd.URL, ClassStore, err)
 		return res
@@ -220,7 +238,10 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 }
 
 func (f *Fetcher) notModified(ctx context.Context, url string, now time.Time, res Result) Result {
-	if err := f.st.NotModified(context.WithoutCancel(ctx), url, now); err != nil {
+	t := time.Now()
+	err := f.st.NotModified(context.WithoutCancel(ctx), url, now)
+	res.Timing.Store += time.Since(t)
+	if err != nil {
 		res.Err = newError(url, ClassStore, err)
 		return res
 	}
@@ -230,7 +251,7 @@ func (f *Fetcher) notModified(ctx context.Context, url string, now time.Time, re
 }
 
 // get reads the feed's body, from a file or over HTTP.
-func (f *Fetcher) get(ctx context.Context, rawURL string, prev store.Feed, known bool) (body []byte, hdr http.Header, notModified bool, ferr *Error) {
+func (f *Fetcher) get(ctx context.Context, rawURL string, prev store.Feed, known bool, tm *Timing) (body []byte, hdr http.Header, notModified bool, ferr *Error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, nil, false, newError(rawURL, ClassBadScheme, err)
@@ -244,7 +265,9 @@ func (f *Fetcher) get(ctx context.Context, rawURL string, prev store.Feed, known
 		return nil, nil, false, &Error{URL: rawURL, Class: ClassBadScheme, Detail: fmt.Sprintf("unsupported scheme %q", u.Scheme)}
 	}
 
+	t := time.Now()
 	release, err := f.acquireHost(ctx, u.Host)
+	tm.Wait += time.Since(t)
 	if err != nil {
 		return nil, nil, false, classifyNet(rawURL, err)
 	}

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"time"
@@ -29,9 +31,17 @@ func (c *runCmd) Run(ctx context.Context, args []string) error {
 	path := fs.String("config", "", "configuration `file`")
 	verbose := fs.Bool("v", false, "log every feed (debug level)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
+	// Hidden: for profiling a pass (see bench/).
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to `file`")
+	memProfile := fs.String("memprofile", "", "write a heap profile to `file` at the end")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	stop, err := startProfiles(*cpuProfile, *memProfile)
+	if err != nil {
+		return &exitError{exitUsage, err}
+	}
+	defer stop()
 	log, err := newLogger(c.stderr, *verbose, *logFormat)
 	if err != nil {
 		return err
@@ -120,10 +130,14 @@ func (p *pass) run(ctx context.Context) error {
 		Logger:       p.log,
 		Now:          p.now,
 	})
+	tFetch := time.Now()
 	results := fr.Run(ctx, feeds)
+	var ph phases
+	ph.run = time.Since(tFetch)
 	sum := summary{Feeds: len(feeds), Matches: map[string]int{}}
 	var changed []int64
 	for _, r := range results {
+		ph.add(r.Timing)
 		switch r.Status {
 		case fetcher.Fetched:
 			sum.Fetched++
@@ -143,9 +157,12 @@ func (p *pass) run(ctx context.Context) error {
 	}
 
 	// Filter, then write.
+	tFilter := time.Now()
 	if err := p.evaluate(ctx, changed, &sum); err != nil {
 		return err
 	}
+	ph.filter = time.Since(tFilter)
+	tOutput := time.Now()
 	var outErrs []error
 	for _, t := range p.topics {
 		n, err := p.writeTopic(ctx, t)
@@ -157,11 +174,34 @@ func (p *pass) run(ctx context.Context) error {
 		sum.Matches[t.Name] = n
 		sum.Outputs++
 	}
+	ph.output = time.Since(tOutput)
+	p.log.Debug("run phases", ph.attrs()...)
 	p.log.Info("run finished", summaryAttrs(sum, time.Since(start))...)
 	if len(outErrs) > 0 {
 		return &exitError{exitFailure, errors.Join(outErrs...)}
 	}
 	return nil
+}
+
+// phases is where a pass spent its time. Fetching runs feeds
+// concurrently: run is its wall time, and wait, fetch, parse and store are
+// sums over feeds (so they may add up to more than run).
+type phases struct {
+	run                       time.Duration
+	wait, fetch, parse, store time.Duration
+	filter, output            time.Duration
+}
+
+func (ph *phases) add(t fetcher.Timing) {
+	ph.wait += t.Wait
+	ph.fetch += t.Fetch
+	ph.parse += t.Parse
+	ph.store += t.Store
+}
+
+func (ph *phases) attrs() []any {
+	return []any{"fetch_wall", ph.run, "host_wait_sum", ph.wait, "fetch_sum", ph.fetch,
+		"parse_sum", ph.parse, "store_sum", ph.store, "filter", ph.filter, "output", ph.output}
 }
 
 func summaryAttrs(s summary, d time.Duration) []any {
@@ -313,4 +353,33 @@ func filterItem(it *store.FeedItem, feedTitle string) filter.Item {
 func isDir(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && fi.IsDir()
+}
+
+// startProfiles starts a CPU profile and returns a function that stops it
+// and writes a heap profile; either file may be "".
+func startProfiles(cpu, mem string) (stop func(), err error) {
+	var cf *os.File
+	if cpu != "" {
+		if cf, err = os.Create(cpu); err != nil {
+			return nil, fmt.Errorf("-cpuprofile: %w", err)
+		}
+		if err := pprof.StartCPUProfile(cf); err != nil {
+			cf.Close()
+			return nil, fmt.Errorf("-cpuprofile: %w", err)
+		}
+	}
+	return func() {
+		if cf != nil {
+			pprof.StopCPUProfile()
+			cf.Close()
+		}
+		if mem == "" {
+			return
+		}
+		runtime.GC() // up-to-date statistics
+		if mf, err := os.Create(mem); err == nil {
+			pprof.Lookup("allocs").WriteTo(mf, 0)
+			mf.Close()
+		}
+	}, nil
 }
