@@ -14,10 +14,12 @@
 // the median over -runs of wall time, CPU time (user+sys), peak RSS,
 // requests the server saw, items stored, and the share of the wall time
 // spent in fetch, parse, store, filter and output, from feedsift's debug
-// line "run phases". Fetching runs feeds concurrently, so the fetch, parse
-// and store shares divide the fetch phase's wall time in proportion to the
-// time feeds spent in each (waiting for a host slot counts as fetch, waiting
-// for the database writer as store).
+// line "run phases". Fetching runs feeds concurrently and filters each
+// feed's new items as it is stored, so the fetch, parse, store and (part of
+// the) filter shares divide the fetch phase's wall time in proportion to
+// the time feeds spent in each (waiting for a host slot counts as fetch,
+// waiting for the database writer as store); filter adds the time spent
+// after fetching (recording matches, and topics whose definition changed).
 //
 // Peers run on the same server in the same way, each against its own state:
 // newsboat (its defaults: `newsboat -x reload`) and sfeed_update with the
@@ -423,7 +425,7 @@ func phasesFromLog(path string, m *measure) error {
 			continue
 		}
 		var p struct {
-			FetchWall, Wait, Fetch, Parse, Store, Filter, Output float64
+			FetchWall, Wait, Fetch, Parse, Store, FilterSum, Filter, Output float64
 		}
 		var raw map[string]any
 		if err := json.Unmarshal(sc.Bytes(), &raw); err != nil {
@@ -432,13 +434,15 @@ func phasesFromLog(path string, m *measure) error {
 		num := func(k string) float64 { v, _ := raw[k].(float64); return v }
 		p.FetchWall, p.Wait, p.Fetch = num("fetch_wall"), num("host_wait_sum"), num("fetch_sum")
 		p.Parse, p.Store, p.Filter, p.Output = num("parse_sum"), num("store_sum"), num("filter"), num("output")
+		p.FilterSum = num("filter_sum")
 		wall := float64(m.wall)
-		if sum := p.Wait + p.Fetch + p.Parse + p.Store; sum > 0 {
+		m.filter, m.ou = p.Filter/wall, p.Output/wall
+		if sum := p.Wait + p.Fetch + p.Parse + p.Store + p.FilterSum; sum > 0 {
 			m.fetch = p.FetchWall * (p.Wait + p.Fetch) / sum / wall
 			m.parse = p.FetchWall * p.Parse / sum / wall
 			m.store = p.FetchWall * p.Store / sum / wall
+			m.filter += p.FetchWall * p.FilterSum / sum / wall
 		}
-		m.filter, m.ou = p.Filter/wall, p.Output/wall
 		m.phases = true
 		return nil
 	}

@@ -37,6 +37,11 @@ type Options struct {
 	Now          func() time.Time
 	// Transport replaces the HTTP transport (tests); nil = a tuned one.
 	Transport http.RoundTripper
+	// OnSaved, when set, is called from the feed's goroutine after a new
+	// document is stored: doc.Items that were inserted or changed have
+	// their ID set, so the caller can filter them while they are in
+	// memory instead of reading them back.
+	OnSaved func(ctx context.Context, feedURL string, doc *store.Fetched, saved store.Saved)
 }
 
 // Limits on what one feed may put in the database.
@@ -232,6 +237,9 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 		return res
 	}
 	res.Status, res.Saved = Fetched, saved
+	if f.opt.OnSaved != nil {
+		f.opt.OnSaved(ctx, fd.URL, fetched, saved)
+	}
 	f.log.Debug("feed fetched", "feed", fd.URL, "new", len(saved.New), "updated", len(saved.Updated),
 		"unchanged", saved.Unchanged, "duration", time.Since(start).Round(time.Millisecond))
 	return res

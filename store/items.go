@@ -72,6 +72,7 @@ type Fetched struct {
 
 // Saved reports what SaveFeed changed.
 type Saved struct {
+	FeedID    int64
 	New       []int64 // ids of items stored for the first time
 	Updated   []int64 // ids of items whose content changed
 	Unchanged int
@@ -84,15 +85,21 @@ const changingGUIDWindow = 7 * 24 * time.Hour
 
 // SaveFeed stores one fetch of the feed at url in one transaction: the
 // feed's metadata and validators, new items, and changed items updated in
-// place. Items absent from this fetch are kept.
+// place. Items absent from this fetch are kept. It sets the ID of each of
+// f.Items it inserted or updated (so callers can use them without reading
+// them back); several items may name one row, the last one's content won.
 func (s *Store) SaveFeed(ctx context.Context, url string, f Fetched, now time.Time) (Saved, error) {
 	var res Saved
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		res = Saved{}
+		for i := range f.Items {
+			f.Items[i].ID = 0
+		}
 		feedID, err := ensureFeed(ctx, tx, url)
 		if err != nil {
 			return err
 		}
+		res.FeedID = feedID
 		if _, err := tx.ExecContext(ctx, `UPDATE feeds SET title = ?, home = ?, etag = ?, last_modified = ?,
 			body_hash = ?, checked_at = ?, success_at = ?, error_class = '', error = '', failures = 0
 			WHERE id = ?`, f.Title, f.Home, f.ETag, f.LastModified, f.BodyHash, unix(now), unix(now), feedID); err != nil {
@@ -134,6 +141,7 @@ func (s *Store) SaveFeed(ctx context.Context, url string, f Fetched, now time.Ti
 					continue
 				}
 				find.inserted(it, id, hash)
+				it.ID = id
 				res.New = append(res.New, id)
 			case oldHash == hash && find.viaFallback && it.GUID != "":
 				// A feed that re-stamps GUIDs: remember the new one, so
@@ -147,6 +155,7 @@ func (s *Store) SaveFeed(ctx context.Context, url string, f Fetched, now time.Ti
 					return err
 				}
 				find.updated(id, hash)
+				it.ID = id
 				res.Updated = append(res.Updated, id)
 			default:
 				res.Unchanged++

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -11,8 +12,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/feedsift/feedsift/fetcher"
@@ -115,7 +118,11 @@ func (p *pass) run(ctx context.Context) error {
 		return &exitError{exitFailure, fmt.Errorf("output directory: %w", err)}
 	}
 
-	// Fetch.
+	// Fetch; filter each feed's new items as it is stored.
+	ev, err := p.newEvaluator(ctx)
+	if err != nil {
+		return err
+	}
 	feeds := make([]fetcher.Feed, len(cfg.Feeds))
 	for i, f := range cfg.Feeds {
 		feeds[i] = fetcher.Feed{URL: f.URL, Title: f.Title}
@@ -129,13 +136,13 @@ func (p *pass) run(ctx context.Context) error {
 		UserAgent:    cfg.UserAgent,
 		Logger:       p.log,
 		Now:          p.now,
+		OnSaved:      ev.saved,
 	})
 	tFetch := time.Now()
 	results := fr.Run(ctx, feeds)
 	var ph phases
 	ph.run = time.Since(tFetch)
 	sum := summary{Feeds: len(feeds), Matches: map[string]int{}}
-	var changed []int64
 	for _, r := range results {
 		ph.add(r.Timing)
 		switch r.Status {
@@ -148,20 +155,18 @@ func (p *pass) run(ctx context.Context) error {
 		}
 		sum.New += len(r.Saved.New)
 		sum.Updated += len(r.Saved.Updated)
-		changed = append(changed, r.Saved.New...)
-		changed = append(changed, r.Saved.Updated...)
 	}
 	if err := ctx.Err(); err != nil {
 		p.log.Warn("run interrupted: finished feeds are stored, outputs not rewritten")
 		return err
 	}
 
-	// Filter, then write.
+	// Record the matches, then write.
 	tFilter := time.Now()
-	if err := p.evaluate(ctx, changed, &sum); err != nil {
+	if err := ev.finish(ctx); err != nil {
 		return err
 	}
-	ph.filter = time.Since(tFilter)
+	ph.filter, ph.filterSum = time.Since(tFilter), ev.busy
 	tOutput := time.Now()
 	var outErrs []error
 	for _, t := range p.topics {
@@ -189,6 +194,7 @@ func (p *pass) run(ctx context.Context) error {
 type phases struct {
 	run                       time.Duration
 	wait, fetch, parse, store time.Duration
+	filterSum                 time.Duration // in the fetcher's goroutines
 	filter, output            time.Duration
 }
 
@@ -201,7 +207,7 @@ func (ph *phases) add(t fetcher.Timing) {
 
 func (ph *phases) attrs() []any {
 	return []any{"fetch_wall", ph.run, "host_wait_sum", ph.wait, "fetch_sum", ph.fetch,
-		"parse_sum", ph.parse, "store_sum", ph.store, "filter", ph.filter, "output", ph.output}
+		"parse_sum", ph.parse, "store_sum", ph.store, "filter_sum", ph.filterSum, "filter", ph.filter, "output", ph.output}
 }
 
 func summaryAttrs(s summary, d time.Duration) []any {
@@ -219,87 +225,154 @@ func summaryAttrs(s summary, d time.Duration) []any {
 		"outputs", s.Outputs, "duration", d.Round(time.Millisecond)}
 }
 
-// evaluate matches topics against items: only the new and changed ones,
-// or every stored item for a topic whose definition changed.
-func (p *pass) evaluate(ctx context.Context, changed []int64, sum *summary) error {
-	var full, incremental []topic
-	for _, t := range p.topics {
-		h, err := p.st.TopicHash(ctx, t.Name)
-		if err != nil {
-			return &exitError{exitDatabase, err}
-		}
-		if h != t.hash {
-			full = append(full, t)
-		} else {
-			incremental = append(incremental, t)
-		}
-	}
-	if len(full) > 0 {
-		if err := p.match(ctx, full, nil, true); err != nil {
-			return err
-		}
-	}
-	if len(incremental) > 0 && len(changed) > 0 {
-		if err := p.match(ctx, incremental, changed, false); err != nil {
-			return err
-		}
-	}
-	return nil
+// evaluator matches the topics against items as their feeds are stored,
+// in the fetcher's goroutines, while the items are still in memory: a pass
+// does not read its new items back, and filtering overlaps fetching. Each
+// feed's boilerplate is learned from its own stored items as before.
+type evaluator struct {
+	p        *pass
+	topics   []topic
+	full     []bool              // the definition changed: evaluate every stored item
+	patterns map[string][]string // configured boilerplate by feed URL ("" = all feeds)
+
+	mu        sync.Mutex
+	matches   [][]store.Match
+	evaluated []int64        // ids evaluated during the fetch
+	seen      map[int64]bool // the same, when some topic is full
+	err       error
+	busy      time.Duration // summed over goroutines
 }
 
-// match evaluates topics over the items with the given ids (nil = all).
-func (p *pass) match(ctx context.Context, topics []topic, ids []int64, all bool) error {
-	matches := make([][]store.Match, len(topics))
-	var evaluated []int64
-	eval := func(bp *filter.Boilerplate, it *store.FeedItem) {
-		evaluated = append(evaluated, it.ID)
-		doc := bp.NewDoc(filterItem(it, p.feedTitle(it)))
-		for i, t := range topics {
-			r := t.match.Match(doc)
-			if !r.Match {
-				continue
-			}
-			reasons := append(append([]string(nil), r.Groups...), r.Terms...)
-			matches[i] = append(matches[i], store.Match{ItemID: it.ID, Score: r.Score, Reasons: reasons})
+func (p *pass) newEvaluator(ctx context.Context) (*evaluator, error) {
+	e := &evaluator{p: p, topics: p.topics, full: make([]bool, len(p.topics)),
+		matches: make([][]store.Match, len(p.topics)), patterns: map[string][]string{"": p.cfg.Boilerplate}}
+	for i, t := range p.topics {
+		h, err := p.st.TopicHash(ctx, t.Name)
+		if err != nil {
+			return nil, &exitError{exitDatabase, err}
+		}
+		if e.full[i] = h != t.hash; e.full[i] && e.seen == nil {
+			e.seen = map[int64]bool{}
 		}
 	}
-	if all {
-		bp, err := p.boilerplate(ctx, nil)
-		if err != nil {
-			return err
-		}
-		if err := p.st.EachItem(ctx, nil, func(it *store.FeedItem) error { eval(bp, it); return nil }); err != nil {
-			return &exitError{exitDatabase, err}
-		}
-	} else {
-		// Few items: read them first, to learn only their feeds' boilerplate.
-		var items []*store.FeedItem
-		feeds := map[int64]bool{}
-		var feedIDs []int64
-		err := p.st.EachItem(ctx, ids, func(it *store.FeedItem) error {
-			items = append(items, it)
-			if !feeds[it.FeedID] {
-				feeds[it.FeedID] = true
-				feedIDs = append(feedIDs, it.FeedID)
-			}
-			return nil
-		})
-		if err != nil {
-			return &exitError{exitDatabase, err}
-		}
-		bp, err := p.boilerplate(ctx, feedIDs)
-		if err != nil {
-			return err
-		}
-		for _, it := range items {
-			eval(bp, it)
+	for _, f := range p.cfg.Feeds {
+		if len(f.Boilerplate) > 0 {
+			e.patterns[f.URL] = f.Boilerplate
 		}
 	}
-	for i, t := range topics {
-		if err := p.st.SetMatches(ctx, t.Name, t.hash, all, evaluated, matches[i]); err != nil {
+	return e, nil
+}
+
+// saved is the fetcher's OnSaved: it evaluates a feed's new and changed
+// items.
+func (e *evaluator) saved(ctx context.Context, feedURL string, doc *store.Fetched, saved store.Saved) {
+	if len(e.topics) == 0 || len(saved.New)+len(saved.Updated) == 0 {
+		return
+	}
+	start := time.Now()
+	// Several items may have written one row: the last one is stored.
+	byID := map[int64]*store.Item{}
+	var ids []int64
+	for i := len(doc.Items) - 1; i >= 0; i-- {
+		if it := &doc.Items[i]; it.ID != 0 && byID[it.ID] == nil {
+			byID[it.ID] = it
+			ids = append(ids, it.ID)
+		}
+	}
+	slices.Sort(ids)
+	bp := &filter.Boilerplate{}
+	for _, u := range []string{"", feedURL} {
+		for _, phrase := range e.patterns[u] {
+			bp.AddPattern(u, phrase)
+		}
+	}
+	err := e.p.st.FeedTexts(ctx, []int64{saved.FeedID}, boilerplateItems, func(url, summary, content string) {
+		bp.Learn(url, summary+"\n"+content)
+	})
+	type hit struct {
+		topic int
+		m     store.Match
+	}
+	var hits []hit
+	fi := store.FeedItem{FeedURL: feedURL, FeedTitle: doc.Title, FeedHome: doc.Home}
+	for _, id := range ids {
+		if err != nil {
+			break
+		}
+		fi.Item = *byID[id]
+		d := bp.NewDoc(filterItem(&fi, e.p.feedTitle(&fi)))
+		for i, t := range e.topics {
+			if r := t.match.Match(d); r.Match {
+				hits = append(hits, hit{i, store.Match{ItemID: id, Score: r.Score, Reasons: reasons(r)}})
+			}
+		}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err != nil {
+		e.err = cmp.Or(e.err, err)
+		return
+	}
+	e.evaluated = append(e.evaluated, ids...)
+	if e.seen != nil {
+		for _, id := range ids {
+			e.seen[id] = true
+		}
+	}
+	for _, h := range hits {
+		e.matches[h.topic] = append(e.matches[h.topic], h.m)
+	}
+	e.busy += time.Since(start)
+}
+
+func reasons(r filter.Result) []string {
+	return append(append([]string(nil), r.Groups...), r.Terms...)
+}
+
+// finish evaluates the topics whose definition changed over the items
+// stored before this pass, and records every topic's matches.
+func (e *evaluator) finish(ctx context.Context) error {
+	if e.err != nil {
+		return &exitError{exitDatabase, e.err}
+	}
+	if e.seen != nil {
+		n, err := e.p.st.Count(ctx)
+		if err != nil {
 			return &exitError{exitDatabase, err}
 		}
-		p.log.Debug("topic evaluated", "topic", t.Name, "items", len(evaluated), "matched", len(matches[i]), "full", all)
+		if n > len(e.seen) {
+			bp, err := e.p.boilerplate(ctx, nil)
+			if err != nil {
+				return err
+			}
+			err = e.p.st.EachItem(ctx, nil, func(it *store.FeedItem) error {
+				if e.seen[it.ID] {
+					return nil
+				}
+				d := bp.NewDoc(filterItem(it, e.p.feedTitle(it)))
+				for i, t := range e.topics {
+					if !e.full[i] {
+						continue
+					}
+					if r := t.match.Match(d); r.Match {
+						e.matches[i] = append(e.matches[i], store.Match{ItemID: it.ID, Score: r.Score, Reasons: reasons(r)})
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return &exitError{exitDatabase, err}
+			}
+		}
+	}
+	for i, t := range e.topics {
+		if !e.full[i] && len(e.evaluated) == 0 {
+			continue
+		}
+		if err := e.p.st.SetMatches(ctx, t.Name, t.hash, e.full[i], e.evaluated, e.matches[i]); err != nil {
+			return &exitError{exitDatabase, err}
+		}
+		e.p.log.Debug("topic evaluated", "topic", t.Name, "items", len(e.evaluated), "matched", len(e.matches[i]), "full", e.full[i])
 	}
 	return nil
 }
