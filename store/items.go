@@ -73,6 +73,7 @@ type Fetched struct {
 // Saved reports what SaveFeed changed.
 type Saved struct {
 	FeedID    int64
+	First     bool    // the feed had no stored items before: its rows are all in f.Items
 	New       []int64 // ids of items stored for the first time
 	Updated   []int64 // ids of items whose content changed
 	Unchanged int
@@ -110,6 +111,7 @@ func (s *Store) SaveFeed(ctx context.Context, url string, f Fetched, now time.Ti
 			return err
 		}
 		defer find.close()
+		res.First = find.empty
 		insert, err := s.stmt(ctx, tx, insertItemSQL)
 		if err != nil {
 			return err

@@ -286,9 +286,18 @@ func (e *evaluator) saved(ctx context.Context, feedURL string, doc *store.Fetche
 			bp.AddPattern(u, phrase)
 		}
 	}
-	err := e.p.st.FeedTexts(ctx, []int64{saved.FeedID}, boilerplateItems, func(url, summary, content string) {
-		bp.Learn(url, summary+"\n"+content)
-	})
+	var err error
+	if saved.First {
+		// All of the feed's rows are in ids: learn from the newest, as
+		// FeedTexts would, without reading them back.
+		for _, id := range ids[max(0, len(ids)-boilerplateItems):] {
+			bp.Learn(feedURL, byID[id].Summary+"\n"+byID[id].Content)
+		}
+	} else {
+		err = e.p.st.FeedTexts(ctx, []int64{saved.FeedID}, boilerplateItems, func(url, summary, content string) {
+			bp.Learn(url, summary+"\n"+content)
+		})
+	}
 	type hit struct {
 		topic int
 		m     store.Match
