@@ -42,6 +42,7 @@ type Config struct {
 	UserAgent   string
 
 	Feeds       []Feed
+	OPML        []string // OPML files whose feeds are subscribed too (absolute paths)
 	Boilerplate []string // phrases whose sentences never count for matching, in every feed
 	Groups      []Group  // sorted by name
 	Topics      []Topic
@@ -51,7 +52,7 @@ type Config struct {
 
 // Feed is one subscribed feed.
 type Feed struct {
-	URL   string // http, https or file URL (relative paths resolved)
+	URL   string // http, https or file URL; file:rel/path is relative to Dir()
 	Title string // optional; the feed's own title is used when empty
 	// Boilerplate lists phrases whose sentences never count for
 	// matching in this feed (besides what repeats on its own).
@@ -74,6 +75,17 @@ type Topic struct {
 	Threshold      float64
 	MaxEntries     int // 0 = no cap
 	FoldDiacritics bool
+	Formats        []string // output formats: "atom", "rss", "json"
+}
+
+// Dir is the directory of the configuration file: relative paths and
+// file: URLs in it are relative to this.
+func (c *Config) Dir() string {
+	abs, err := filepath.Abs(c.Path)
+	if err != nil {
+		return filepath.Dir(c.Path)
+	}
+	return filepath.Dir(abs)
 }
 
 // Error is a problem at a place in the configuration file.
@@ -101,6 +113,8 @@ type file struct {
 	MaxBodyMB   *int               `toml:"max_body_mb"`
 	UserAgent   string             `toml:"user_agent"`
 	Boilerplate []string           `toml:"boilerplate"`
+	Formats     []string           `toml:"formats"`
+	OPML        []string           `toml:"opml"`
 	Feeds       []fileFeed         `toml:"feeds"`
 	Groups      map[string]fileGrp `toml:"groups"`
 	Topics      []fileTopic        `toml:"topics"`
@@ -125,6 +139,7 @@ type fileTopic struct {
 	Threshold      *float64 `toml:"threshold"`
 	MaxEntries     *int     `toml:"max_entries"`
 	FoldDiacritics bool     `toml:"fold_diacritics"`
+	Formats        []string `toml:"formats"`
 }
 
 type duration struct{ time.Duration }
@@ -242,6 +257,14 @@ func (v *validator) build(f *file) {
 		c.Timeout = f.Timeout.Duration
 	}
 	c.UserAgent = f.UserAgent
+	for i, p := range f.OPML {
+		if strings.TrimSpace(p) == "" {
+			v.errAt(fmt.Sprintf("opml.%d", i), "empty OPML path")
+			continue
+		}
+		c.OPML = append(c.OPML, v.path(p))
+	}
+	formats := v.formats("formats", f.Formats, AllFormats)
 	c.Boilerplate = f.Boilerplate
 
 	seen := map[string]int{}
@@ -263,8 +286,8 @@ func (v *validator) build(f *file) {
 		seen[u] = i
 		c.Feeds = append(c.Feeds, Feed{URL: u, Title: ff.Title, Boilerplate: ff.Boilerplate})
 	}
-	if len(f.Feeds) == 0 {
-		v.errAt("", "no [[feeds]]: list at least one feed")
+	if len(f.Feeds) == 0 && len(f.OPML) == 0 {
+		v.errAt("", "no [[feeds]] and no opml files: subscribe to at least one feed")
 	}
 
 	names := make([]string, 0, len(f.Groups))
@@ -316,6 +339,7 @@ func (v *validator) build(f *file) {
 			t.Query = *ft.Query
 		}
 		t.FoldDiacritics = ft.FoldDiacritics
+		t.Formats = v.formats(key+".formats", ft.Formats, formats)
 		if ft.Threshold != nil {
 			t.Threshold = *ft.Threshold
 		}
@@ -331,6 +355,34 @@ func (v *validator) build(f *file) {
 	if len(f.Topics) == 0 {
 		v.errAt("", "no [[topics]]: define at least one topic")
 	}
+}
+
+// AllFormats are the output formats, the default for formats = [...].
+var AllFormats = []string{"atom", "rss", "json"}
+
+// formats checks a formats list; absent means def.
+func (v *validator) formats(key string, fs, def []string) []string {
+	if fs == nil {
+		return def
+	}
+	if len(fs) == 0 {
+		v.errAt(key, "formats is empty: list at least one of %q", AllFormats)
+	}
+	seen := map[string]bool{}
+	for i, f := range fs {
+		ok := false
+		for _, a := range AllFormats {
+			ok = ok || f == a
+		}
+		if !ok {
+			v.errAt(fmt.Sprintf("%s.%d", key, i), "format %q: want one of %q", f, AllFormats)
+		}
+		if seen[f] {
+			v.errAt(fmt.Sprintf("%s.%d", key, i), "format %q listed twice", f)
+		}
+		seen[f] = true
+	}
+	return fs
 }
 
 func (v *validator) positive(key string, p *int, def, max int) int {
@@ -350,8 +402,9 @@ func (v *validator) path(p string) string {
 	return filepath.Join(v.dir, p)
 }
 
-// feedURL accepts http and https URLs, file: URLs and paths; a relative
-// path is taken relative to the config file.
+// feedURL accepts http and https URLs, file: URLs and paths. A relative
+// path stays relative to the config file's directory ("file:feeds/x.xml"),
+// so that moving the whole directory keeps every feed's identity.
 func (v *validator) feedURL(s string) (string, error) {
 	u, err := url.Parse(s)
 	if err == nil && u.Scheme != "" && len(u.Scheme) > 1 { // "C:" is a drive, not a scheme
@@ -366,14 +419,20 @@ func (v *validator) feedURL(s string) (string, error) {
 			if u.Opaque != "" { // file:relative/path
 				p = u.Opaque
 			}
-			return fileURL(v.path(p)), nil
+			return fileURL(p), nil
 		default:
 			return "", fmt.Errorf("unsupported scheme %q (want http, https or file)", u.Scheme)
 		}
 	}
-	return fileURL(v.path(s)), nil
+	return fileURL(s), nil
 }
 
-func fileURL(abs string) string {
-	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
+// fileURL is an absolute file:///path URL, or for a relative path an
+// opaque file:path URL (relative to the config file's directory).
+func fileURL(p string) string {
+	p = filepath.ToSlash(filepath.Clean(p))
+	if filepath.IsAbs(p) || strings.HasPrefix(p, "/") {
+		return (&url.URL{Scheme: "file", Path: p}).String()
+	}
+	return (&url.URL{Scheme: "file", Opaque: p}).String()
 }

@@ -37,7 +37,7 @@ func TestParse_Minimal(t *testing.T) {
 	if c.Database != "/etc/feedsift/feedsift.db" || c.OutputDir != "/etc/feedsift/out" {
 		t.Errorf("paths not resolved against the config's directory: %q %q", c.Database, c.OutputDir)
 	}
-	if c.Feeds[1].URL != "file:///etc/feedsift/feeds/local.xml" || c.Feeds[1].Title != "Local" {
+	if c.Feeds[1].URL != "file:feeds/local.xml" || c.Feeds[1].Title != "Local" || c.Dir() != "/etc/feedsift" {
 		t.Errorf("local feed = %+v", c.Feeds[1])
 	}
 	if c.Concurrency != DefaultConcurrency || c.Timeout != DefaultTimeout || c.Topics[0].MaxEntries != DefaultMaxEntries {

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -35,6 +36,8 @@ type Options struct {
 	UserAgent    string
 	Logger       *slog.Logger
 	Now          func() time.Time
+	// Dir is where relative file: URLs ("file:feeds/x.xml") are read.
+	Dir string
 	// Transport replaces the HTTP transport (tests); nil = a tuned one.
 	Transport http.RoundTripper
 	// OnSaved, when set, is called from the feed's goroutine after a new
@@ -266,7 +269,11 @@ func (f *Fetcher) get(ctx context.Context, rawURL string, prev store.Feed, known
 	}
 	switch u.Scheme {
 	case "file":
-		b, ferr := f.readFile(rawURL, u.Path)
+		p := filepath.FromSlash(u.Path)
+		if u.Opaque != "" {
+			p = filepath.Join(f.opt.Dir, filepath.FromSlash(u.Opaque))
+		}
+		b, ferr := f.readFile(rawURL, p)
 		return b, http.Header{}, false, ferr
 	case "http", "https":
 	default:

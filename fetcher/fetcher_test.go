@@ -271,6 +271,10 @@ func TestFetch_LocalFile(t *testing.T) {
 	if r.Err != nil || len(r.Saved.New) != 2 {
 		t.Fatalf("%+v %v", r, r.Err)
 	}
+	rel, _ := newFetcher(t, mustStore(t), Options{Dir: filepath.Dir(abs)})
+	if r := rel.Fetch(context.Background(), Feed{URL: "file:good.rss"}); r.Err != nil || len(r.Saved.New) != 2 {
+		t.Errorf("relative file URL: %+v %v", r, r.Err)
+	}
 	r = f.Fetch(context.Background(), Feed{URL: "file:///nonexistent/feed.xml"})
 	if r.Err == nil || r.Err.Class != ClassFile {
 		t.Errorf("missing file: %v", r.Err)

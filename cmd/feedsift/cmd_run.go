@@ -53,6 +53,11 @@ func (c *runCmd) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	return runPass(ctx, s, log, c.now)
+}
+
+// runPass takes the run lock and does one pass.
+func runPass(ctx context.Context, s *setup, log *slog.Logger, now func() time.Time) error {
 	if dir := filepath.Dir(s.cfg.Database); !isDir(dir) {
 		return &exitError{exitDatabase, fmt.Errorf("database %s: directory %s does not exist", s.cfg.Database, dir)}
 	}
@@ -66,8 +71,8 @@ func (c *runCmd) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer p.st.Close()
-	if c.now != nil {
-		p.now = c.now
+	if now != nil {
+		p.now = now
 	}
 	return p.run(ctx)
 }
@@ -134,6 +139,7 @@ func (p *pass) run(ctx context.Context) error {
 		Timeout:      cfg.Timeout,
 		MaxBodyBytes: int64(cfg.MaxBodyMB) << 20,
 		UserAgent:    cfg.UserAgent,
+		Dir:          cfg.Dir(),
 		Logger:       p.log,
 		Now:          p.now,
 		OnSaved:      ev.saved,
@@ -169,15 +175,21 @@ func (p *pass) run(ctx context.Context) error {
 	ph.filter, ph.filterSum = time.Since(tFilter), ev.busy
 	tOutput := time.Now()
 	var outErrs []error
+	var outs []written
 	for _, t := range p.topics {
-		n, err := p.writeTopic(ctx, t)
+		f, err := p.writeTopic(ctx, t)
 		if err != nil {
 			outErrs = append(outErrs, err)
 			p.log.Error("cannot write topic", "topic", t.Name, "err", err)
 			continue
 		}
-		sum.Matches[t.Name] = n
+		outs = append(outs, written{t, f})
+		sum.Matches[t.Name] = len(f.Entries)
 		sum.Outputs++
+	}
+	if err := p.writeIndex(ctx, outs); err != nil {
+		outErrs = append(outErrs, err)
+		p.log.Error("cannot write the index", "err", err)
 	}
 	ph.output = time.Since(tOutput)
 	p.log.Debug("run phases", ph.attrs()...)

@@ -7,6 +7,8 @@
 //
 //	feedsift run -config FILE      one pass: fetch, store, filter, write; exit
 //	feedsift check -config FILE    validate the configuration and topics only
+//	feedsift serve -config FILE [-addr 127.0.0.1:8080] [-every 30m]
+//	                               serve the output directory over HTTP
 //	feedsift explain -config FILE -topic NAME (-link URL | -id ID | -text TEXT)
 //	                               why a topic keeps or drops an item
 //	feedsift test -config FILE -topic NAME -labels FILE.tsv [-min-f1 F]
@@ -82,6 +84,8 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, now f
 		cmd = &runCmd{stdout: stdout, stderr: stderr, now: now}
 	case "check":
 		cmd = &checkCmd{stdout: stdout, stderr: stderr}
+	case "serve":
+		cmd = &serveCmd{stdout: stdout, stderr: stderr}
 	case "explain":
 		cmd = &explainCmd{stdout: stdout, stderr: stderr}
 	case "test":
@@ -122,6 +126,10 @@ const usage = `feedsift watches news feeds and publishes the items that match yo
 Usage:
   feedsift run -config FILE [-v]    one pass: fetch every feed, store, filter, write outputs, exit
   feedsift check -config FILE       validate the configuration and every topic; no network, no database
+  feedsift serve -config FILE [-addr 127.0.0.1:8080] [-every 30m]
+                                    serve the output directory (feeds, index.html, OPML) with
+                                    ETag/Last-Modified, 304 and gzip; -every also runs the pipeline
+                                    at start and then at that interval; stops cleanly on SIGTERM
   feedsift explain -config FILE -topic NAME (-link URL | -id ID | -text TEXT)
                                     show the topic's query as a tree with each clause's truth value
                                     and score for a stored item (or a text), the matched terms and
@@ -135,6 +143,7 @@ Usage:
 Examples:
   feedsift run -config config.toml
   feedsift check -config config.toml
+  feedsift serve -config config.toml -addr 127.0.0.1:8080 -every 30m
   feedsift explain -config config.toml -topic russia-china-security -text "Shoigu arrives in Beijing"
   feedsift test -config config.toml -topic russia-china-security -labels truth.tsv -min-f1 0.82
 
