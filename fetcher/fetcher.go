@@ -48,6 +48,11 @@ type Options struct {
 	// starts and ends (progress display); from several goroutines.
 	OnStart func(url string)
 	OnDone  func(Result)
+	// OnSaved, when set, is called from the feed's goroutine after a new
+	// document is stored: doc.Items that were inserted or changed have
+	// their ID set, so the caller can filter them while they are in
+	// memory instead of reading them back.
+	OnSaved func(ctx context.Context, feedURL string, doc *store.Fetched, saved store.Saved)
 }
 
 // Limits on what one feed may put in the database.
@@ -97,6 +102,15 @@ type Result struct {
 	Saved    store.Saved
 	Err      *Error
 	Duration time.Duration
+	Timing   Timing
+}
+
+// Timing is where one feed's Duration went (the phases of a pass).
+type Timing struct {
+	Wait  time.Duration // for a slot on the feed's host
+	Fetch time.Duration // request to last body byte
+	Parse time.Duration // hash, charset, parser, normalising
+	Store time.Duration // database reads and writes, with waits for the writer
 }
 
 // New returns a Fetcher that stores into st.
@@ -209,7 +223,9 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 			}
 		}
 	}()
+	t := time.Now()
 	prev, known, err := f.st.Feed(ctx, fd.URL)
+	res.Timing.Store += time.Since(t)
 	if err != nil {
 		res.Err = newError(fd.URL, ClassStore, err)
 		return res
@@ -217,7 +233,9 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 	ctx, cancel := context.WithTimeout(ctx, f.opt.Timeout)
 	defer cancel()
 
-	body, hdr, notModified, ferr := f.get(ctx, fd.URL, prev, known)
+	t = time.Now()
+	body, hdr, notModified, ferr := f.get(ctx, fd.URL, prev, known, &res.Timing)
+	res.Timing.Fetch += time.Since(t) - res.Timing.Wait
 	if ferr != nil {
 		res.Err = ferr
 		return res
@@ -226,30 +244,41 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 	if notModified {
 		return f.notModified(ctx, fd.URL, now, res)
 	}
+	t = time.Now()
 	sum := sha256.Sum256(body)
 	bodyHash := hex.EncodeToString(sum[:16])
 	if known && bodyHash == prev.BodyHash {
+		res.Timing.Parse += time.Since(t)
 		return f.notModified(ctx, fd.URL, now, res)
 	}
 	fetched, perr := f.parse(fd.URL, body, hdr.Get("Content-Type"), now)
+	res.Timing.Parse += time.Since(t)
 	if perr != nil {
 		res.Err = perr
 		return res
 	}
 	fetched.ETag, fetched.LastModified, fetched.BodyHash = hdr.Get("ETag"), hdr.Get("Last-Modified"), bodyHash
+	t = time.Now()
 	saved, err := f.st.SaveFeed(context.WithoutCancel(ctx), fd.URL, *fetched, now)
+	res.Timing.Store += time.Since(t)
 	if err != nil {
 		res.Err = newError(fd.URL, ClassStore, err)
 		return res
 	}
 	res.Status, res.Saved = Fetched, saved
+	if f.opt.OnSaved != nil {
+		f.opt.OnSaved(ctx, fd.URL, fetched, saved)
+	}
 	f.log.Debug("feed fetched", "feed", fd.URL, "new", len(saved.New), "updated", len(saved.Updated),
 		"unchanged", saved.Unchanged, "duration", time.Since(start).Round(time.Millisecond))
 	return res
 }
 
 func (f *Fetcher) notModified(ctx context.Context, url string, now time.Time, res Result) Result {
-	if err := f.st.NotModified(context.WithoutCancel(ctx), url, now); err != nil {
+	t := time.Now()
+	err := f.st.NotModified(context.WithoutCancel(ctx), url, now)
+	res.Timing.Store += time.Since(t)
+	if err != nil {
 		res.Err = newError(url, ClassStore, err)
 		return res
 	}
@@ -259,7 +288,7 @@ func (f *Fetcher) notModified(ctx context.Context, url string, now time.Time, re
 }
 
 // get reads the feed's body, from a file or over HTTP.
-func (f *Fetcher) get(ctx context.Context, rawURL string, prev store.Feed, known bool) (body []byte, hdr http.Header, notModified bool, ferr *Error) {
+func (f *Fetcher) get(ctx context.Context, rawURL string, prev store.Feed, known bool, tm *Timing) (body []byte, hdr http.Header, notModified bool, ferr *Error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, nil, false, newError(rawURL, ClassBadScheme, err)
@@ -277,7 +306,9 @@ func (f *Fetcher) get(ctx context.Context, rawURL string, prev store.Feed, known
 		return nil, nil, false, &Error{URL: rawURL, Class: ClassBadScheme, Detail: fmt.Sprintf("unsupported scheme %q", u.Scheme)}
 	}
 
+	t := time.Now()
 	release, err := f.acquireHost(ctx, u.Host)
+	tm.Wait += time.Since(t)
 	if err != nil {
 		return nil, nil, false, classifyNet(rawURL, err)
 	}

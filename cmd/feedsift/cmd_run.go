@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -9,6 +10,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/feedsift/feedsift/fetcher"
@@ -31,9 +36,17 @@ func (c *runCmd) Run(ctx context.Context, args []string) error {
 	strict := fs.Bool("strict", false, "exit 4 when some feeds failed (default: 0 if the pass completed)")
 	budget := fs.Duration("budget", 0, "start no fetch after this `duration` (overrides the config's budget; 0 = none)")
 	lockWait := fs.Duration("lock-wait", 0, "wait up to `duration` for another run's lock instead of exiting 75 at once")
+	// Hidden: for profiling a pass (see bench/).
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to `file`")
+	memProfile := fs.String("memprofile", "", "write a heap profile to `file` at the end")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	stop, err := startProfiles(*cpuProfile, *memProfile)
+	if err != nil {
+		return &exitError{exitUsage, err}
+	}
+	defer stop()
 	// On a terminal, log lines and the progress line share stderr.
 	prog := newProgress(c.stderr)
 	var logw io.Writer = c.stderr
@@ -174,7 +187,11 @@ func (p *pass) run(ctx context.Context) error {
 		return &exitError{exitFailure, fmt.Errorf("output directory: %w", err)}
 	}
 
-	// Fetch.
+	// Fetch; filter each feed's new items as it is stored.
+	ev, err := p.newEvaluator(ctx)
+	if err != nil {
+		return err
+	}
 	feeds := make([]fetcher.Feed, len(cfg.Feeds))
 	for i, f := range cfg.Feeds {
 		feeds[i] = fetcher.Feed{URL: f.URL, Title: f.Title}
@@ -189,20 +206,22 @@ func (p *pass) run(ctx context.Context) error {
 		Logger:       p.log,
 		Now:          p.now,
 		Budget:       p.budget,
+		OnSaved:      ev.saved,
 	}
 	if p.progress != nil {
 		p.progress.start(len(feeds))
 		opt.OnStart, opt.OnDone = p.progress.begun, p.progress.finished
 	}
+	tFetch := time.Now()
 	results := fetcher.New(p.st, opt).Run(ctx, feeds)
+	var ph phases
+	ph.run = time.Since(tFetch)
 	if p.progress != nil {
 		p.progress.stop()
 	}
 	sum.count(results)
-	var changed []int64
 	for _, r := range results {
-		changed = append(changed, r.Saved.New...)
-		changed = append(changed, r.Saved.Updated...)
+		ph.add(r.Timing)
 	}
 	if sum.Skipped > 0 {
 		p.log.Warn("time budget spent: feeds skipped until the next run", "skipped", sum.Skipped, "budget", p.budget)
@@ -212,13 +231,16 @@ func (p *pass) run(ctx context.Context) error {
 		return err
 	}
 
-	// Group copies of one story, filter, then write.
+	// Group copies of one story, record the matches, then write.
 	if _, err := p.groupStories(ctx); err != nil {
 		return &exitError{exitDatabase, err}
 	}
-	if err := p.evaluate(ctx, changed); err != nil {
+	tFilter := time.Now()
+	if err := ev.finish(ctx); err != nil {
 		return err
 	}
+	ph.filter, ph.filterSum = time.Since(tFilter), ev.busy
+	tOutput := time.Now()
 	var outErrs []error
 	var outs []written
 	for _, t := range p.topics {
@@ -237,98 +259,198 @@ func (p *pass) run(ctx context.Context) error {
 		outErrs = append(outErrs, err)
 		p.log.Error("cannot write the index", "err", err)
 	}
+	ph.output = time.Since(tOutput)
+	p.log.Debug("run phases", ph.attrs()...)
 	if len(outErrs) > 0 {
 		return &exitError{exitFailure, errors.Join(outErrs...)}
 	}
 	return p.autoPrune(ctx)
 }
 
-// evaluate matches topics against items: only the new and changed ones,
-// or every stored item for a topic whose definition changed.
-func (p *pass) evaluate(ctx context.Context, changed []int64) error {
-	var full, incremental []topic
-	for _, t := range p.topics {
-		h, err := p.st.TopicHash(ctx, t.Name)
-		if err != nil {
-			return &exitError{exitDatabase, err}
-		}
-		if h != t.hash {
-			full = append(full, t)
-		} else {
-			incremental = append(incremental, t)
-		}
-	}
-	if len(full) > 0 {
-		if err := p.match(ctx, full, nil, true); err != nil {
-			return err
-		}
-	}
-	if len(incremental) > 0 && len(changed) > 0 {
-		if err := p.match(ctx, incremental, changed, false); err != nil {
-			return err
-		}
-	}
-	return nil
+// phases is where a pass spent its time. Fetching runs feeds
+// concurrently: run is its wall time, and wait, fetch, parse and store are
+// sums over feeds (so they may add up to more than run).
+type phases struct {
+	run                       time.Duration
+	wait, fetch, parse, store time.Duration
+	filterSum                 time.Duration // in the fetcher's goroutines
+	filter, output            time.Duration
 }
 
-// match evaluates topics over the items with the given ids (nil = all).
-func (p *pass) match(ctx context.Context, topics []topic, ids []int64, all bool) error {
-	matches := make([][]store.Match, len(topics))
-	var evaluated []int64
-	eval := func(bp *filter.Boilerplate, it *store.FeedItem) {
-		evaluated = append(evaluated, it.ID)
-		doc := bp.NewDoc(filterItem(it, p.feedTitle(it)))
-		for i, t := range topics {
-			r := t.match.Match(doc)
-			if !r.Match {
-				continue
-			}
-			reasons := append(append([]string(nil), r.Groups...), r.Terms...)
-			matches[i] = append(matches[i], store.Match{ItemID: it.ID, Score: r.Score, Reasons: reasons})
+func (ph *phases) add(t fetcher.Timing) {
+	ph.wait += t.Wait
+	ph.fetch += t.Fetch
+	ph.parse += t.Parse
+	ph.store += t.Store
+}
+
+func (ph *phases) attrs() []any {
+	return []any{"fetch_wall", ph.run, "host_wait_sum", ph.wait, "fetch_sum", ph.fetch,
+		"parse_sum", ph.parse, "store_sum", ph.store, "filter_sum", ph.filterSum, "filter", ph.filter, "output", ph.output}
+}
+
+// evaluator matches the topics against items as their feeds are stored,
+// in the fetcher's goroutines, while the items are still in memory: a pass
+// does not read its new items back, and filtering overlaps fetching. Each
+// feed's boilerplate is learned from its own stored items as before.
+type evaluator struct {
+	p        *pass
+	topics   []topic
+	full     []bool              // the definition changed: evaluate every stored item
+	patterns map[string][]string // configured boilerplate by feed URL ("" = all feeds)
+
+	mu        sync.Mutex
+	matches   [][]store.Match
+	evaluated []int64        // ids evaluated during the fetch
+	seen      map[int64]bool // the same, when some topic is full
+	err       error
+	busy      time.Duration // summed over goroutines
+}
+
+func (p *pass) newEvaluator(ctx context.Context) (*evaluator, error) {
+	e := &evaluator{p: p, topics: p.topics, full: make([]bool, len(p.topics)),
+		matches: make([][]store.Match, len(p.topics)), patterns: map[string][]string{"": p.cfg.Boilerplate}}
+	for i, t := range p.topics {
+		h, err := p.st.TopicHash(ctx, t.Name)
+		if err != nil {
+			return nil, &exitError{exitDatabase, err}
+		}
+		if e.full[i] = h != t.hash; e.full[i] && e.seen == nil {
+			e.seen = map[int64]bool{}
 		}
 	}
-	if all {
-		bp, err := p.boilerplate(ctx, nil)
-		if err != nil {
-			return err
+	for _, f := range p.cfg.Feeds {
+		if len(f.Boilerplate) > 0 {
+			e.patterns[f.URL] = f.Boilerplate
 		}
-		if err := p.st.EachItem(ctx, nil, func(it *store.FeedItem) error { eval(bp, it); return nil }); err != nil {
-			return &exitError{exitDatabase, err}
+	}
+	return e, nil
+}
+
+// saved is the fetcher's OnSaved: it evaluates a feed's new and changed
+// items.
+func (e *evaluator) saved(ctx context.Context, feedURL string, doc *store.Fetched, saved store.Saved) {
+	if len(e.topics) == 0 || len(saved.New)+len(saved.Updated) == 0 {
+		return
+	}
+	start := time.Now()
+	// Several items may have written one row: the last one is stored.
+	byID := map[int64]*store.Item{}
+	var ids []int64
+	for i := len(doc.Items) - 1; i >= 0; i-- {
+		if it := &doc.Items[i]; it.ID != 0 && byID[it.ID] == nil {
+			byID[it.ID] = it
+			ids = append(ids, it.ID)
+		}
+	}
+	slices.Sort(ids)
+	bp := &filter.Boilerplate{}
+	for _, u := range []string{"", feedURL} {
+		for _, phrase := range e.patterns[u] {
+			bp.AddPattern(u, phrase)
+		}
+	}
+	var err error
+	if saved.First {
+		// All of the feed's rows are in ids: learn from the newest, as
+		// FeedTexts would, without reading them back.
+		for _, id := range ids[max(0, len(ids)-boilerplateItems):] {
+			bp.Learn(feedURL, byID[id].Summary+"\n"+byID[id].Content)
 		}
 	} else {
-		// Few items: read them first, to learn only their feeds' boilerplate.
-		var items []*store.FeedItem
-		feeds := map[int64]bool{}
-		var feedIDs []int64
-		err := p.st.EachItem(ctx, ids, func(it *store.FeedItem) error {
-			items = append(items, it)
-			if !feeds[it.FeedID] {
-				feeds[it.FeedID] = true
-				feedIDs = append(feedIDs, it.FeedID)
-			}
-			return nil
+		err = e.p.st.FeedTexts(ctx, []int64{saved.FeedID}, boilerplateItems, func(url, summary, content string) {
+			bp.Learn(url, summary+"\n"+content)
 		})
+	}
+	type hit struct {
+		topic int
+		m     store.Match
+	}
+	var hits []hit
+	fi := store.FeedItem{FeedURL: feedURL, FeedTitle: doc.Title, FeedHome: doc.Home}
+	for _, id := range ids {
 		if err != nil {
-			return &exitError{exitDatabase, err}
+			break
 		}
-		bp, err := p.boilerplate(ctx, feedIDs)
-		if err != nil {
-			return err
-		}
-		for _, it := range items {
-			eval(bp, it)
+		fi.Item = *byID[id]
+		d := bp.NewDoc(filterItem(&fi, e.p.feedTitle(&fi)))
+		for i, t := range e.topics {
+			if r := t.match.Match(d); r.Match {
+				hits = append(hits, hit{i, store.Match{ItemID: id, Score: r.Score, Reasons: reasons(r)}})
+			}
 		}
 	}
-	for i, t := range topics {
-		if err := p.st.SetMatches(ctx, t.Name, t.hash, all, evaluated, matches[i]); err != nil {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err != nil {
+		e.err = cmp.Or(e.err, err)
+		return
+	}
+	e.evaluated = append(e.evaluated, ids...)
+	if e.seen != nil {
+		for _, id := range ids {
+			e.seen[id] = true
+		}
+	}
+	for _, h := range hits {
+		e.matches[h.topic] = append(e.matches[h.topic], h.m)
+	}
+	e.busy += time.Since(start)
+}
+
+func reasons(r filter.Result) []string {
+	return append(append([]string(nil), r.Groups...), r.Terms...)
+}
+
+// finish evaluates the topics whose definition changed over the items
+// stored before this pass, and records every topic's matches.
+func (e *evaluator) finish(ctx context.Context) error {
+	if e.err != nil {
+		return &exitError{exitDatabase, e.err}
+	}
+	if e.seen != nil {
+		n, err := e.p.st.Count(ctx)
+		if err != nil {
 			return &exitError{exitDatabase, err}
 		}
-		if p.sum != nil {
-			ts := p.sum.topic(t.Name)
-			ts.Matched += len(matches[i])
-			ts.Reevaluated = ts.Reevaluated || all
+		if n > len(e.seen) {
+			bp, err := e.p.boilerplate(ctx, nil)
+			if err != nil {
+				return err
+			}
+			err = e.p.st.EachItem(ctx, nil, func(it *store.FeedItem) error {
+				if e.seen[it.ID] {
+					return nil
+				}
+				d := bp.NewDoc(filterItem(it, e.p.feedTitle(it)))
+				for i, t := range e.topics {
+					if !e.full[i] {
+						continue
+					}
+					if r := t.match.Match(d); r.Match {
+						e.matches[i] = append(e.matches[i], store.Match{ItemID: it.ID, Score: r.Score, Reasons: reasons(r)})
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return &exitError{exitDatabase, err}
+			}
 		}
-		p.log.Debug("topic evaluated", "topic", t.Name, "items", len(evaluated), "matched", len(matches[i]), "full", all)
+	}
+	for i, t := range e.topics {
+		if !e.full[i] && len(e.evaluated) == 0 {
+			continue
+		}
+		if err := e.p.st.SetMatches(ctx, t.Name, t.hash, e.full[i], e.evaluated, e.matches[i]); err != nil {
+			return &exitError{exitDatabase, err}
+		}
+		if e.p.sum != nil {
+			ts := e.p.sum.topic(t.Name)
+			ts.Matched += len(e.matches[i])
+			ts.Reevaluated = ts.Reevaluated || e.full[i]
+		}
+		e.p.log.Debug("topic evaluated", "topic", t.Name, "items", len(e.evaluated), "matched", len(e.matches[i]), "full", e.full[i])
 	}
 	return nil
 }
@@ -387,4 +509,33 @@ func isDir(p string) bool {
 func isFile(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && fi.Mode().IsRegular()
+}
+
+// startProfiles starts a CPU profile and returns a function that stops it
+// and writes a heap profile; either file may be "".
+func startProfiles(cpu, mem string) (stop func(), err error) {
+	var cf *os.File
+	if cpu != "" {
+		if cf, err = os.Create(cpu); err != nil {
+			return nil, fmt.Errorf("-cpuprofile: %w", err)
+		}
+		if err := pprof.StartCPUProfile(cf); err != nil {
+			cf.Close()
+			return nil, fmt.Errorf("-cpuprofile: %w", err)
+		}
+	}
+	return func() {
+		if cf != nil {
+			pprof.StopCPUProfile()
+			cf.Close()
+		}
+		if mem == "" {
+			return
+		}
+		runtime.GC() // up-to-date statistics
+		if mf, err := os.Create(mem); err == nil {
+			pprof.Lookup("allocs").WriteTo(mf, 0)
+			mf.Close()
+		}
+	}, nil
 }
