@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -31,6 +32,8 @@ func (c *runCmd) Run(ctx context.Context, args []string) error {
 	strict := fs.Bool("strict", false, "exit 4 when some feeds failed (default: 0 if the pass completed)")
 	budget := fs.Duration("budget", 0, "start no fetch after this `duration` (overrides the config's budget; 0 = none)")
 	lockWait := fs.Duration("lock-wait", 0, "wait up to `duration` for another run's lock instead of exiting 75 at once")
+	worker := fs.Bool("worker", false, "with a postgres:// database: fetch only, leaving topics and outputs to a run without -worker")
+	lease := fs.Duration("lease", defaultLease, "with a postgres:// database: a claim on a feed lasts `duration` unless its worker renews it")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -48,7 +51,8 @@ func (c *runCmd) Run(ctx context.Context, args []string) error {
 	if now == nil {
 		now = time.Now
 	}
-	opt := runOptions{sum: &summary{Started: now().UTC()}, budget: *budget, lockWait: *lockWait, progress: prog}
+	opt := runOptions{sum: &summary{Started: now().UTC()}, budget: *budget, lockWait: *lockWait, progress: prog,
+		worker: *worker, lease: *lease}
 	err = c.run(ctx, fs, *path, log, now, opt, *strict)
 	if *jsonPath != "" {
 		sum := opt.sum
@@ -77,6 +81,12 @@ func (c *runCmd) run(ctx context.Context, fs *flag.FlagSet, path string, log *sl
 	} else if opt.budget < 0 {
 		return &exitError{exitUsage, fmt.Errorf("-budget %s: want a positive duration, or 0 for none", opt.budget)}
 	}
+	if opt.worker && !isServer(s.cfg.Database) {
+		return &exitError{exitUsage, fmt.Errorf("-worker: database %s is a SQLite file, which one run at a time uses; workers share a postgres:// database", s.cfg.Database)}
+	}
+	if opt.lease <= 0 {
+		return &exitError{exitUsage, fmt.Errorf("-lease %s: want a positive duration", opt.lease)}
+	}
 	if err := runPass(ctx, s, log, now, opt); err != nil {
 		return err
 	}
@@ -98,7 +108,9 @@ type runOptions struct {
 	sum      *summary      // filled as the pass goes; nil = a fresh one
 	budget   time.Duration // no fetch starts after it; 0 = none
 	lockWait time.Duration
-	progress *progress // nil unless stderr is a terminal
+	progress *progress     // nil unless stderr is a terminal
+	worker   bool          // fetch only (shared database)
+	lease    time.Duration // of a claim on a feed (shared database)
 }
 
 // runPass takes the run lock and does one pass; the summary is logged at
@@ -107,10 +119,10 @@ func runPass(ctx context.Context, s *setup, log *slog.Logger, now func() time.Ti
 	if opt.sum == nil {
 		opt.sum = &summary{Started: time.Now().UTC()}
 	}
-	if dir := filepath.Dir(s.cfg.Database); !isDir(dir) {
+	if dir := filepath.Dir(s.cfg.Database); !isServer(s.cfg.Database) && !isDir(dir) {
 		return &exitError{exitDatabase, fmt.Errorf("database %s: directory %s does not exist", s.cfg.Database, dir)}
 	}
-	unlock, err := lockRun(ctx, s.cfg.Database, opt.lockWait)
+	unlock, err := lockDB(ctx, s.cfg.Database, opt.lockWait)
 	if err != nil {
 		return err
 	}
@@ -124,6 +136,7 @@ func runPass(ctx context.Context, s *setup, log *slog.Logger, now func() time.Ti
 		p.now = now
 	}
 	p.sum, p.budget, p.progress = opt.sum, opt.budget, opt.progress
+	p.worker, p.lease, p.lockWait = opt.worker, opt.lease, opt.lockWait
 	start := p.now()
 	defer func() {
 		p.sum.Duration = p.now().Sub(start).Seconds()
@@ -137,11 +150,14 @@ type pass struct {
 	*setup
 	log *slog.Logger
 	now func() time.Time
-	st  *store.Store
+	st  db
 
 	sum      *summary      // what the pass did (nil outside run)
 	budget   time.Duration // no fetch starts after it; 0 = none
 	progress *progress     // nil unless stderr is a terminal
+	worker   bool          // fetch only: another run writes outputs (shared database)
+	lease    time.Duration // of a claim on a feed (shared database); 0 = defaultLease
+	lockWait time.Duration // for the outputs lock (shared database)
 
 	titles map[string]string // configured feed titles by URL
 }
@@ -150,15 +166,9 @@ type pass struct {
 // take it first).
 func (s *setup) openPass(ctx context.Context, log *slog.Logger) (*pass, error) {
 	cfg := s.cfg
-	if dir := filepath.Dir(cfg.Database); !isDir(dir) {
-		return nil, &exitError{exitDatabase, fmt.Errorf("database %s: directory %s does not exist", cfg.Database, dir)}
-	}
-	st, err := store.Open(ctx, cfg.Database)
+	st, err := openDB(ctx, cfg.Database)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, &exitError{exitDatabase, err}
+		return nil, err
 	}
 	p := &pass{setup: s, log: log, now: time.Now, st: st, titles: make(map[string]string, len(cfg.Feeds))}
 	for _, f := range cfg.Feeds {
@@ -194,7 +204,18 @@ func (p *pass) run(ctx context.Context) error {
 		p.progress.start(len(feeds))
 		opt.OnStart, opt.OnDone = p.progress.begun, p.progress.finished
 	}
-	results := fetcher.New(p.st, opt).Run(ctx, feeds)
+	var results []fetcher.Result
+	sh, shared := p.st.(sharedDB)
+	if shared {
+		conc := cmp.Or(cfg.Concurrency, 16)
+		var err error
+		results, err = p.fetchShared(ctx, sh, fetcher.New(p.st, opt), feeds, conc, opt.OnStart, opt.OnDone)
+		if err != nil {
+			return err
+		}
+	} else {
+		results = fetcher.New(p.st, opt).Run(ctx, feeds)
+	}
 	if p.progress != nil {
 		p.progress.stop()
 	}
@@ -211,6 +232,24 @@ func (p *pass) run(ctx context.Context) error {
 		p.log.Warn("run interrupted: finished feeds are stored, outputs not rewritten")
 		return err
 	}
+	if p.worker {
+		return nil
+	}
+	var evaluated func(context.Context) error
+	if shared {
+		// One process at a time evaluates and writes, over every
+		// process's new items.
+		queued, done, unlock, ok, err := p.takeOutputs(ctx, sh)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			p.log.Info("another run is writing the outputs: this one only fetched")
+			return nil
+		}
+		defer unlock()
+		changed, evaluated = append(changed, queued...), done
+	}
 
 	// Group copies of one story, filter, then write.
 	if _, err := p.groupStories(ctx); err != nil {
@@ -218,6 +257,11 @@ func (p *pass) run(ctx context.Context) error {
 	}
 	if err := p.evaluate(ctx, changed); err != nil {
 		return err
+	}
+	if evaluated != nil {
+		if err := evaluated(ctx); err != nil {
+			return &exitError{exitDatabase, err}
+		}
 	}
 	var outErrs []error
 	var outs []written

@@ -58,12 +58,13 @@ func (s *Store) Claim(ctx context.Context, worker string, urls []string, start t
 }
 
 // Claimed counts the feeds at urls that the pass started at start has
-// not attempted and that other workers hold: what is left for them to do,
-// or for this worker to take over when their leases expire.
+// not attempted and that other workers hold, live or expired: what is
+// left for them to do, or for this worker to take over when their leases
+// expire. Zero once Claim finds nothing means the pass is done.
 func (s *Store) Claimed(ctx context.Context, worker string, urls []string, start time.Time) (int, error) {
 	var n int
 	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM feeds WHERE url = ANY($1)
-		AND (attempted_at IS NULL OR attempted_at < $2) AND claimed_until >= now() AND claimed_by <> $3`,
+		AND (attempted_at IS NULL OR attempted_at < $2) AND claimed_by NOT IN ('', $3)`,
 		urls, start, worker).Scan(&n)
 	return n, err
 }
