@@ -167,7 +167,7 @@ func testRoundTrip(t *testing.T, s Store) {
 	}
 	it := got[0]
 	// The key is a function of the feed URL and the GUID, on every engine.
-	if want := "3b1b1cbf1fd35cbcd4b2c83256a13c5c"; it.Key != store.ItemKey("https://e.org/f", &in, store.ContentHash(&in)) || len(it.Key) != len(want) {
+	if it.Key != store.ItemKey("https://e.org/f", &in, store.ContentHash(&in)) || len(it.Key) != 32 {
 		t.Errorf("key = %q", it.Key)
 	}
 	it.Item.ID, it.Item.FeedID, it.Item.Key = 0, 0, ""
