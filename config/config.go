@@ -35,7 +35,7 @@ const (
 // Config is a validated configuration. Paths are absolute.
 type Config struct {
 	Path      string // the file it was read from
-	Database  string
+	Database  string // a SQLite file's absolute path, or a postgres:// URL kept as given
 	OutputDir string
 	BaseURL   string // where output_dir is published, ending in "/"
 
@@ -266,9 +266,14 @@ var topicName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 func (v *validator) build(f *file) {
 	c := v.c
 	if f.Database == nil || *f.Database == "" {
-		v.errAt("", "missing required key \"database\" (path of the SQLite file, relative to this file)")
+		v.errAt("", "missing required key \"database\" (path of the SQLite file, relative to this file, or a postgres:// URL)")
+	} else if db := *f.Database; strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
+		// A PostgreSQL server shared by several processes: kept as given.
+		c.Database = db
+	} else if strings.Contains(db, "://") {
+		v.errAt("database", "database %q: want a file path or a postgres:// URL", db)
 	} else {
-		c.Database = v.path(*f.Database)
+		c.Database = v.path(db)
 	}
 	if f.OutputDir == nil || *f.OutputDir == "" {
 		v.errAt("", "missing required key \"output_dir\" (directory for the topic feeds, relative to this file)")

@@ -64,9 +64,18 @@ const (
 	maxFieldBytes = 4096    // authors, categories, links
 )
 
+// Store is where a Fetcher keeps what it learns: the SQLite store, or the
+// PostgreSQL one (store/pg) that several processes share.
+type Store interface {
+	Feed(ctx context.Context, url string) (f store.Feed, ok bool, err error)
+	SaveFeed(ctx context.Context, url string, f store.Fetched, now time.Time) (store.Saved, error)
+	NotModified(ctx context.Context, url string, now time.Time) error
+	Failed(ctx context.Context, url, class, msg string, now time.Time) error
+}
+
 // Fetcher fetches feeds into a store.
 type Fetcher struct {
-	st     *store.Store
+	st     Store
 	opt    Options
 	client *http.Client
 	log    *slog.Logger
@@ -114,7 +123,7 @@ type Timing struct {
 }
 
 // New returns a Fetcher that stores into st.
-func New(st *store.Store, opt Options) *Fetcher {
+func New(st Store, opt Options) *Fetcher {
 	if opt.Concurrency <= 0 {
 		opt.Concurrency = 16
 	}

@@ -283,7 +283,7 @@ func (c *feedsCmd) list(ctx context.Context, args []string) error {
 // database; it never creates one.
 func feedState(ctx context.Context, cfg *config.Config) (map[string]store.Feed, error) {
 	state := map[string]store.Feed{}
-	if !isFile(cfg.Database) {
+	if !isServer(cfg.Database) && !isFile(cfg.Database) {
 		return state, nil
 	}
 	st, err := openStore(ctx, cfg.Database)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -105,8 +104,8 @@ func (p *pass) autoPrune(ctx context.Context) error {
 
 // openLocked takes the run lock and opens the database, for commands that
 // write to it outside a run.
-func openLocked(ctx context.Context, database string, wait time.Duration) (*store.Store, func(), error) {
-	unlock, err := lockRun(ctx, database, wait)
+func openLocked(ctx context.Context, database string, wait time.Duration) (db, func(), error) {
+	unlock, err := lockDB(ctx, database, wait)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -120,16 +119,9 @@ func openLocked(ctx context.Context, database string, wait time.Duration) (*stor
 
 // openStore opens an existing database; a missing one is an error rather
 // than a new empty file.
-func openStore(ctx context.Context, database string) (*store.Store, error) {
-	if !isFile(database) {
+func openStore(ctx context.Context, database string) (db, error) {
+	if !isServer(database) && !isFile(database) {
 		return nil, &exitError{exitDatabase, fmt.Errorf("database %s does not exist (run feedsift run first)", database)}
 	}
-	st, err := store.Open(ctx, database)
-	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return nil, err
-		}
-		return nil, &exitError{exitDatabase, err}
-	}
-	return st, nil
+	return openDB(ctx, database)
 }

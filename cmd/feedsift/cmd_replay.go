@@ -60,7 +60,7 @@ func (c *replayCmd) Run(ctx context.Context, args []string) error {
 	}
 
 	// A dry run only reads: it needs no lock and may run beside a pass.
-	var st *store.Store
+	var st db
 	if *dryRun {
 		st, err = openStore(ctx, s.cfg.Database)
 	} else {

@@ -39,6 +39,8 @@ func (c *runCmd) Run(ctx context.Context, args []string) error {
 	// Hidden: for profiling a pass (see bench/).
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to `file`")
 	memProfile := fs.String("memprofile", "", "write a heap profile to `file` at the end")
+	worker := fs.Bool("worker", false, "with a postgres:// database: fetch only, leaving topics and outputs to a run without -worker")
+	lease := fs.Duration("lease", defaultLease, "with a postgres:// database: a claim on a feed lasts `duration` unless its worker renews it")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -61,7 +63,8 @@ func (c *runCmd) Run(ctx context.Context, args []string) error {
 	if now == nil {
 		now = time.Now
 	}
-	opt := runOptions{sum: &summary{Started: now().UTC()}, budget: *budget, lockWait: *lockWait, progress: prog}
+	opt := runOptions{sum: &summary{Started: now().UTC()}, budget: *budget, lockWait: *lockWait, progress: prog,
+		worker: *worker, lease: *lease}
 	err = c.run(ctx, fs, *path, log, now, opt, *strict)
 	if *jsonPath != "" {
 		sum := opt.sum
@@ -90,6 +93,12 @@ func (c *runCmd) run(ctx context.Context, fs *flag.FlagSet, path string, log *sl
 	} else if opt.budget < 0 {
 		return &exitError{exitUsage, fmt.Errorf("-budget %s: want a positive duration, or 0 for none", opt.budget)}
 	}
+	if opt.worker && !isServer(s.cfg.Database) {
+		return &exitError{exitUsage, fmt.Errorf("-worker: database %s is a SQLite file, which one run at a time uses; workers share a postgres:// database", s.cfg.Database)}
+	}
+	if opt.lease <= 0 {
+		return &exitError{exitUsage, fmt.Errorf("-lease %s: want a positive duration", opt.lease)}
+	}
 	if err := runPass(ctx, s, log, now, opt); err != nil {
 		return err
 	}
@@ -111,7 +120,9 @@ type runOptions struct {
 	sum      *summary      // filled as the pass goes; nil = a fresh one
 	budget   time.Duration // no fetch starts after it; 0 = none
 	lockWait time.Duration
-	progress *progress // nil unless stderr is a terminal
+	progress *progress     // nil unless stderr is a terminal
+	worker   bool          // fetch only (shared database)
+	lease    time.Duration // of a claim on a feed (shared database)
 }
 
 // runPass takes the run lock and does one pass; the summary is logged at
@@ -120,10 +131,10 @@ func runPass(ctx context.Context, s *setup, log *slog.Logger, now func() time.Ti
 	if opt.sum == nil {
 		opt.sum = &summary{Started: time.Now().UTC()}
 	}
-	if dir := filepath.Dir(s.cfg.Database); !isDir(dir) {
+	if dir := filepath.Dir(s.cfg.Database); !isServer(s.cfg.Database) && !isDir(dir) {
 		return &exitError{exitDatabase, fmt.Errorf("database %s: directory %s does not exist", s.cfg.Database, dir)}
 	}
-	unlock, err := lockRun(ctx, s.cfg.Database, opt.lockWait)
+	unlock, err := lockDB(ctx, s.cfg.Database, opt.lockWait)
 	if err != nil {
 		return err
 	}
@@ -137,6 +148,7 @@ func runPass(ctx context.Context, s *setup, log *slog.Logger, now func() time.Ti
 		p.now = now
 	}
 	p.sum, p.budget, p.progress = opt.sum, opt.budget, opt.progress
+	p.worker, p.lease, p.lockWait = opt.worker, opt.lease, opt.lockWait
 	start := p.now()
 	defer func() {
 		p.sum.Duration = p.now().Sub(start).Seconds()
@@ -150,11 +162,14 @@ type pass struct {
 	*setup
 	log *slog.Logger
 	now func() time.Time
-	st  *store.Store
+	st  db
 
 	sum      *summary      // what the pass did (nil outside run)
 	budget   time.Duration // no fetch starts after it; 0 = none
 	progress *progress     // nil unless stderr is a terminal
+	worker   bool          // fetch only: another run writes outputs (shared database)
+	lease    time.Duration // of a claim on a feed (shared database); 0 = defaultLease
+	lockWait time.Duration // for the outputs lock (shared database)
 
 	titles map[string]string // configured feed titles by URL
 }
@@ -163,15 +178,9 @@ type pass struct {
 // take it first).
 func (s *setup) openPass(ctx context.Context, log *slog.Logger) (*pass, error) {
 	cfg := s.cfg
-	if dir := filepath.Dir(cfg.Database); !isDir(dir) {
-		return nil, &exitError{exitDatabase, fmt.Errorf("database %s: directory %s does not exist", cfg.Database, dir)}
-	}
-	st, err := store.Open(ctx, cfg.Database)
+	st, err := openDB(ctx, cfg.Database)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, &exitError{exitDatabase, err}
+		return nil, err
 	}
 	p := &pass{setup: s, log: log, now: time.Now, st: st, titles: make(map[string]string, len(cfg.Feeds))}
 	for _, f := range cfg.Feeds {
@@ -213,7 +222,18 @@ func (p *pass) run(ctx context.Context) error {
 		opt.OnStart, opt.OnDone = p.progress.begun, p.progress.finished
 	}
 	tFetch := time.Now()
-	results := fetcher.New(p.st, opt).Run(ctx, feeds)
+	var results []fetcher.Result
+	sh, shared := p.st.(sharedDB)
+	if shared {
+		conc := cmp.Or(cfg.Concurrency, 16)
+		var err error
+		results, err = p.fetchShared(ctx, sh, fetcher.New(p.st, opt), feeds, conc, opt.OnStart, opt.OnDone)
+		if err != nil {
+			return err
+		}
+	} else {
+		results = fetcher.New(p.st, opt).Run(ctx, feeds)
+	}
 	var ph phases
 	ph.run = time.Since(tFetch)
 	if p.progress != nil {
@@ -230,6 +250,29 @@ func (p *pass) run(ctx context.Context) error {
 		p.log.Warn("run interrupted: finished feeds are stored, outputs not rewritten")
 		return err
 	}
+	if p.worker {
+		return nil
+	}
+	var evaluated func(context.Context) error
+	if shared {
+		// One process at a time evaluates and writes, over every
+		// process's new items.
+		queued, done, unlock, ok, err := p.takeOutputs(ctx, sh)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			p.log.Info("another run is writing the outputs: this one only fetched")
+			return nil
+		}
+		defer unlock()
+		// Items other workers stored wait in a queue: evaluate them
+		// from the database.
+		if err := ev.stored(ctx, queued); err != nil {
+			return err
+		}
+		evaluated = done
+	}
 
 	// Group copies of one story, record the matches, then write.
 	if _, err := p.groupStories(ctx); err != nil {
@@ -238,6 +281,11 @@ func (p *pass) run(ctx context.Context) error {
 	tFilter := time.Now()
 	if err := ev.finish(ctx); err != nil {
 		return err
+	}
+	if evaluated != nil {
+		if err := evaluated(ctx); err != nil {
+			return &exitError{exitDatabase, err}
+		}
 	}
 	ph.filter, ph.filterSum = time.Since(tFilter), ev.busy
 	tOutput := time.Now()
@@ -396,6 +444,58 @@ func (e *evaluator) saved(ctx context.Context, feedURL string, doc *store.Fetche
 		e.matches[h.topic] = append(e.matches[h.topic], h.m)
 	}
 	e.busy += time.Since(start)
+}
+
+// stored evaluates items already in the database (stored by other
+// workers) for the topics evaluated incrementally; topics whose
+// definition changed see every item in finish anyway.
+func (e *evaluator) stored(ctx context.Context, ids []int64) error {
+	// This process's own items were evaluated as they were stored.
+	e.mu.Lock()
+	done := make(map[int64]bool, len(e.evaluated))
+	for _, id := range e.evaluated {
+		done[id] = true
+	}
+	e.mu.Unlock()
+	ids = slices.DeleteFunc(slices.Clone(ids), func(id int64) bool { return done[id] })
+	if len(ids) == 0 {
+		return nil
+	}
+	start := time.Now()
+	var items []*store.FeedItem
+	feeds := map[int64]bool{}
+	var feedIDs []int64
+	err := e.p.st.EachItem(ctx, ids, func(it *store.FeedItem) error {
+		items = append(items, it)
+		if !feeds[it.FeedID] {
+			feeds[it.FeedID] = true
+			feedIDs = append(feedIDs, it.FeedID)
+		}
+		return nil
+	})
+	if err != nil {
+		return &exitError{exitDatabase, err}
+	}
+	bp, err := e.p.boilerplate(ctx, feedIDs)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, it := range items {
+		e.evaluated = append(e.evaluated, it.ID)
+		if e.seen != nil {
+			e.seen[it.ID] = true
+		}
+		d := bp.NewDoc(filterItem(it, e.p.feedTitle(it)))
+		for i, t := range e.topics {
+			if r := t.match.Match(d); r.Match {
+				e.matches[i] = append(e.matches[i], store.Match{ItemID: it.ID, Score: r.Score, Reasons: reasons(r)})
+			}
+		}
+	}
+	e.busy += time.Since(start)
+	return nil
 }
 
 func reasons(r filter.Result) []string {

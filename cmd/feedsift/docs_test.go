@@ -14,6 +14,7 @@ func TestCommandsDocumented(t *testing.T) {
 	words := []string{
 		"run", "check", "replay", "prune", "feeds add", "feeds list", "feeds import", "feeds export",
 		"-json", "-strict", "-budget", "-lock-wait", "-log-format", "-topic", "-since", "-dry-run", "-vacuum", "-title",
+		"-worker", "-lease", "db copy", "postgres://",
 	}
 	for _, w := range words {
 		for name, text := range map[string]string{"usage": usage, "README.md": readme, "package comment": doc} {
@@ -23,7 +24,7 @@ func TestCommandsDocumented(t *testing.T) {
 		}
 	}
 	// Every command named in usage is one runWith knows.
-	for _, cmd := range []string{"run", "check", "replay", "prune", "feeds"} {
+	for _, cmd := range []string{"run", "check", "replay", "prune", "feeds", "db"} {
 		if code, _, stderr := feedsift(t, cmd, "-no-such-flag"); code != exitUsage || strings.Contains(stderr, "unknown command") {
 			t.Errorf("%s: exit %d %q", cmd, code, stderr)
 		}

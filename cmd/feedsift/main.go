@@ -22,6 +22,9 @@
 //	feedsift explain-story -config FILE ITEM
 //	                                       the story group of an item (id or link): its
 //	                                       copies and the similarity that merged each
+//	feedsift db copy -from FILE.db -to postgres://…
+//	                                       copy a SQLite installation into an empty
+//	                                       PostgreSQL database; checks counts and item keys
 //	feedsift help                          this text
 //
 // run flags: -v (debug), -log-format text|json, -json FILE (summary),
@@ -31,6 +34,13 @@
 // 30d, -dry-run, -lock-wait. prune flags: -dry-run, -vacuum, -lock-wait.
 // feeds add takes -title; feeds export -o FILE. feeds add and import
 // edit the configuration as text, keeping every comment.
+//
+// With database = "postgres://…" (or postgresql://) in the config, any
+// number of run processes on any number of machines share one PostgreSQL
+// database: each pass's feeds are claimed in batches, so that each is
+// fetched once; a killed process's claims expire after -lease (default
+// 1m) and are taken over. run -worker only fetches; a run without it also
+// evaluates topics and writes outputs, one process at a time.
 //
 // On a terminal run shows a progress line; under cron, systemd or in a
 // pipe it logs only warnings, the topics written and a one-line summary.
@@ -120,6 +130,8 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, now f
 		cmd = &testCmd{stdout: stdout, stderr: stderr}
 	case "explain-story":
 		cmd = &explainStoryCmd{stdout: stdout, stderr: stderr}
+	case "db":
+		cmd = &dbCmd{stdout: stdout, stderr: stderr}
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -161,6 +173,11 @@ Usage:
       -strict              exit 4 when some feeds failed (default: exit 0 once the pass completes)
       -budget DURATION     start no fetch after DURATION (10m); overrides the config's budget; 0 = none
       -lock-wait DURATION  wait up to DURATION for another run's lock instead of exiting 75 at once
+                           (with PostgreSQL: for the outputs lock, else this run only fetches)
+      -worker              with database = "postgres://…": fetch only; a run without -worker
+                           evaluates topics and writes outputs from the shared database
+      -lease DURATION      with PostgreSQL: a claim on a feed lasts DURATION (default 1m) unless its
+                           process renews it; a killed process's feeds are taken over after that
   feedsift check -config FILE             validate the configuration and every topic; no network, no database
   feedsift replay -config FILE [flags]    re-evaluate topics over the stored items and rewrite their outputs
       -topic NAME          only this topic
@@ -195,6 +212,10 @@ Usage:
   feedsift explain-story -config FILE ITEM
                                           the story group of an item (its id or link): every copy of
                                           the story and the similarity that merged it
+  feedsift db copy -from FILE.db -to postgres://…
+                                          copy a SQLite installation into an empty PostgreSQL
+                                          database, then compare row counts and a checksum of
+                                          every item key
   feedsift help                           show this text
 
 On a terminal run shows a progress line; under cron, systemd or in a pipe it logs only
@@ -209,6 +230,8 @@ Examples:
   feedsift serve -config config.toml -addr 127.0.0.1:8080 -every 30m
   feedsift explain -config config.toml -topic russia-china-security -text "Shoigu arrives in Beijing"
   feedsift test -config config.toml -topic russia-china-security -labels truth.tsv -min-f1 0.82
+  feedsift db copy -from /var/lib/feedsift/feedsift.db -to postgres://feedsift@db.example.org/feedsift
+  feedsift run -config shared.toml -worker     # on each fetching machine; shared.toml: database = "postgres://…"
 
 Exit codes:
   0    the pass completed (feeds that failed are reported, not fatal)

@@ -219,7 +219,7 @@ func TestUsageDocumented(t *testing.T) {
 }
 
 // TestImportDirection: config, store, filter, feedout and story import none of
-// feedsift's packages; fetcher imports only store.
+// feedsift's packages; fetcher and store/pg import only store.
 func TestImportDirection(t *testing.T) {
 	allowed := map[string][]string{
 		"config":  nil,
@@ -228,6 +228,10 @@ func TestImportDirection(t *testing.T) {
 		"feedout": nil,
 		"story":   nil,
 		"fetcher": {"store"},
+		// The PostgreSQL store shares the SQLite store's types.
+		"store/pg":        {"store"},
+		"store/pg/pgtest": nil,
+		"store/storetest": {"store"},
 	}
 	const mod = "github.com/feedsift/feedsift/"
 	for pkg, ok := range allowed {

@@ -251,9 +251,9 @@ func (c *explainStoryCmd) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, s.cfg.Database)
+	st, err := openStore(ctx, s.cfg.Database)
 	if err != nil {
-		return &exitError{exitDatabase, err}
+		return err
 	}
 	defer st.Close()
 	id, err := strconv.ParseInt(item, 10, 64)
@@ -274,7 +274,7 @@ func (c *explainStoryCmd) Run(ctx context.Context, args []string) error {
 
 // explainStory writes the story group item belongs to: every member, the
 // member it joined through and the similarity that joined it.
-func explainStory(ctx context.Context, w io.Writer, st *store.Store, itemID int64, titles map[string]string) error {
+func explainStory(ctx context.Context, w io.Writer, st db, itemID int64, titles map[string]string) error {
 	m, ok, err := st.StoryMember(ctx, itemID)
 	if err != nil {
 		return &exitError{exitDatabase, err}
