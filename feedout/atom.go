@@ -111,6 +111,9 @@ func atomDoc(d *doc) *atomFeed {
 		if it.link != "" {
 			ae.Links = append(ae.Links, feeds.AtomLink{Rel: "alternate", Href: it.link})
 		}
+		for _, r := range it.related {
+			ae.Links = append(ae.Links, feeds.AtomLink{Rel: "related", Type: "text/html", Href: r.Href})
+		}
 		for _, e := range it.enclosures {
 			l := feeds.AtomLink{Rel: "enclosure", Type: e.Type, Href: e.URL}
 			if e.Length > 0 {

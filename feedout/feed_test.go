@@ -193,7 +193,7 @@ func TestWrite_Invalid(t *testing.T) {
 		{"duplicate id", func(f *Feed) { f.Entries[2].ID = f.Entries[0].ID }, "Entries[2].ID"},
 		{"entry without dates", func(f *Feed) { f.Entries[2].Updated = time.Time{} }, "Entries[2].Updated"},
 		{"nobody wrote it", func(f *Feed) { f.Author = "" }, "Entries[1].Authors"},
-		{"source without link", func(f *Feed) { f.Entries[0].Source.Link = "" }, "Entries[0].Source.Link"},
+		{"source without link or id", func(f *Feed) { f.Entries[0].Source.Link = ""; f.Entries[0].Source.ID = "" }, "Entries[0].Source.ID"},
 		{"source without updated", func(f *Feed) { f.Entries[1].Source.Updated = time.Time{} }, "Entries[1].Source.Updated"},
 	}
 	for _, tt := range tests {

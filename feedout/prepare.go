@@ -32,6 +32,7 @@ type item struct {
 	lang       string
 	enclosures []Enclosure // http(s) URL, valid MIME type, Length >= 0
 	source     *Source     // ID, Title and Updated set; Link when http(s)
+	related    []Link      // absolute http(s) Href
 }
 
 // prepare validates f and returns a cleaned copy. It errors on what a valid
@@ -148,6 +149,11 @@ func prepare(f *Feed) (*doc, error) {
 				t = "application/octet-stream" // RFC 2046: unknown binary data
 			}
 			it.enclosures = append(it.enclosures, Enclosure{URL: cleanLine(enc.URL), Type: t, Length: max(enc.Length, 0)})
+		}
+		for _, l := range e.Related {
+			if _, ok := httpURL(l.Href); ok {
+				it.related = append(it.related, Link{Href: cleanLine(l.Href), Title: cleanLine(l.Title)})
+			}
 		}
 		if s := e.Source; s != nil {
 			src := Source{

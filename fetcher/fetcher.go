@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -35,8 +36,23 @@ type Options struct {
 	UserAgent    string
 	Logger       *slog.Logger
 	Now          func() time.Time
+	// Dir is where relative file: URLs ("file:feeds/x.xml") are read.
+	Dir string
 	// Transport replaces the HTTP transport (tests); nil = a tuned one.
 	Transport http.RoundTripper
+	// Budget, when positive, is how long Run may keep starting fetches:
+	// a feed not started within it gets a Skipped result and is left
+	// untouched in the store (so it is the most overdue next time).
+	Budget time.Duration
+	// OnStart and OnDone, when set, are called as each feed's fetch
+	// starts and ends (progress display); from several goroutines.
+	OnStart func(url string)
+	OnDone  func(Result)
+	// OnSaved, when set, is called from the feed's goroutine after a new
+	// document is stored: doc.Items that were inserted or changed have
+	// their ID set, so the caller can filter them while they are in
+	// memory instead of reading them back.
+	OnSaved func(ctx context.Context, feedURL string, doc *store.Fetched, saved store.Saved)
 }
 
 // Limits on what one feed may put in the database.
@@ -48,9 +64,18 @@ const (
 	maxFieldBytes = 4096    // authors, categories, links
 )
 
+// Store is where a Fetcher keeps what it learns: the SQLite store, or the
+// PostgreSQL one (store/pg) that several processes share.
+type Store interface {
+	Feed(ctx context.Context, url string) (f store.Feed, ok bool, err error)
+	SaveFeed(ctx context.Context, url string, f store.Fetched, now time.Time) (store.Saved, error)
+	NotModified(ctx context.Context, url string, now time.Time) error
+	Failed(ctx context.Context, url, class, msg string, now time.Time) error
+}
+
 // Fetcher fetches feeds into a store.
 type Fetcher struct {
-	st     *store.Store
+	st     Store
 	opt    Options
 	client *http.Client
 	log    *slog.Logger
@@ -72,10 +97,11 @@ const (
 	Fetched     Status = iota // new document stored
 	NotModified               // 304 or an unchanged body
 	Failed
+	Skipped // not started: the run's time budget was spent
 )
 
 func (s Status) String() string {
-	return [...]string{"fetched", "not_modified", "failed"}[s]
+	return [...]string{"fetched", "not_modified", "failed", "skipped"}[s]
 }
 
 // Result is one feed's outcome.
@@ -85,10 +111,19 @@ type Result struct {
 	Saved    store.Saved
 	Err      *Error
 	Duration time.Duration
+	Timing   Timing
+}
+
+// Timing is where one feed's Duration went (the phases of a pass).
+type Timing struct {
+	Wait  time.Duration // for a slot on the feed's host
+	Fetch time.Duration // request to last body byte
+	Parse time.Duration // hash, charset, parser, normalising
+	Store time.Duration // database reads and writes, with waits for the writer
 }
 
 // New returns a Fetcher that stores into st.
-func New(st *store.Store, opt Options) *Fetcher {
+func New(st Store, opt Options) *Fetcher {
 	if opt.Concurrency <= 0 {
 		opt.Concurrency = 16
 	}
@@ -143,15 +178,32 @@ func New(st *store.Store, opt Options) *Fetcher {
 // caller's context ends the run early.
 func (f *Fetcher) Run(ctx context.Context, feeds []Feed) []Result {
 	results := make([]Result, len(feeds))
+	start := time.Now()
+	overBudget := func() bool { return f.opt.Budget > 0 && time.Since(start) >= f.opt.Budget }
+	done := func(r Result) {
+		if f.opt.OnDone != nil {
+			f.opt.OnDone(r)
+		}
+	}
 	var g errgroup.Group
 	g.SetLimit(f.opt.Concurrency)
 	for i, fd := range feeds {
 		if ctx.Err() != nil {
 			results[i] = Result{URL: fd.URL, Status: Failed, Err: &Error{URL: fd.URL, Class: ClassCanceled, Detail: "run interrupted before this feed started"}}
+			done(results[i])
 			continue
 		}
 		g.Go(func() error {
-			results[i] = f.Fetch(ctx, fd)
+			// Checked here, not in the loop: g.Go may wait for a slot.
+			if overBudget() {
+				results[i] = Result{URL: fd.URL, Status: Skipped}
+			} else {
+				if f.opt.OnStart != nil {
+					f.opt.OnStart(fd.URL)
+				}
+				results[i] = f.Fetch(ctx, fd)
+			}
+			done(results[i])
 			return nil
 		})
 	}
@@ -180,7 +232,9 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 			}
 		}
 	}()
+	t := time.Now()
 	prev, known, err := f.st.Feed(ctx, fd.URL)
+	res.Timing.Store += time.Since(t)
 	if err != nil {
 		res.Err = newError(fd.URL, ClassStore, err)
 		return res
@@ -188,7 +242,9 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 	ctx, cancel := context.WithTimeout(ctx, f.opt.Timeout)
 	defer cancel()
 
-	body, hdr, notModified, ferr := f.get(ctx, fd.URL, prev, known)
+	t = time.Now()
+	body, hdr, notModified, ferr := f.get(ctx, fd.URL, prev, known, &res.Timing)
+	res.Timing.Fetch += time.Since(t) - res.Timing.Wait
 	if ferr != nil {
 		res.Err = ferr
 		return res
@@ -197,30 +253,41 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 	if notModified {
 		return f.notModified(ctx, fd.URL, now, res)
 	}
+	t = time.Now()
 	sum := sha256.Sum256(body)
 	bodyHash := hex.EncodeToString(sum[:16])
 	if known && bodyHash == prev.BodyHash {
+		res.Timing.Parse += time.Since(t)
 		return f.notModified(ctx, fd.URL, now, res)
 	}
 	fetched, perr := f.parse(fd.URL, body, hdr.Get("Content-Type"), now)
+	res.Timing.Parse += time.Since(t)
 	if perr != nil {
 		res.Err = perr
 		return res
 	}
 	fetched.ETag, fetched.LastModified, fetched.BodyHash = hdr.Get("ETag"), hdr.Get("Last-Modified"), bodyHash
+	t = time.Now()
 	saved, err := f.st.SaveFeed(context.WithoutCancel(ctx), fd.URL, *fetched, now)
+	res.Timing.Store += time.Since(t)
 	if err != nil {
 		res.Err = newError(fd.URL, ClassStore, err)
 		return res
 	}
 	res.Status, res.Saved = Fetched, saved
+	if f.opt.OnSaved != nil {
+		f.opt.OnSaved(ctx, fd.URL, fetched, saved)
+	}
 	f.log.Debug("feed fetched", "feed", fd.URL, "new", len(saved.New), "updated", len(saved.Updated),
 		"unchanged", saved.Unchanged, "duration", time.Since(start).Round(time.Millisecond))
 	return res
 }
 
 func (f *Fetcher) notModified(ctx context.Context, url string, now time.Time, res Result) Result {
-	if err := f.st.NotModified(context.WithoutCancel(ctx), url, now); err != nil {
+	t := time.Now()
+	err := f.st.NotModified(context.WithoutCancel(ctx), url, now)
+	res.Timing.Store += time.Since(t)
+	if err != nil {
 		res.Err = newError(url, ClassStore, err)
 		return res
 	}
@@ -230,21 +297,27 @@ func (f *Fetcher) notModified(ctx context.Context, url string, now time.Time, re
 }
 
 // get reads the feed's body, from a file or over HTTP.
-func (f *Fetcher) get(ctx context.Context, rawURL string, prev store.Feed, known bool) (body []byte, hdr http.Header, notModified bool, ferr *Error) {
+func (f *Fetcher) get(ctx context.Context, rawURL string, prev store.Feed, known bool, tm *Timing) (body []byte, hdr http.Header, notModified bool, ferr *Error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, nil, false, newError(rawURL, ClassBadScheme, err)
 	}
 	switch u.Scheme {
 	case "file":
-		b, ferr := f.readFile(rawURL, u.Path)
+		p := filepath.FromSlash(u.Path)
+		if u.Opaque != "" {
+			p = filepath.Join(f.opt.Dir, filepath.FromSlash(u.Opaque))
+		}
+		b, ferr := f.readFile(rawURL, p)
 		return b, http.Header{}, false, ferr
 	case "http", "https":
 	default:
 		return nil, nil, false, &Error{URL: rawURL, Class: ClassBadScheme, Detail: fmt.Sprintf("unsupported scheme %q", u.Scheme)}
 	}
 
+	t := time.Now()
 	release, err := f.acquireHost(ctx, u.Host)
+	tm.Wait += time.Since(t)
 	if err != nil {
 		return nil, nil, false, classifyNet(rawURL, err)
 	}

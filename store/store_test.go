@@ -266,3 +266,50 @@ func TestFeedTexts_NewestPerFeed(t *testing.T) {
 		t.Errorf("ItemByKey(id 1) = %v, %v", byLink, err)
 	}
 }
+
+// TestSaveFeed_NewFeedLikeKnown: a feed's first save looks items up in
+// memory (the feed has no rows yet); it must store exactly what the
+// lookups in SQLite store for a feed that already has an unrelated item.
+func TestSaveFeed_NewFeedLikeKnown(t *testing.T) {
+	doc := []Item{
+		{GUID: "g1", Link: "https://a.org/1", Title: "T", Summary: "s1"},
+		{GUID: "g2", Link: "https://a.org/1", Title: "T", Summary: "s1"}, // re-stamped GUID, same content
+		{GUID: "g3", Link: "https://a.org/1", Title: "T", Summary: "s2"}, // re-stamped, changed
+		{Link: "https://a.org/2", Title: "U"},
+		{Link: "https://a.org/2", Title: "U2"}, // same link without GUID: repeated
+		{Title: "only a title"},
+		{GUID: "g1", Link: "https://a.org/9", Title: "again"}, // repeated GUID
+		{GUID: "g4", Link: "https://a.org/1", Title: "other title"},
+	}
+	type row struct{ GUID, Link, Title, Summary string }
+	rows := func(s *Store, url string) []row {
+		var out []row
+		r, err := s.db.Query(`SELECT guid, link, title, summary FROM items WHERE feed_id = (SELECT id FROM feeds WHERE url = ?) AND guid != 'old' ORDER BY id`, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		for r.Next() {
+			var x row
+			if err := r.Scan(&x.GUID, &x.Link, &x.Title, &x.Summary); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, x)
+		}
+		return out
+	}
+	s := mustOpen(t)
+	const fresh, known = "https://a.org/fresh", "https://a.org/known"
+	mustSave(t, s, known, []Item{{GUID: "old", Link: "https://a.org/old", Title: "old"}}, t0)
+	a := mustSave(t, s, fresh, doc, t0)
+	b := mustSave(t, s, known, doc, t0)
+	if len(a.New) != len(b.New) || len(a.Updated) != len(b.Updated) || a.Unchanged != b.Unchanged || a.Skipped != b.Skipped {
+		t.Errorf("new feed saved %+v, known feed %+v", a, b)
+	}
+	if ra, rb := rows(s, fresh), rows(s, known); fmt.Sprint(ra) != fmt.Sprint(rb) {
+		t.Errorf("new feed stored\n%v\nknown feed stored\n%v", ra, rb)
+	}
+	if len(a.Updated) != 1 || a.Unchanged != 1 || a.Skipped != 2 {
+		t.Errorf("saved %+v: want 1 updated (g3), 1 unchanged (g2), 2 skipped", a)
+	}
+}

@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
+	"os"
 	"strings"
 
 	"github.com/feedsift/feedsift/config"
+	"github.com/feedsift/feedsift/feedout"
 	"github.com/feedsift/feedsift/filter"
 )
 
@@ -57,6 +60,9 @@ func load(path string) (*setup, error) {
 	if err != nil {
 		return nil, &exitError{exitUsage, err}
 	}
+	if err := importOPML(cfg); err != nil {
+		return nil, &exitError{exitUsage, err}
+	}
 	groups := make([]filter.GroupSpec, len(cfg.Groups))
 	gh := sha256.New()
 	for i, g := range cfg.Groups {
@@ -83,6 +89,39 @@ func load(path string) (*setup, error) {
 		return nil, &exitError{exitUsage, errors.Join(errs...)}
 	}
 	return s, nil
+}
+
+// importOPML adds the feeds of the configured OPML files (newsboat's and
+// FreshRSS's exports, among others) to cfg.Feeds, skipping ones already
+// listed.
+func importOPML(cfg *config.Config) error {
+	seen := map[string]bool{}
+	for _, f := range cfg.Feeds {
+		seen[f.URL] = true
+	}
+	for _, path := range cfg.OPML {
+		f, err := os.Open(path)
+		if err != nil {
+			return fmt.Errorf("%s: opml: %w", cfg.Path, err)
+		}
+		feeds, err := feedout.ReadOPML(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("opml %s: %w", path, err)
+		}
+		for _, o := range feeds {
+			u, err := url.Parse(o.XMLURL)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return fmt.Errorf("opml %s: feed %q: want an absolute http or https URL", path, o.XMLURL)
+			}
+			if seen[u.String()] {
+				continue
+			}
+			seen[u.String()] = true
+			cfg.Feeds = append(cfg.Feeds, config.Feed{URL: u.String(), Title: o.Title})
+		}
+	}
+	return nil
 }
 
 // groupError places an error in a group definition in the config file.
