@@ -26,6 +26,7 @@ type word struct {
 	kind  wordKind
 	plain bool   // compare without diacritics
 	lang  script // wStem: scriptLatin (English) or scriptCyrillic (Russian)
+	raw   string // exact terms (=word): the word as written, compared with the item's text as is
 }
 
 // member is one term of a leaf: a word or a phrase of adjacent words.
@@ -383,7 +384,10 @@ func compileMember(a *ast, src string, o termOpts) (member, error) {
 	}
 	for i, r := range raws {
 		f := foldString(text[r.start:r.end])
-		w := word{text: f, plain: o.fold}
+		w := word{text: f, plain: o.fold && !a.exact}
+		if a.exact {
+			w.raw = text[r.start:r.end]
+		}
 		sc := scriptOf(f)
 		switch {
 		case a.suffix == '*' && i == len(raws)-1:
@@ -391,6 +395,7 @@ func compileMember(a *ast, src string, o termOpts) (member, error) {
 			if runeLen(f) < 2 && sc != scriptCJK {
 				return m, &parseError{off: a.off, msg: fmt.Sprintf("prefix %s is too short: give at least two letters", m.display)}
 			}
+		case a.exact:
 		case a.suffix == '~' || stemFor(o.stem, sc):
 			if sc == scriptLatin || sc == scriptCyrillic {
 				w.kind, w.lang = wStem, sc

@@ -244,6 +244,9 @@ func (m *matcher) addEntries(es []entry, u *utok) {
 	for _, e := range es {
 		words := m.t.leaves[e.leaf].members[e.member].words
 		for _, p := range d.post[u.first : u.first+u.n] {
+			if words[0].raw != "" && !rawMatches(words[0], d, p) {
+				continue
+			}
 			if len(words) == 1 {
 				m.add(hit{p, p, e.leaf, e.member})
 				continue
@@ -254,7 +257,8 @@ func (m *matcher) addEntries(es []entry, u *utok) {
 			}
 			ok := true
 			for k, w := range words[1:] {
-				if !wordMatches(w, d, &d.uniq[d.toks[int(p)+1+k].u]) {
+				q := int32(int(p) + 1 + k)
+				if !wordMatches(w, d, &d.uniq[d.toks[q].u]) || w.raw != "" && !rawMatches(w, d, q) {
 					ok = false
 					break
 				}
@@ -264,6 +268,16 @@ func (m *matcher) addEntries(es []entry, u *utok) {
 			}
 		}
 	}
+}
+
+// rawMatches compares an exact word with token p as written in the item.
+func rawMatches(w word, d *Doc, p int32) bool {
+	t := &d.toks[p]
+	s := d.texts[t.zone][t.start:t.end]
+	if w.kind == wPrefix {
+		return strings.HasPrefix(s, w.raw)
+	}
+	return s == w.raw
 }
 
 func wordMatches(w word, d *Doc, u *utok) bool {

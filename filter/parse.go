@@ -46,6 +46,7 @@ type tok struct {
 	off, end int
 	text     string  // word, phrase content, group or scope name
 	suffix   byte    // '*' or '~' after a word or phrase
+	exact    bool    // written with '=': case and diacritics as written, no stemming
 	n        int     // NEAR distance
 	w        float64 // weight
 }
@@ -160,6 +161,23 @@ func (lx *lexer) next() (tok, error) {
 	single := func(k tkind) (tok, error) {
 		lx.pos++
 		return tok{kind: k, off: start, end: lx.pos}, nil
+	}
+	if src[start] == '=' && start+1 < len(src) && (!isDelim(src[start+1]) || src[start+1] == '"') {
+		// =word, ="a phrase": exactly as written.
+		lx.pos++
+		lx.lineStart = atLineStart
+		t, err := lx.next()
+		if err != nil {
+			return t, err
+		}
+		if t.kind != tWord && t.kind != tPhrase {
+			return tok{}, lx.errf(start, "'=' goes before a word or a \"phrase\" (at %s)", where(src, start))
+		}
+		if t.suffix == '~' {
+			return tok{}, lx.errf(start, "an exact term (=) cannot be stemmed (~) (at %s)", where(src, start))
+		}
+		t.exact, t.off = true, start
+		return t, nil
 	}
 	switch src[start] {
 	case '(':
@@ -325,6 +343,7 @@ type ast struct {
 	text     string // opTerm: the term as written; opGroup, opScope: the name
 	suffix   byte   // opTerm: '*', '~' or 0
 	phrase   bool   // opTerm: written in quotes
+	exact    bool   // opTerm: written with '='
 	n        int    // opNear: distance; opStart: number of words
 	off, end int    // byte range in the source
 }
@@ -596,7 +615,7 @@ func (p *parser) parsePrimary() (*ast, error) {
 		if err := p.advance(); err != nil {
 			return nil, err
 		}
-		return &ast{op: opTerm, text: t.text, suffix: t.suffix, phrase: t.kind == tPhrase, off: t.off, end: t.end}, nil
+		return &ast{op: opTerm, text: t.text, suffix: t.suffix, phrase: t.kind == tPhrase, exact: t.exact, off: t.off, end: t.end}, nil
 	case tGroup:
 		if err := p.advance(); err != nil {
 			return nil, err
