@@ -78,3 +78,15 @@ func TestRun_Formats(t *testing.T) {
 		t.Errorf("unknown format: exit %d, %s", code, stderr)
 	}
 }
+
+func TestOffsetOf(t *testing.T) {
+	src := "a OR\n  (b AND с)"
+	tests := []struct {
+		line, col, want int
+	}{{1, 1, 0}, {1, 3, 2}, {2, 3, 7}, {2, 10, 14}, {2, 11, 16}}
+	for _, tt := range tests {
+		if got, ok := offsetOf(src, tt.line, tt.col); !ok || got != tt.want {
+			t.Errorf("offsetOf(%d, %d) = %d, %v; want %d", tt.line, tt.col, got, ok, tt.want)
+		}
+	}
+}

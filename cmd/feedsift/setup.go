@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/feedsift/feedsift/config"
@@ -136,6 +138,25 @@ func groupError(cfg *config.Config, err error) error {
 	return &config.Error{File: cfg.Path, Msg: err.Error()}
 }
 
+// queryPlace is how the filter names a place in a query.
+var queryPlace = regexp.MustCompile(`(?:line (\d+), )?column (\d+)`)
+
+// offsetOf turns a 1-based line and rune column of src into a byte offset.
+func offsetOf(src string, line, col int) (int, bool) {
+	l, c := 1, 1
+	for i, r := range src {
+		if l == line && c == col {
+			return i, true
+		}
+		if r == '\n' {
+			l, c = l+1, 1
+		} else {
+			c++
+		}
+	}
+	return len(src), l == line && c == col
+}
+
 // topicError places a filter error in the config file.
 func topicError(cfg *config.Config, i int, err error) error {
 	var fe *filter.Error
@@ -145,7 +166,23 @@ func topicError(cfg *config.Config, i int, err error) error {
 	if fe.Group != "" {
 		return groupError(cfg, err)
 	}
-	return cfg.QueryError(i, fe.Offset, fe.Msg)
+	// The filter says "at line 2, column 10" of the query; say where that
+	// is in the file.
+	msg := queryPlace.ReplaceAllStringFunc(fe.Msg, func(m string) string {
+		sub := queryPlace.FindStringSubmatch(m)
+		line, col := 1, 0
+		if sub[1] != "" {
+			line, _ = strconv.Atoi(sub[1])
+		}
+		col, _ = strconv.Atoi(sub[2])
+		off, ok := offsetOf(cfg.Topics[i].Query, line, col)
+		if !ok {
+			return m
+		}
+		e := cfg.QueryError(i, off, "")
+		return fmt.Sprintf("%d:%d", e.Line, e.Col)
+	})
+	return cfg.QueryError(i, fe.Offset, msg)
 }
 
 // newLogger returns the logger for a command: text on stderr, debug with
