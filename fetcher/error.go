@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // Error classes: the <class> of "feed <url>: <class>: <detail>".
@@ -30,6 +31,13 @@ const (
 	ClassFile       = "file"
 	ClassStore      = "store"
 	ClassCanceled   = "canceled"
+	// ClassGone: HTTP 410; the feed is not fetched again.
+	ClassGone = "gone"
+	// ClassRateLimited: 429, or 503 with Retry-After; no request
+	// before the time the server gave. Not counted as a failure.
+	ClassRateLimited = "rate_limited"
+	// ClassBudget: the run's time budget ran out during the fetch.
+	ClassBudget = "budget"
 )
 
 // Error is one feed's failure.
@@ -38,6 +46,9 @@ type Error struct {
 	Class  string
 	Detail string
 	Err    error // the underlying error, if any
+
+	next       time.Time // rate_limited: no request before it
+	notStarted bool      // no request was sent
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("feed %s: %s: %s", e.URL, e.Class, e.Detail) }

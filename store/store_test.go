@@ -169,7 +169,7 @@ func TestFailed_KeepsItems(t *testing.T) {
 	ctx := context.Background()
 	const url = "https://e.org/f"
 	mustSave(t, s, url, []Item{{GUID: "a", Title: "A"}}, t0)
-	if err := s.Failed(ctx, url, "timeout", "feed "+url+": timeout: slow", t0.Add(time.Hour)); err != nil {
+	if err := s.Failed(ctx, url, Failure{Class: "timeout", Msg: "feed " + url + ": timeout: slow"}, t0.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	f, ok, err := s.Feed(ctx, url)
