@@ -40,6 +40,11 @@ type Config struct {
 	Timeout     time.Duration
 	MaxBodyMB   int
 	UserAgent   string
+	// AllowPrivateNetworks lets redirects and DNS answers lead to
+	// loopback, private and link-local addresses; without it only a
+	// configured feed's own host:port may be one.
+	AllowPrivateNetworks bool
+	Budget               time.Duration // run time budget; 0 = none
 
 	Feeds  []Feed
 	Groups []Group // sorted by name
@@ -50,8 +55,10 @@ type Config struct {
 
 // Feed is one subscribed feed.
 type Feed struct {
-	URL   string // http, https or file URL (relative paths resolved)
-	Title string // optional; the feed's own title is used when empty
+	URL         string // http, https or file URL (relative paths resolved)
+	Title       string // optional; the feed's own title is used when empty
+	TLSInsecure bool   // skip certificate verification for this feed only
+	CAFile      string // PEM file of extra trusted CAs (absolute path)
 }
 
 // Group is a named term group: [groups.NAME].
@@ -95,14 +102,18 @@ type file struct {
 	Timeout     *duration          `toml:"timeout"`
 	MaxBodyMB   *int               `toml:"max_body_mb"`
 	UserAgent   string             `toml:"user_agent"`
+	AllowPriv   bool               `toml:"allow_private_networks"`
+	Budget      *duration          `toml:"budget"`
 	Feeds       []fileFeed         `toml:"feeds"`
 	Groups      map[string]fileGrp `toml:"groups"`
 	Topics      []fileTopic        `toml:"topics"`
 }
 
 type fileFeed struct {
-	URL   *string `toml:"url"`
-	Title string  `toml:"title"`
+	URL         *string `toml:"url"`
+	Title       string  `toml:"title"`
+	TLSInsecure bool    `toml:"tls_insecure"`
+	CAFile      string  `toml:"ca_file"`
 }
 
 type fileGrp struct {
@@ -234,6 +245,13 @@ func (v *validator) build(f *file) {
 		c.Timeout = f.Timeout.Duration
 	}
 	c.UserAgent = f.UserAgent
+	c.AllowPrivateNetworks = f.AllowPriv
+	if f.Budget != nil {
+		if f.Budget.Duration < 0 {
+			v.errAt("budget", "budget must be 0 (none) or positive, got %s", f.Budget.Duration)
+		}
+		c.Budget = f.Budget.Duration
+	}
 
 	seen := map[string]int{}
 	for i, ff := range f.Feeds {
@@ -252,7 +270,14 @@ func (v *validator) build(f *file) {
 			continue
 		}
 		seen[u] = i
-		c.Feeds = append(c.Feeds, Feed{URL: u, Title: ff.Title})
+		fd := Feed{URL: u, Title: ff.Title, TLSInsecure: ff.TLSInsecure}
+		if ff.CAFile != "" {
+			fd.CAFile = v.path(ff.CAFile)
+		}
+		if (fd.TLSInsecure || fd.CAFile != "") && !strings.HasPrefix(u, "https:") {
+			v.errAt(key+".url", "feed url %q: tls_insecure and ca_file apply to https feeds only", *ff.URL)
+		}
+		c.Feeds = append(c.Feeds, fd)
 	}
 	if len(f.Feeds) == 0 {
 		v.errAt("", "no [[feeds]]: list at least one feed")

@@ -81,7 +81,7 @@ func classifyNet(url string, err error) *Error {
 		return &Error{URL: url, Class: ClassTimeout, Detail: detail, Err: err}
 	case errors.As(err, &cert), errors.As(err, &unk), errors.As(err, &host), errors.As(err, &inval), errors.As(err, &rec):
 		return &Error{URL: url, Class: ClassTLS, Detail: detail, Err: err}
-	case strings.Contains(detail, "tls:") || strings.Contains(detail, "TLS handshake"):
+	case strings.Contains(detail, "tls:") || strings.Contains(detail, "TLS handshake") || strings.Contains(detail, "HTTP response to HTTPS client"):
 		if strings.Contains(detail, "timeout") {
 			return &Error{URL: url, Class: ClassTimeout, Detail: detail, Err: err}
 		}

@@ -511,8 +511,15 @@ func (f *Fetcher) parse(feedURL string, body []byte, contentType string, now tim
 	if err != nil {
 		return nil, newError(feedURL, ClassCharset, err)
 	}
+	notes := []string{}
+	for _, repair := range []func([]byte) ([]byte, string){skipLeadingJunk, stripDoctype} {
+		var note string
+		if utf, note = repair(utf); note != "" {
+			notes = append(notes, note)
+		}
+	}
 	if warn != "" {
-		f.log.Warn("feed repaired", "feed", feedURL, "detail", warn)
+		notes = append([]string{warn}, notes...)
 	}
 	doc, err := parseFeed(utf)
 	if err != nil {
@@ -522,6 +529,10 @@ func (f *Fetcher) parse(feedURL string, body []byte, contentType string, now tim
 			return nil, fe
 		}
 		return nil, newError(feedURL, ClassParse, err)
+	}
+	// Logged only for a feed that parsed: a failed feed gets one line.
+	if len(notes) > 0 {
+		f.log.Warn("feed repaired", "feed", feedURL, "detail", strings.Join(notes, "; "))
 	}
 	fetched, dropped := normalise(feedURL, doc, now)
 	if dropped > 0 {

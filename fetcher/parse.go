@@ -98,8 +98,8 @@ func normalise(feedURL string, doc *gofeed.Feed, now time.Time) (*store.Fetched,
 		}
 		it := store.Item{
 			Title:   capText(oneLine(gi.Title), maxTitleBytes),
-			Summary: capText(gi.Description, maxHTMLBytes),
-			Content: capText(gi.Content, maxHTMLBytes),
+			Summary: capHTML(gi.Description, maxHTMLBytes),
+			Content: capHTML(gi.Content, maxHTMLBytes),
 			Lang:    capText(doc.Language, 35),
 		}
 		it.Link = absLink(feedBase, gi.Link)
@@ -206,7 +206,7 @@ func absLink(base *url.URL, s string) string {
 	return u.String()
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+func oneLine(s string) string { return strings.Join(strings.Fields(stripBidi(s)), " ") }
 
 // capText cuts s to at most n bytes at a rune boundary.
 func capText(s string, n int) string {

@@ -29,6 +29,8 @@ func (c *runCmd) Run(ctx context.Context, args []string) error {
 	path := fs.String("config", "", "configuration `file`")
 	verbose := fs.Bool("v", false, "log every feed (debug level)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
+	budget := fs.Duration("budget", 0, "time `budget` of the run: no fetch starts after it (default: the config's budget, else none)")
+	force := fs.Bool("force", false, "fetch feeds that are not due (Retry-After, back-off) or gone")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -44,7 +46,13 @@ func (c *runCmd) Run(ctx context.Context, args []string) error {
 	if now == nil {
 		now = time.Now
 	}
-	p := &pass{setup: s, log: log, now: now}
+	if *budget < 0 {
+		return &exitError{exitUsage, fmt.Errorf("-budget %s: want a positive duration", *budget)}
+	}
+	if *budget > 0 {
+		s.cfg.Budget = *budget
+	}
+	p := &pass{setup: s, log: log, now: now, force: *force}
 	return p.run(ctx)
 }
 
@@ -55,12 +63,15 @@ type pass struct {
 	now func() time.Time
 	st  *store.Store
 
+	force bool // -force: fetch feeds that are not due or gone
+
 	titles map[string]string // configured feed titles by URL
 }
 
 // summary is what one pass did.
 type summary struct {
 	Feeds, Fetched, NotModified, Failed int
+	Skipped                             int // not due, gone, or over the budget
 	New, Updated                        int
 	Matches                             map[string]int
 	Outputs                             int
@@ -94,7 +105,7 @@ func (p *pass) run(ctx context.Context) error {
 	feeds := make([]fetcher.Feed, len(cfg.Feeds))
 	p.titles = make(map[string]string, len(cfg.Feeds))
 	for i, f := range cfg.Feeds {
-		feeds[i] = fetcher.Feed{URL: f.URL, Title: f.Title}
+		feeds[i] = fetcher.Feed{URL: f.URL, Title: f.Title, TLSInsecure: f.TLSInsecure, CAFile: f.CAFile}
 		p.titles[f.URL] = f.Title
 	}
 	fr := fetcher.New(st, fetcher.Options{
@@ -105,6 +116,10 @@ func (p *pass) run(ctx context.Context) error {
 		UserAgent:    cfg.UserAgent,
 		Logger:       p.log,
 		Now:          p.now,
+
+		AllowPrivateNetworks: cfg.AllowPrivateNetworks,
+		Budget:               cfg.Budget,
+		Force:                p.force,
 	})
 	results := fr.Run(ctx, feeds)
 	sum := summary{Feeds: len(feeds), Matches: map[string]int{}}
@@ -117,6 +132,8 @@ func (p *pass) run(ctx context.Context) error {
 			sum.NotModified++
 		case fetcher.Failed:
 			sum.Failed++
+		case fetcher.Skipped:
+			sum.Skipped++
 		}
 		sum.New += len(r.Saved.New)
 		sum.Updated += len(r.Saved.Updated)
@@ -160,7 +177,7 @@ func summaryAttrs(s summary, d time.Duration) []any {
 	for _, n := range names {
 		m = append(m, fmt.Sprintf("%s=%d", n, s.Matches[n]))
 	}
-	return []any{"feeds", s.Feeds, "fetched", s.Fetched, "not_modified", s.NotModified, "failed", s.Failed,
+	return []any{"feeds", s.Feeds, "fetched", s.Fetched, "not_modified", s.NotModified, "failed", s.Failed, "skipped", s.Skipped,
 		"new_items", s.New, "updated_items", s.Updated, "entries", strings.Join(m, ","),
 		"outputs", s.Outputs, "duration", d.Round(time.Millisecond)}
 }

@@ -7,6 +7,7 @@
 //
 //	feedsift run -config FILE      one pass: fetch, store, filter, write; exit
 //	feedsift check -config FILE    validate the configuration and topics only
+//	feedsift status -config FILE   each feed's health: last success, last error, next fetch
 //	feedsift help                  this text
 //
 // Exit codes:
@@ -78,6 +79,8 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, now f
 		cmd = &runCmd{stdout: stdout, stderr: stderr, now: now}
 	case "check":
 		cmd = &checkCmd{stdout: stdout, stderr: stderr}
+	case "status":
+		cmd = &statusCmd{stdout: stdout, stderr: stderr, now: now}
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -112,13 +115,21 @@ func exitCode(err error) int {
 const usage = `feedsift watches news feeds and publishes the items that match your topics.
 
 Usage:
-  feedsift run -config FILE [-v]    one pass: fetch every feed, store, filter, write outputs, exit
+  feedsift run -config FILE [-v] [-budget D] [-force]
+                                    one pass: fetch every feed, store, filter, write outputs, exit;
+                                    -budget: start no fetch after D; -force: also fetch feeds that
+                                    asked us to wait (Retry-After, back-off) or are gone (410)
   feedsift check -config FILE       validate the configuration and every topic; no network, no database
+  feedsift status -config FILE [-json]
+                                    each feed's health: last success, last error, failures in a row,
+                                    next allowed fetch, moved or gone, items stored
   feedsift help                     show this text
 
 Examples:
   feedsift run -config config.toml
   feedsift check -config config.toml
+  feedsift run -config config.toml -budget 4m
+  feedsift status -config config.toml -json
 
 Exit codes:
   0    the pass completed (feeds that failed are reported, not fatal)
