@@ -191,6 +191,13 @@ func (f *Fetcher) Run(ctx context.Context, feeds []Feed) []Result {
 		})
 	}
 	g.Wait()
+	// A run is one pass: keep no idle connections (and their goroutines)
+	// once it is over.
+	f.mu.Lock()
+	for _, c := range f.clients {
+		c.CloseIdleConnections()
+	}
+	f.mu.Unlock()
 	if notStarted > 0 {
 		f.log.Warn("run budget spent: feeds not started this run", "budget", f.opt.Budget, "feeds_not_started", notStarted)
 	}

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/feedsift/feedsift/store"
@@ -206,7 +207,20 @@ func absLink(base *url.URL, s string) string {
 	return u.String()
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(stripBidi(s)), " ") }
+// oneLine makes s one line of plain text: runs of white space become one
+// space; control characters (C0, DEL, C1) and bidi overrides go.
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(stripBidi(s)), " ")
+	if strings.ContainsFunc(s, unicode.IsControl) {
+		s = strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	return s
+}
 
 // capText cuts s to at most n bytes at a rune boundary.
 func capText(s string, n int) string {
