@@ -528,6 +528,7 @@ func (f *Fetcher) parse(feedURL string, body []byte, contentType string, now tim
 	if warn != "" {
 		notes = append([]string{warn}, notes...)
 	}
+	utf, capped := capItems(utf, maxItems)
 	doc, err := parseFeed(utf)
 	if err != nil {
 		var fe *Error
@@ -542,7 +543,7 @@ func (f *Fetcher) parse(feedURL string, body []byte, contentType string, now tim
 		f.log.Warn("feed repaired", "feed", feedURL, "detail", strings.Join(notes, "; "))
 	}
 	fetched, dropped := normalise(feedURL, doc, now)
-	if dropped > 0 {
+	if dropped += capped; dropped > 0 {
 		f.log.Warn("feed capped", "feed", feedURL, "items_dropped", dropped, "max_items", maxItems)
 	}
 	return fetched, nil
