@@ -312,8 +312,12 @@ func (f *Fetcher) cut(ctx, fctx context.Context, e *Error, fail *store.Failure) 
 		return &Error{URL: e.URL, Class: ClassBudget, Detail: fmt.Sprintf("the run's budget of %s ran out during the fetch", f.opt.Budget), Err: e}
 	case ctx.Err() != nil:
 		return &Error{URL: e.URL, Class: ClassCanceled, Detail: "run interrupted", Err: e}
-	case fctx.Err() != nil && e.Class != ClassTimeout:
-		return &Error{URL: e.URL, Class: ClassTimeout, Detail: fmt.Sprintf("no complete response within the %s deadline (%s)", f.opt.Timeout, e.Detail), Err: e}
+	case fctx.Err() != nil:
+		detail := fmt.Sprintf("no complete response within the %s deadline", f.opt.Timeout)
+		if !strings.Contains(e.Detail, "context deadline exceeded") {
+			detail += " (" + e.Detail + ")"
+		}
+		return &Error{URL: e.URL, Class: ClassTimeout, Detail: detail, Err: e}
 	case e.Class == ClassRateLimited:
 		fail.NotCounted, fail.Next = true, e.next
 	case e.Class == ClassGone:

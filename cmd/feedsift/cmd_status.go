@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -125,8 +126,9 @@ func writeStatusTable(w io.Writer, fs []feedStatus, now time.Time) error {
 	fmt.Fprintln(tw, "FEED\tSTATE\tITEMS\tLAST SUCCESS\tFAILURES\tNEXT FETCH\tMOVED TO\tLAST ERROR")
 	for _, f := range fs {
 		errText := "-"
-		if f.ErrorClass != "" {
-			errText = f.ErrorClass + ": " + trimTo(f.Error, 120)
+		if f.Error != "" {
+			// The row keeps the whole log line; the feed is named already.
+			errText = trimTo(strings.TrimPrefix(f.Error, "feed "+f.URL+": "), 120)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%d\t%s\t%s\t%s\n", f.URL, f.State, f.Items, age(f.LastSuccess, now),
 			f.Failures, age(f.NextFetch, now), dash(f.FetchURL), errText)
