@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -51,5 +54,35 @@ func TestFailed_State(t *testing.T) {
 	fs, err := s.Feeds(ctx)
 	if err != nil || len(fs) != 1 || fs[0].Items != 1 || fs[0].Location != loc {
 		t.Errorf("Feeds = %+v, %v", fs, err)
+	}
+}
+
+// TestSaveFeed_DiskFull: a write that does not fit rolls back whole and
+// the error names the database and says "disk full"; what was stored stays.
+func TestSaveFeed_DiskFull(t *testing.T) {
+	s := mustOpen(t)
+	ctx := context.Background()
+	mustSave(t, s, "https://e.org/a", []Item{{GUID: "a", Title: "A"}}, t0)
+	s.db.SetMaxOpenConns(1) // max_page_count is per connection
+	var pages int
+	if err := s.db.QueryRow("PRAGMA page_count").Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(fmt.Sprintf("PRAGMA max_page_count = %d", pages+1)); err != nil {
+		t.Fatal(err)
+	}
+	var items []Item
+	for i := range 200 {
+		items = append(items, Item{GUID: fmt.Sprint(i), Title: strings.Repeat("x", 1000)})
+	}
+	_, err := s.SaveFeed(ctx, "https://e.org/b", Fetched{Items: items}, t0)
+	if !errors.Is(err, ErrFull) || !strings.Contains(err.Error(), s.Path()) {
+		t.Fatalf("err = %v, want disk full naming %s", err, s.Path())
+	}
+	if n := mustCount(t, s); n != 1 {
+		t.Errorf("%d items after a failed write, want 1", n)
+	}
+	if _, ok, _ := s.Feed(ctx, "https://e.org/b"); ok {
+		t.Errorf("half of the failed feed's transaction was kept")
 	}
 }

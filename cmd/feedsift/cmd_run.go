@@ -124,6 +124,7 @@ func (p *pass) run(ctx context.Context) error {
 	results := fr.Run(ctx, feeds)
 	sum := summary{Feeds: len(feeds), Matches: map[string]int{}}
 	var changed []int64
+	var storeErr error
 	for _, r := range results {
 		switch r.Status {
 		case fetcher.Fetched:
@@ -132,6 +133,9 @@ func (p *pass) run(ctx context.Context) error {
 			sum.NotModified++
 		case fetcher.Failed:
 			sum.Failed++
+			if r.Err.Class == fetcher.ClassStore && storeErr == nil {
+				storeErr = r.Err // the database, not the feed: the run fails
+			}
 		case fetcher.Skipped:
 			sum.Skipped++
 		}
@@ -161,6 +165,9 @@ func (p *pass) run(ctx context.Context) error {
 		sum.Outputs++
 	}
 	p.log.Info("run finished", summaryAttrs(sum, time.Since(start))...)
+	if storeErr != nil {
+		outErrs = append(outErrs, storeErr)
+	}
 	if len(outErrs) > 0 {
 		return &exitError{exitFailure, errors.Join(outErrs...)}
 	}
