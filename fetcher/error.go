@@ -49,6 +49,8 @@ type Error struct {
 
 	next       time.Time // rate_limited: no request before it
 	notStarted bool      // no request was sent
+	link       string    // not_a_feed: the feed an HTML page links to, as written
+	stack      []byte    // panic: where, for the debug log
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("feed %s: %s: %s", e.URL, e.Class, e.Detail) }

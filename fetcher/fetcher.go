@@ -221,7 +221,8 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 		}
 		res.Status = Failed
 		res.Err.URL = fd.URL // the configured URL names the feed, whatever was dialled
-		f.log.Warn(res.Err.Error(), "feed", fd.URL, "class", res.Err.Class, "err", res.Err.Detail)
+		f.log.Warn(res.Err.Error(), "feed", fd.URL, "class", res.Err.Class, "err", res.Err.Detail,
+			"duration", res.Duration.Round(time.Millisecond))
 		if res.Err.Class == ClassCanceled {
 			return // the run was interrupted: not the feed's doing
 		}
@@ -538,6 +539,17 @@ func (f *Fetcher) parse(feedURL string, body []byte, contentType string, now tim
 		var fe *Error
 		if errors.As(err, &fe) {
 			fe.URL = feedURL
+			if fe.stack != nil {
+				f.log.Debug("parser panic", "feed", feedURL, "stack", string(fe.stack))
+			}
+			if fe.link != "" {
+				// Resolved, so that the message can be pasted into the config.
+				if base, err := url.Parse(feedURL); err == nil {
+					if abs := absLink(base, fe.link); abs != "" {
+						fe.Detail = strings.Replace(fe.Detail, fe.link, abs, 1)
+					}
+				}
+			}
 			return nil, fe
 		}
 		return nil, newError(feedURL, ClassParse, err)
