@@ -96,7 +96,16 @@ func (f *Fetcher) client(fd Feed) (*http.Client, error) {
 	tr := f.opt.Transport
 	if tr == nil {
 		t := &http.Transport{
-			Proxy: http.ProxyFromEnvironment,
+			// The configured proxy (HTTP_PROXY…) is the user's choice,
+			// like a configured feed, even on a private address;
+			// behind it the destination is the proxy's to check.
+			Proxy: func(r *http.Request) (*url.URL, error) {
+				u, err := http.ProxyFromEnvironment(r)
+				if u != nil {
+					f.allowed.Store(hostPort(u), true)
+				}
+				return u, err
+			},
 			DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 				return f.dialer(addr).DialContext(ctx, network, addr)
 			},
