@@ -26,12 +26,16 @@ const (
 	// DefaultBaseURL is where `feedsift serve` publishes output_dir by
 	// default; feeds need an absolute rel="self" URL.
 	DefaultBaseURL = "http://127.0.0.1:8080/"
+	// Story merging ([dedup]); the same values as package story's
+	// defaults (a test in cmd/feedsift keeps them in step).
+	DefaultDedupWindow    = 72 * time.Hour
+	DefaultDedupThreshold = 0.55
 )
 
 // Config is a validated configuration. Paths are absolute.
 type Config struct {
 	Path      string // the file it was read from
-	Database  string
+	Database  string // a SQLite file's absolute path, or a postgres:// URL kept as given
 	OutputDir string
 	BaseURL   string // where output_dir is published, ending in "/"
 
@@ -44,19 +48,32 @@ type Config struct {
 	// loopback, private and link-local addresses; without it only a
 	// configured feed's own host:port may be one.
 	AllowPrivateNetworks bool
-	Budget               time.Duration // run time budget; 0 = none
 
-	Feeds  []Feed
-	Groups []Group // sorted by name
-	Topics []Topic
+	Dedup Dedup
+	// Budget is how long a run may keep starting fetches; 0 = no limit.
+	Budget time.Duration
+	// KeepDays is how long an item that no topic matched is kept, and
+	// KeepMatchedDays one that a topic matched; 0 = forever. Items an
+	// output still shows are kept regardless.
+	KeepDays        int
+	KeepMatchedDays int
+
+	Feeds       []Feed
+	OPML        []string // OPML files whose feeds are subscribed too (absolute paths)
+	Boilerplate []string // phrases whose sentences never count for matching, in every feed
+	Groups      []Group  // sorted by name
+	Topics      []Topic
 
 	index *index
 }
 
 // Feed is one subscribed feed.
 type Feed struct {
-	URL         string // http, https or file URL (relative paths resolved)
-	Title       string // optional; the feed's own title is used when empty
+	URL   string // http, https or file URL; file:rel/path is relative to Dir()
+	Title string // optional; the feed's own title is used when empty
+	// Boilerplate lists phrases whose sentences never count for
+	// matching in this feed (besides what repeats on its own).
+	Boilerplate []string
 	TLSInsecure bool   // skip certificate verification for this feed only
 	CAFile      string // PEM file of extra trusted CAs (absolute path)
 }
@@ -69,13 +86,38 @@ type Group struct {
 	FoldDiacritics bool
 }
 
+// Dedup is the [dedup] table: merging one story carried by several feeds
+// into one entry.
+type Dedup struct {
+	Enabled   bool          // default true
+	Window    time.Duration // copies further apart never merge
+	Threshold float64       // least similarity (0 < t <= 1) to merge
+}
+
 // Topic is one [[topics]] table.
 type Topic struct {
-	Name       string
-	Title      string
-	Query      string
-	Threshold  float64
-	MaxEntries int // 0 = no cap
+	Name           string
+	Title          string
+	Query          string
+	Threshold      float64
+	MaxEntries     int // 0 = no cap
+	FoldDiacritics bool
+	Formats        []string // output formats: "atom", "rss", "json"
+	// Dedup says whether the topic merges copies of one story: [dedup]
+	// enabled and the topic's own dedup not false. DedupThreshold is the
+	// topic's dedup_threshold, else [dedup] threshold.
+	Dedup          bool
+	DedupThreshold float64
+}
+
+// Dir is the directory of the configuration file: relative paths and
+// file: URLs in it are relative to this.
+func (c *Config) Dir() string {
+	abs, err := filepath.Abs(c.Path)
+	if err != nil {
+		return filepath.Dir(c.Path)
+	}
+	return filepath.Dir(abs)
 }
 
 // Error is a problem at a place in the configuration file.
@@ -104,16 +146,29 @@ type file struct {
 	UserAgent   string             `toml:"user_agent"`
 	AllowPriv   bool               `toml:"allow_private_networks"`
 	Budget      *duration          `toml:"budget"`
+	KeepDays    *int               `toml:"keep_days"`
+	KeepMatched *int               `toml:"keep_matched_days"`
+	Boilerplate []string           `toml:"boilerplate"`
+	Formats     []string           `toml:"formats"`
+	OPML        []string           `toml:"opml"`
+	Dedup       fileDedup          `toml:"dedup"`
 	Feeds       []fileFeed         `toml:"feeds"`
 	Groups      map[string]fileGrp `toml:"groups"`
 	Topics      []fileTopic        `toml:"topics"`
 }
 
+type fileDedup struct {
+	Enabled   *bool     `toml:"enabled"`
+	Window    *duration `toml:"window"`
+	Threshold *float64  `toml:"threshold"`
+}
+
 type fileFeed struct {
-	URL         *string `toml:"url"`
-	Title       string  `toml:"title"`
-	TLSInsecure bool    `toml:"tls_insecure"`
-	CAFile      string  `toml:"ca_file"`
+	URL         *string  `toml:"url"`
+	Title       string   `toml:"title"`
+	Boilerplate []string `toml:"boilerplate"`
+	TLSInsecure bool     `toml:"tls_insecure"`
+	CAFile      string   `toml:"ca_file"`
 }
 
 type fileGrp struct {
@@ -123,11 +178,15 @@ type fileGrp struct {
 }
 
 type fileTopic struct {
-	Name       *string  `toml:"name"`
-	Title      *string  `toml:"title"`
-	Query      *string  `toml:"query"`
-	Threshold  *float64 `toml:"threshold"`
-	MaxEntries *int     `toml:"max_entries"`
+	Name           *string  `toml:"name"`
+	Title          *string  `toml:"title"`
+	Query          *string  `toml:"query"`
+	Threshold      *float64 `toml:"threshold"`
+	MaxEntries     *int     `toml:"max_entries"`
+	FoldDiacritics bool     `toml:"fold_diacritics"`
+	Formats        []string `toml:"formats"`
+	Dedup          *bool    `toml:"dedup"`
+	DedupThr       *float64 `toml:"dedup_threshold"`
 }
 
 type duration struct{ time.Duration }
@@ -216,9 +275,14 @@ var topicName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 func (v *validator) build(f *file) {
 	c := v.c
 	if f.Database == nil || *f.Database == "" {
-		v.errAt("", "missing required key \"database\" (path of the SQLite file, relative to this file)")
+		v.errAt("", "missing required key \"database\" (path of the SQLite file, relative to this file, or a postgres:// URL)")
+	} else if db := *f.Database; strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
+		// A PostgreSQL server shared by several processes: kept as given.
+		c.Database = db
+	} else if strings.Contains(db, "://") {
+		v.errAt("database", "database %q: want a file path or a postgres:// URL", db)
 	} else {
-		c.Database = v.path(*f.Database)
+		c.Database = v.path(db)
 	}
 	if f.OutputDir == nil || *f.OutputDir == "" {
 		v.errAt("", "missing required key \"output_dir\" (directory for the topic feeds, relative to this file)")
@@ -247,10 +311,41 @@ func (v *validator) build(f *file) {
 	c.UserAgent = f.UserAgent
 	c.AllowPrivateNetworks = f.AllowPriv
 	if f.Budget != nil {
-		if f.Budget.Duration < 0 {
-			v.errAt("budget", "budget must be 0 (none) or positive, got %s", f.Budget.Duration)
+		if f.Budget.Duration <= 0 {
+			v.errAt("budget", "budget must be positive, got %s (leave it out for no limit)", f.Budget.Duration)
 		}
 		c.Budget = f.Budget.Duration
+	}
+	c.KeepDays = v.days("keep_days", f.KeepDays)
+	c.KeepMatchedDays = v.days("keep_matched_days", f.KeepMatched)
+	switch {
+	case c.KeepMatchedDays > 0 && c.KeepDays == 0:
+		v.errAt("keep_matched_days", "keep_matched_days = %d without keep_days would delete matched items and keep the others forever; set keep_days too", c.KeepMatchedDays)
+	case c.KeepMatchedDays > 0 && c.KeepMatchedDays < c.KeepDays:
+		v.errAt("keep_matched_days", "keep_matched_days (%d) must be at least keep_days (%d): matched items are in people's feeds", c.KeepMatchedDays, c.KeepDays)
+	}
+	for i, p := range f.OPML {
+		if strings.TrimSpace(p) == "" {
+			v.errAt(fmt.Sprintf("opml.%d", i), "empty OPML path")
+			continue
+		}
+		c.OPML = append(c.OPML, v.path(p))
+	}
+	formats := v.formats("formats", f.Formats, AllFormats)
+	c.Boilerplate = f.Boilerplate
+	c.Dedup = Dedup{Enabled: true, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold}
+	if f.Dedup.Enabled != nil {
+		c.Dedup.Enabled = *f.Dedup.Enabled
+	}
+	if w := f.Dedup.Window; w != nil {
+		if w.Duration <= 0 {
+			v.errAt("dedup.window", "dedup.window must be positive, got %s", w.Duration)
+		}
+		c.Dedup.Window = w.Duration
+	}
+	if p := f.Dedup.Threshold; p != nil {
+		v.similarity("dedup.threshold", *p)
+		c.Dedup.Threshold = *p
 	}
 
 	seen := map[string]int{}
@@ -270,7 +365,7 @@ func (v *validator) build(f *file) {
 			continue
 		}
 		seen[u] = i
-		fd := Feed{URL: u, Title: ff.Title, TLSInsecure: ff.TLSInsecure}
+		fd := Feed{URL: u, Title: ff.Title, Boilerplate: ff.Boilerplate, TLSInsecure: ff.TLSInsecure}
 		if ff.CAFile != "" {
 			fd.CAFile = v.path(ff.CAFile)
 		}
@@ -279,8 +374,8 @@ func (v *validator) build(f *file) {
 		}
 		c.Feeds = append(c.Feeds, fd)
 	}
-	if len(f.Feeds) == 0 {
-		v.errAt("", "no [[feeds]]: list at least one feed")
+	if len(f.Feeds) == 0 && len(f.OPML) == 0 {
+		v.errAt("", "no [[feeds]] and no opml files: subscribe to at least one feed")
 	}
 
 	names := make([]string, 0, len(f.Groups))
@@ -331,6 +426,8 @@ func (v *validator) build(f *file) {
 		} else {
 			t.Query = *ft.Query
 		}
+		t.FoldDiacritics = ft.FoldDiacritics
+		t.Formats = v.formats(key+".formats", ft.Formats, formats)
 		if ft.Threshold != nil {
 			t.Threshold = *ft.Threshold
 		}
@@ -341,11 +438,51 @@ func (v *validator) build(f *file) {
 			}
 			t.MaxEntries = *ft.MaxEntries
 		}
+		t.Dedup = c.Dedup.Enabled
+		if ft.Dedup != nil {
+			if *ft.Dedup && !c.Dedup.Enabled {
+				v.errAt(key+".dedup", "topic dedup = true, but [dedup] enabled = false turns merging off for every topic")
+			}
+			t.Dedup = t.Dedup && *ft.Dedup
+		}
+		t.DedupThreshold = c.Dedup.Threshold
+		if ft.DedupThr != nil {
+			v.similarity(key+".dedup_threshold", *ft.DedupThr)
+			t.DedupThreshold = *ft.DedupThr
+		}
 		c.Topics = append(c.Topics, t)
 	}
 	if len(f.Topics) == 0 {
 		v.errAt("", "no [[topics]]: define at least one topic")
 	}
+}
+
+// AllFormats are the output formats, the default for formats = [...].
+var AllFormats = []string{"atom", "rss", "json"}
+
+// formats checks a formats list; absent means def.
+func (v *validator) formats(key string, fs, def []string) []string {
+	if fs == nil {
+		return def
+	}
+	if len(fs) == 0 {
+		v.errAt(key, "formats is empty: list at least one of %q", AllFormats)
+	}
+	seen := map[string]bool{}
+	for i, f := range fs {
+		ok := false
+		for _, a := range AllFormats {
+			ok = ok || f == a
+		}
+		if !ok {
+			v.errAt(fmt.Sprintf("%s.%d", key, i), "format %q: want one of %q", f, AllFormats)
+		}
+		if seen[f] {
+			v.errAt(fmt.Sprintf("%s.%d", key, i), "format %q listed twice", f)
+		}
+		seen[f] = true
+	}
+	return fs
 }
 
 func (v *validator) positive(key string, p *int, def, max int) int {
@@ -358,6 +495,25 @@ func (v *validator) positive(key string, p *int, def, max int) int {
 	return *p
 }
 
+// similarity checks a dedup threshold: a Jaccard similarity.
+func (v *validator) similarity(key string, t float64) {
+	if !(t > 0 && t <= 1) {
+		v.errAt(key, "%s must be above 0 and at most 1, got %v", key, t)
+	}
+}
+
+// days reads a retention period: 0 (forever) or a number of days.
+func (v *validator) days(key string, p *int) int {
+	if p == nil {
+		return 0
+	}
+	if *p < 0 || *p > 100*365 {
+		v.errAt(key, "%s must be 0 (keep forever) or a number of days up to 36500, got %d", key, *p)
+		return 0
+	}
+	return *p
+}
+
 func (v *validator) path(p string) string {
 	if filepath.IsAbs(p) {
 		return filepath.Clean(p)
@@ -365,8 +521,9 @@ func (v *validator) path(p string) string {
 	return filepath.Join(v.dir, p)
 }
 
-// feedURL accepts http and https URLs, file: URLs and paths; a relative
-// path is taken relative to the config file.
+// feedURL accepts http and https URLs, file: URLs and paths. A relative
+// path stays relative to the config file's directory ("file:feeds/x.xml"),
+// so that moving the whole directory keeps every feed's identity.
 func (v *validator) feedURL(s string) (string, error) {
 	u, err := url.Parse(s)
 	if err == nil && u.Scheme != "" && len(u.Scheme) > 1 { // "C:" is a drive, not a scheme
@@ -381,14 +538,40 @@ func (v *validator) feedURL(s string) (string, error) {
 			if u.Opaque != "" { // file:relative/path
 				p = u.Opaque
 			}
-			return fileURL(v.path(p)), nil
+			return fileURL(p), nil
 		default:
 			return "", fmt.Errorf("unsupported scheme %q (want http, https or file)", u.Scheme)
 		}
 	}
-	return fileURL(v.path(s)), nil
+	return fileURL(s), nil
 }
 
-func fileURL(abs string) string {
-	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
+// fileURL is an absolute file:///path URL, or for a relative path an
+// opaque file:path URL (relative to the config file's directory).
+func fileURL(p string) string {
+	p = filepath.ToSlash(filepath.Clean(p))
+	if filepath.IsAbs(p) || strings.HasPrefix(p, "/") {
+		return (&url.URL{Scheme: "file", Path: p}).String()
+	}
+	return (&url.URL{Scheme: "file", Opaque: p}).String()
+}
+
+// FeedIndex returns the index in Feeds of the feed at rawURL, resolved as
+// a url in the file would be, or -1 when it is not listed.
+func (c *Config) FeedIndex(rawURL string) int {
+	abs, err := filepath.Abs(c.Path)
+	if err != nil {
+		return -1
+	}
+	v := validator{c: c, dir: filepath.Dir(abs)}
+	u, err := v.feedURL(strings.TrimSpace(rawURL))
+	if err != nil {
+		return -1
+	}
+	for i, f := range c.Feeds {
+		if f.URL == u {
+			return i
+		}
+	}
+	return -1
 }

@@ -37,7 +37,7 @@ func TestParse_Minimal(t *testing.T) {
 	if c.Database != "/etc/feedsift/feedsift.db" || c.OutputDir != "/etc/feedsift/out" {
 		t.Errorf("paths not resolved against the config's directory: %q %q", c.Database, c.OutputDir)
 	}
-	if c.Feeds[1].URL != "file:///etc/feedsift/feeds/local.xml" || c.Feeds[1].Title != "Local" {
+	if c.Feeds[1].URL != "file:feeds/local.xml" || c.Feeds[1].Title != "Local" || c.Dir() != "/etc/feedsift" {
 		t.Errorf("local feed = %+v", c.Feeds[1])
 	}
 	if c.Concurrency != DefaultConcurrency || c.Timeout != DefaultTimeout || c.Topics[0].MaxEntries != DefaultMaxEntries {
@@ -45,6 +45,16 @@ func TestParse_Minimal(t *testing.T) {
 	}
 	if len(c.Groups) != 1 || c.Groups[0].Name != "russia" || len(c.Groups[0].Terms) != 2 {
 		t.Errorf("groups = %+v", c.Groups)
+	}
+	if c.Budget != 0 || c.KeepDays != 0 || c.KeepMatchedDays != 0 {
+		t.Errorf("budget and retention default to none: %v %d %d", c.Budget, c.KeepDays, c.KeepMatchedDays)
+	}
+	c, err = Parse("c.toml", []byte("budget = \"10m\"\nkeep_days = 30\nkeep_matched_days = 365\n"+minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Budget != 10*time.Minute || c.KeepDays != 30 || c.KeepMatchedDays != 365 {
+		t.Errorf("budget %v, keep_days %d, keep_matched_days %d", c.Budget, c.KeepDays, c.KeepMatchedDays)
 	}
 }
 
@@ -79,9 +89,18 @@ func TestParse_Errors(t *testing.T) {
 			return strings.Replace(s, "https://example.org/feed.xml", "gopher://example.org/", 1)
 		}, "5:7", "unsupported scheme"},
 		{"duplicate feed", func(s string) string { return strings.Replace(s, "feeds/local.xml", "https://example.org/feed.xml", 1) }, "8:7", "already listed"},
+		{"negative keep_days", func(s string) string { return "keep_days = -1\n" + s }, "1:13", "keep_days"},
+		{"matched kept shorter", func(s string) string { return "keep_days = 30\nkeep_matched_days = 7\n" + s }, "2:21", "at least keep_days"},
+		{"matched without unmatched", func(s string) string { return "keep_matched_days = 7\n" + s }, "1:21", "set keep_days too"},
+		{"zero budget", func(s string) string { return "budget = \"0s\"\n" + s }, "1:10", "budget must be positive"},
 		{"bad stem", func(s string) string {
 			return strings.Replace(s, `terms = ["Russia", "Moscow"]`, "terms = [\"Russia\"]\nstem = \"german\"", 1)
 		}, "13:8", "stem"},
+		{"dedup threshold above 1", func(s string) string { return s + "[dedup]\nthreshold = 1.5\n" }, "21:13", "dedup.threshold must be above 0 and at most 1"},
+		{"negative dedup window", func(s string) string { return s + "[dedup]\nwindow = \"-1h\"\n" }, "21:10", "dedup.window must be positive"},
+		{"unknown dedup key", func(s string) string { return s + "[dedup]\nthreshhold = 0.5\n" }, "21:1", `unknown key "dedup.threshhold"`},
+		{"topic dedup_threshold 0", func(s string) string { return s + "dedup_threshold = 0\n" }, "20:19", "dedup_threshold must be above 0"},
+		{"topic dedup on when off", func(s string) string { return s + "dedup = true\n[dedup]\nenabled = false\n" }, "20:9", "[dedup] enabled = false"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,6 +115,33 @@ func TestParse_Errors(t *testing.T) {
 			prefix := "config.toml:" + tt.wantPos + ": "
 			if !strings.HasPrefix(err.Error(), prefix) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error = %q, want prefix %q and %q", err, prefix, tt.want)
+			}
+		})
+	}
+}
+
+func TestParse_Dedup(t *testing.T) {
+	tests := []struct {
+		name     string
+		add      string
+		want     Dedup
+		topic    bool
+		topicThr float64
+	}{
+		{"defaults", "", Dedup{Enabled: true, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold}, true, DefaultDedupThreshold},
+		{"table", "[dedup]\nwindow = \"24h\"\nthreshold = 0.7\n", Dedup{Enabled: true, Window: 24 * time.Hour, Threshold: 0.7}, true, 0.7},
+		{"per topic", "dedup_threshold = 0.9\n", Dedup{Enabled: true, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold}, true, 0.9},
+		{"topic off", "dedup = false\n", Dedup{Enabled: true, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold}, false, DefaultDedupThreshold},
+		{"all off", "[dedup]\nenabled = false\n", Dedup{Enabled: false, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold}, false, DefaultDedupThreshold},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse("config.toml", []byte(minimal+tt.add))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Dedup != tt.want || c.Topics[0].Dedup != tt.topic || c.Topics[0].DedupThreshold != tt.topicThr {
+				t.Errorf("Dedup = %+v, topic %v %v; want %+v, %v %v", c.Dedup, c.Topics[0].Dedup, c.Topics[0].DedupThreshold, tt.want, tt.topic, tt.topicThr)
 			}
 		})
 	}

@@ -192,3 +192,9 @@ func (c *Config) TopicError(i int, msg string) *Error {
 	p := c.index.lookup(fmt.Sprintf("topics.%d", i))
 	return &Error{File: c.Path, Line: p.Line, Col: p.Column, Msg: fmt.Sprintf("topic %q: %s", c.Topics[i].Name, msg)}
 }
+
+// GroupError returns an error at group name's table.
+func (c *Config) GroupError(name, msg string) *Error {
+	p := c.index.lookup("groups." + name)
+	return &Error{File: c.Path, Line: p.Line, Col: p.Column, Msg: fmt.Sprintf("group %q: %s", name, msg)}
+}

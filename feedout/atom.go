@@ -111,6 +111,9 @@ func atomDoc(d *doc) *atomFeed {
 		if it.link != "" {
 			ae.Links = append(ae.Links, feeds.AtomLink{Rel: "alternate", Href: it.link})
 		}
+		for _, r := range it.related {
+			ae.Links = append(ae.Links, feeds.AtomLink{Rel: "related", Type: "text/html", Href: r.Href})
+		}
 		for _, e := range it.enclosures {
 			l := feeds.AtomLink{Rel: "enclosure", Type: e.Type, Href: e.URL}
 			if e.Length > 0 {
@@ -124,13 +127,17 @@ func atomDoc(d *doc) *atomFeed {
 		for _, c := range it.categories {
 			ae.Categories = append(ae.Categories, atomCategory{Term: c})
 		}
-		if it.summary != "" {
-			ae.Summary = &feeds.AtomSummary{Type: "html", Content: it.summary}
+		summary, content := it.summary, it.content
+		if content == "" && it.link == "" {
+			// RFC 4287 4.1.1: an entry without an alternate link must
+			// have content.
+			summary, content = "", summary
 		}
-		// RFC 4287 4.1.1: an entry without an alternate link must have
-		// content; an empty one satisfies it.
-		if it.content != "" || it.link == "" {
-			ae.Content = &feeds.AtomContent{Type: "html", Content: it.content}
+		if summary != "" {
+			ae.Summary = &feeds.AtomSummary{Type: "html", Content: summary}
+		}
+		if content != "" {
+			ae.Content = &feeds.AtomContent{Type: "html", Content: content}
 		}
 		if s := it.source; s != nil {
 			as := &atomSource{

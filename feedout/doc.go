@@ -2,4 +2,31 @@
 // matched entries as Atom (and other formats), sanitises the HTML it
 // publishes and replaces output files atomically. It reads no database and
 // no configuration; callers hand it literal values.
+//
+// Writers: WriteAtom (RFC 4287), WriteRSS (RSS 2.0 with atom:link self) and
+// WriteJSONFeed (JSON Feed 1.1) take one Feed and publish the same content;
+// Write does all three into a directory with per-format self URLs.
+// Output depends only on the input (dates are written in UTC, nothing reads
+// the clock), so the same Feed gives the same bytes. The outputs are meant
+// to pass the W3C feed validator with no errors and no warnings; see
+// TestWrite_Checkers.
+//
+// What the caller must provide (else an error matching ErrInvalid): Feed.ID
+// (an absolute IRI such as tag:example.org,2025:topic/golang), Title, Self
+// (the absolute http(s) URL the document is served at; for a local file the
+// validator treats it as the file's location), Updated, and Author unless
+// every entry has Authors. Each Entry needs a unique absolute-IRI ID and
+// Updated or Published. A Source needs Link, Title and Updated (its ID
+// defaults to Link). Untrusted data is cleaned, not refused: HTML goes
+// through SanitizeHTMLBase with the entry's link as base, non-http(s)
+// links and enclosures are dropped, bad language tags are dropped,
+// characters XML cannot carry are removed, an untitled entry is titled from
+// its text, and an entry with no text gets its title as summary.
+//
+// Also: WriteFile (atomic replace), WriteOPML and ReadOPML (subscription
+// lists), WriteIndex (the HTML page listing topics) and Handler (serves the
+// output directory with ETag, Last-Modified, 304s and gzip).
+//
+// feedout imports none of feedsift's packages and must not: cmd turns
+// stored items and matches into Feed values.
 package feedout

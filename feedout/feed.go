@@ -33,6 +33,13 @@ type Entry struct {
 	Lang        string
 	Enclosures  []Enclosure
 	Source      *Source // the feed the item came from
+	Related     []Link  // other copies of the same story (Atom rel="related")
+}
+
+// Link is a link to a related page: another outlet's copy of a story.
+type Link struct {
+	Href  string
+	Title string // plain text, e.g. the outlet's name
 }
 
 // Enclosure is an attached media file.

@@ -84,6 +84,28 @@ func testFeed(self string) *Feed {
 	}
 }
 
+// minimalFeed is little more than a caller must pass: no subtitle, language
+// or feed author (every entry has its own), entries without summary,
+// content, title or source, an enclosure without a type. Link is optional
+// but JSON Feed readers want home_page_url (the checker warns without it).
+func minimalFeed(self string) *Feed {
+	t0 := time.Date(2025, 1, 15, 10, 0, 0, 0, time.UTC)
+	return &Feed{
+		ID:      "https://example.org/feeds/minimal",
+		Title:   "minimal",
+		Link:    "https://example.org/",
+		Self:    self,
+		Updated: t0,
+		Entries: []Entry{
+			{ID: "tag:example.org,2025:m1", Title: "Link only", Link: "https://example.org/m1", Published: t0, Authors: []string{"A"}},
+			{ID: "tag:example.org,2025:m2", Updated: t0.Add(-time.Hour), Authors: []string{"B"}},
+			{ID: "tag:example.org,2025:m3", Title: "Podcast", Link: "https://example.org/m3", Updated: t0.Add(-2 * time.Hour), Authors: []string{"C"},
+				Enclosures:  []Enclosure{{URL: "https://example.org/m3.bin", Length: -1}},
+				SummaryHTML: `<a href="m3/notes">notes</a>`},
+		},
+	}
+}
+
 type format struct {
 	name, ext string
 	write     func(io.Writer, *Feed) error
@@ -171,7 +193,7 @@ func TestWrite_Invalid(t *testing.T) {
 		{"duplicate id", func(f *Feed) { f.Entries[2].ID = f.Entries[0].ID }, "Entries[2].ID"},
 		{"entry without dates", func(f *Feed) { f.Entries[2].Updated = time.Time{} }, "Entries[2].Updated"},
 		{"nobody wrote it", func(f *Feed) { f.Author = "" }, "Entries[1].Authors"},
-		{"source without link", func(f *Feed) { f.Entries[0].Source.Link = "" }, "Entries[0].Source.Link"},
+		{"source without link or id", func(f *Feed) { f.Entries[0].Source.Link = ""; f.Entries[0].Source.ID = "" }, "Entries[0].Source.ID"},
 		{"source without updated", func(f *Feed) { f.Entries[1].Source.Updated = time.Time{} }, "Entries[1].Source.Updated"},
 	}
 	for _, tt := range tests {
@@ -215,10 +237,28 @@ func TestWrite_Checkers(t *testing.T) {
 		t.Skip("checkers take seconds per feed; skipped in -short mode")
 	}
 	dir := t.TempDir()
-	for _, fm := range formats {
-		t.Run(fm.name, func(t *testing.T) {
-			path := filepath.Join(dir, "golang."+fm.ext)
-			if err := os.WriteFile(path, render(t, fm), 0o644); err != nil {
+	inputs := []struct {
+		name string
+		feed func(self string) *Feed
+	}{{"golden", testFeed}, {"minimal", minimalFeed}}
+	for _, in := range inputs {
+		for _, fm := range formats {
+			t.Run(in.name+"/"+fm.name, func(t *testing.T) {
+				var buf bytes.Buffer
+				if err := fm.write(&buf, in.feed(selfURL(fm.ext))); err != nil {
+					t.Fatal(err)
+				}
+				checkFeed(t, script, filepath.Join(dir, in.name+"."+fm.ext), buf.Bytes())
+			})
+		}
+	}
+}
+
+func checkFeed(t *testing.T, script, path string, feed []byte) {
+	t.Helper()
+	{
+		{
+			if err := os.WriteFile(path, feed, 0o644); err != nil {
 				t.Fatal(err)
 			}
 			cmd := exec.Command("bash", script, path)
@@ -234,6 +274,6 @@ func TestWrite_Checkers(t *testing.T) {
 			default:
 				t.Fatalf("check_feed.sh %s: %v\n%s", path, err, out)
 			}
-		})
+		}
 	}
 }

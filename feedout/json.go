@@ -68,6 +68,10 @@ func WriteJSONFeed(w io.Writer, f *Feed) error {
 	if err != nil {
 		return err
 	}
+	return writeJSON(w, d)
+}
+
+func writeJSON(w io.Writer, d *doc) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")

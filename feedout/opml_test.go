@@ -121,3 +121,36 @@ func TestReadOPML_Bad(t *testing.T) {
 		})
 	}
 }
+
+// FuzzReadOPML checks that ReadOPML never panics and that whatever it
+// reads survives WriteOPML and ReadOPML unchanged.
+func FuzzReadOPML(f *testing.F) {
+	for _, name := range []string{"newsboat.opml", "freshrss.opml", "golden.opml"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`<opml><body><outline text="a"><outline xmlurl="u" category="/x/y,/z"/></outline></body></opml>`))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		feeds, err := ReadOPML(bytes.NewReader(in))
+		if err != nil {
+			return
+		}
+		var buf bytes.Buffer
+		if err := WriteOPML(&buf, "fuzz", feeds); err != nil {
+			t.Fatalf("WriteOPML of what ReadOPML returned: %v", err)
+		}
+		again, err := ReadOPML(&buf)
+		if err != nil {
+			t.Fatalf("ReadOPML of WriteOPML output: %v\n%s", err, buf.Bytes())
+		}
+		if len(feeds) == 0 && len(again) == 0 {
+			return
+		}
+		if !reflect.DeepEqual(again, feeds) {
+			t.Fatalf("round trip changed the feeds:\n got %q\nwant %q", again, feeds)
+		}
+	})
+}

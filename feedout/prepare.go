@@ -2,6 +2,7 @@ package feedout
 
 import (
 	"fmt"
+	"html"
 	"mime"
 	"regexp"
 	"strings"
@@ -31,6 +32,7 @@ type item struct {
 	lang       string
 	enclosures []Enclosure // http(s) URL, valid MIME type, Length >= 0
 	source     *Source     // ID, Title and Updated set; Link when http(s)
+	related    []Link      // absolute http(s) Href
 }
 
 // prepare validates f and returns a cleaned copy. It errors on what a valid
@@ -127,6 +129,10 @@ func prepare(f *Feed) (*doc, error) {
 		if it.title == "" {
 			it.title = fallbackTitle(it)
 		}
+		if it.summary == "" && it.content == "" {
+			// Readers and the validator want some text; the title is it.
+			it.summary = html.EscapeString(it.title)
+		}
 		catSeen := map[string]bool{}
 		for _, c := range e.Categories {
 			if c = cleanLine(c); c != "" && !catSeen[c] {
@@ -143,6 +149,11 @@ func prepare(f *Feed) (*doc, error) {
 				t = "application/octet-stream" // RFC 2046: unknown binary data
 			}
 			it.enclosures = append(it.enclosures, Enclosure{URL: cleanLine(enc.URL), Type: t, Length: max(enc.Length, 0)})
+		}
+		for _, l := range e.Related {
+			if _, ok := httpURL(l.Href); ok {
+				it.related = append(it.related, Link{Href: cleanLine(l.Href), Title: cleanLine(l.Title)})
+			}
 		}
 		if s := e.Source; s != nil {
 			src := Source{

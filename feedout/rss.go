@@ -127,7 +127,8 @@ func rssDocument(d *doc) *rssDoc {
 			e := it.enclosures[0]
 			ri.Enclosure = &feeds.RssEnclosure{Url: e.URL, Type: e.Type, Length: strconv.FormatInt(e.Length, 10)}
 		}
-		if s := it.source; s != nil {
+		// RSS's <source> needs the feed's URL; a local source has none.
+		if s := it.source; s != nil && s.Link != "" {
 			ri.Source = &rssSource{URL: s.Link, Title: rssEscaper.Replace(s.Title)}
 		}
 		ch.Items = append(ch.Items, ri)

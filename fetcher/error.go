@@ -36,8 +36,6 @@ const (
 	// ClassRateLimited: 429, or 503 with Retry-After; no request
 	// before the time the server gave. Not counted as a failure.
 	ClassRateLimited = "rate_limited"
-	// ClassBudget: the run's time budget ran out during the fetch.
-	ClassBudget = "budget"
 )
 
 // Error is one feed's failure.
@@ -47,10 +45,9 @@ type Error struct {
 	Detail string
 	Err    error // the underlying error, if any
 
-	next       time.Time // rate_limited: no request before it
-	notStarted bool      // no request was sent
-	link       string    // not_a_feed: the feed an HTML page links to, as written
-	stack      []byte    // panic: where, for the debug log
+	next  time.Time // rate_limited: no request before it
+	link  string    // not_a_feed: the feed an HTML page links to, as written
+	stack []byte    // panic: where, for the debug log
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("feed %s: %s: %s", e.URL, e.Class, e.Detail) }

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -42,8 +43,10 @@ type Options struct {
 	// loopback, private and link-local addresses. Without it only the
 	// exact host:port of a configured feed may.
 	AllowPrivateNetworks bool
-	// Budget is the run's time budget: once spent, no fetch starts and
-	// fetches in flight are cut (0 = none).
+	// Budget, when positive, is how long Run may keep starting fetches:
+	// a feed not started within it gets a Skipped result and is left
+	// untouched in the store (so it is the most overdue next time).
+	// Fetches in flight finish within their own deadline.
 	Budget time.Duration
 	// Force fetches feeds that are not due (Retry-After, back-off) or
 	// gone.
@@ -51,9 +54,38 @@ type Options struct {
 	UserAgent string
 	Logger    *slog.Logger
 	Now       func() time.Time
+	// Dir is where relative file: URLs ("file:feeds/x.xml") are read.
+	Dir string
 	// Transport replaces the HTTP transport (tests); nil = a tuned one
 	// per TLS setting, with the private-network guard.
 	Transport http.RoundTripper
+	// OnStart and OnDone, when set, are called as each feed's fetch
+	// starts and ends (progress display); from several goroutines.
+	OnStart func(url string)
+	OnDone  func(Result)
+	// OnSaved, when set, is called from the feed's goroutine after a new
+	// document is stored: doc.Items that were inserted or changed have
+	// their ID set, so the caller can filter them while they are in
+	// memory instead of reading them back.
+	OnSaved func(ctx context.Context, feedURL string, doc *store.Fetched, saved store.Saved)
+}
+
+// Store is where a Fetcher keeps what it learns: the SQLite store, or the
+// PostgreSQL one (store/pg) that several processes share.
+type Store interface {
+	Feed(ctx context.Context, url string) (f store.Feed, ok bool, err error)
+	SaveFeed(ctx context.Context, url string, f store.Fetched, now time.Time) (store.Saved, error)
+	NotModified(ctx context.Context, url string, now time.Time) error
+	Failed(ctx context.Context, url, class, msg string, now time.Time) error
+}
+
+// stateStore is a Store that also keeps what politeness needs across
+// runs: Retry-After and back-off times, 410 Gone, learned moves (the
+// SQLite store does). With a Store without it, feeds are fetched every
+// run and failures are recorded without a schedule.
+type stateStore interface {
+	FailedState(ctx context.Context, url string, f store.Failure, now time.Time) error
+	NotModifiedAt(ctx context.Context, url string, loc store.Location, now time.Time) error
 }
 
 // Limits on what one feed may put in the database.
@@ -67,7 +99,7 @@ const (
 
 // Fetcher fetches feeds into a store.
 type Fetcher struct {
-	st      *store.Store
+	st      Store
 	opt     Options
 	log     *slog.Logger
 	allowed sync.Map // host:port of configured feeds
@@ -92,11 +124,14 @@ const (
 	Fetched     Status = iota // new document stored
 	NotModified               // 304 or an unchanged body
 	Failed
-	Skipped // not due, gone, or the run's budget was spent: no request made
+	Skipped // not started: the run's time budget was spent
+	// Waiting: not fetched because the feed is not due (Retry-After,
+	// back-off) or gone (410); no request made, nothing recorded.
+	Waiting
 )
 
 func (s Status) String() string {
-	return [...]string{"fetched", "not_modified", "failed", "skipped"}[s]
+	return [...]string{"fetched", "not_modified", "failed", "skipped", "waiting"}[s]
 }
 
 // Result is one feed's outcome.
@@ -105,15 +140,24 @@ type Result struct {
 	Status   Status
 	Saved    store.Saved
 	Err      *Error
-	Skip     string // why a Skipped feed was not fetched
+	Skip     string // why a Skipped or Waiting feed was not fetched
 	Duration time.Duration
+	Timing   Timing
 }
 
-// errBudget is the cause of contexts cut by the run's budget.
+// Timing is where one feed's Duration went (the phases of a pass).
+type Timing struct {
+	Wait  time.Duration // for a slot on the feed's host
+	Fetch time.Duration // request to last body byte
+	Parse time.Duration // hash, charset, parser, normalising
+	Store time.Duration // database reads and writes, with waits for the writer
+}
+
+// errBudget is the cause of the context that says the budget is spent.
 var errBudget = errors.New("run budget spent")
 
 // New returns a Fetcher that stores into st.
-func New(st *store.Store, opt Options) *Fetcher {
+func New(st Store, opt Options) *Fetcher {
 	if opt.Concurrency <= 0 {
 		opt.Concurrency = 16
 	}
@@ -164,29 +208,36 @@ func (f *Fetcher) Run(ctx context.Context, feeds []Feed) []Result {
 	results := make([]Result, len(feeds))
 	var g errgroup.Group
 	g.SetLimit(f.opt.Concurrency)
-	notStarted := 0
-	var nsMu sync.Mutex
 	budgetSkip := func(i int) {
 		results[i] = Result{URL: feeds[i].URL, Status: Skipped, Skip: "run budget spent before it started"}
-		nsMu.Lock()
-		notStarted++
-		nsMu.Unlock()
+	}
+	done := func(r Result) {
+		if f.opt.OnDone != nil {
+			f.opt.OnDone(r)
+		}
 	}
 	for i, fd := range feeds {
 		if ctx.Err() != nil {
 			results[i] = Result{URL: fd.URL, Status: Failed, Err: &Error{URL: fd.URL, Class: ClassCanceled, Detail: "run interrupted before this feed started"}}
+			done(results[i])
 			continue
 		}
 		if bctx.Err() != nil {
 			budgetSkip(i)
+			done(results[i])
 			continue
 		}
 		g.Go(func() error {
+			// Checked here too: g.Go may have waited for a slot.
 			if ctx.Err() == nil && bctx.Err() != nil {
 				budgetSkip(i)
-				return nil
+			} else {
+				if f.opt.OnStart != nil {
+					f.opt.OnStart(fd.URL)
+				}
+				results[i] = f.Fetch(ctx, fd)
 			}
-			results[i] = f.Fetch(bctx, fd)
+			done(results[i])
 			return nil
 		})
 	}
@@ -198,9 +249,6 @@ func (f *Fetcher) Run(ctx context.Context, feeds []Feed) []Result {
 		c.CloseIdleConnections()
 	}
 	f.mu.Unlock()
-	if notStarted > 0 {
-		f.log.Warn("run budget spent: feeds not started this run", "budget", f.opt.Budget, "feeds_not_started", notStarted)
-	}
 	return results
 }
 
@@ -228,11 +276,13 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 		}
 		fail.Class, fail.Msg = res.Err.Class, res.Err.Error()
 		// The failure is kept on the feed's row; its items are untouched.
-		if err := f.st.Failed(context.WithoutCancel(ctx), fd.URL, fail, f.opt.Now()); err != nil {
+		if err := f.failed(context.WithoutCancel(ctx), fd.URL, fail, f.opt.Now()); err != nil {
 			f.log.Error("cannot record feed failure", "feed", fd.URL, "err", err)
 		}
 	}()
+	t := time.Now()
 	prev, known, err := f.st.Feed(ctx, fd.URL)
+	res.Timing.Store += time.Since(t)
 	if err != nil {
 		res.Err = newError(fd.URL, ClassStore, err)
 		return res
@@ -241,11 +291,11 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 	if !f.opt.Force {
 		switch {
 		case !prev.GoneAt.IsZero():
-			res.Status, res.Skip = Skipped, "gone (HTTP 410) since "+prev.GoneAt.Format(time.RFC3339)
+			res.Status, res.Skip = Waiting, "gone (HTTP 410) since "+prev.GoneAt.Format(time.RFC3339)
 		case prev.NextFetchAt.After(now):
-			res.Status, res.Skip = Skipped, "not due before "+prev.NextFetchAt.Format(time.RFC3339)
+			res.Status, res.Skip = Waiting, "not due before "+prev.NextFetchAt.Format(time.RFC3339)
 		}
-		if res.Status == Skipped {
+		if res.Status == Waiting {
 			f.log.Debug("feed skipped", "feed", fd.URL, "reason", res.Skip)
 			return res
 		}
@@ -258,13 +308,11 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 		target = prev.FetchURL
 	}
 	h := &hops{}
-	body, hdr, notModified, ferr := f.get(context.WithValue(fctx, hopsKey{}, h), fd, target, prev)
+	t = time.Now()
+	body, hdr, notModified, ferr := f.get(context.WithValue(fctx, hopsKey{}, h), fd, target, prev, &res.Timing)
+	res.Timing.Fetch += time.Since(t) - res.Timing.Wait
 	if ferr != nil {
 		res.Err = f.cut(ctx, fctx, ferr, &fail)
-		if res.Err == nil {
-			res.Status, res.Skip = Skipped, "run budget spent before it started"
-			return res
-		}
 		if !fail.NotCounted && !fail.Gone && fail.Next.IsZero() {
 			fail.Next = backoff(prev.Failures+1, now)
 		}
@@ -275,12 +323,15 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 	if notModified {
 		return f.notModified(ctx, fd.URL, loc, now, res)
 	}
+	t = time.Now()
 	sum := sha256.Sum256(body)
 	bodyHash := hex.EncodeToString(sum[:16])
 	if known && bodyHash == prev.BodyHash {
+		res.Timing.Parse += time.Since(t)
 		return f.notModified(ctx, fd.URL, loc, now, res)
 	}
 	fetched, perr := f.parse(fd.URL, body, hdr.Get("Content-Type"), now)
+	res.Timing.Parse += time.Since(t)
 	if perr != nil {
 		res.Err = perr
 		fail.Next = backoff(prev.Failures+1, now)
@@ -288,29 +339,27 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 	}
 	fetched.ETag, fetched.LastModified, fetched.BodyHash = hdr.Get("ETag"), hdr.Get("Last-Modified"), bodyHash
 	fetched.Location = loc
+	t = time.Now()
 	saved, err := f.st.SaveFeed(context.WithoutCancel(ctx), fd.URL, *fetched, now)
+	res.Timing.Store += time.Since(t)
 	if err != nil {
 		res.Err = newError(fd.URL, ClassStore, err)
 		return res
 	}
 	res.Status, res.Saved = Fetched, saved
+	if f.opt.OnSaved != nil {
+		f.opt.OnSaved(ctx, fd.URL, fetched, saved)
+	}
 	f.log.Debug("feed fetched", "feed", fd.URL, "new", len(saved.New), "updated", len(saved.Updated),
 		"unchanged", saved.Unchanged, "duration", time.Since(start).Round(time.Millisecond))
 	return res
 }
 
 // cut names errors that ended because a context did: the run was
-// interrupted (canceled), its budget ran out (budget; nil when the feed
-// had not sent a request yet), or the feed's own deadline passed
-// (timeout).
+// interrupted (canceled) or the feed's own deadline passed (timeout);
+// and notes what rate limits and 410 mean for the schedule.
 func (f *Fetcher) cut(ctx, fctx context.Context, e *Error, fail *store.Failure) *Error {
 	switch {
-	case ctx.Err() != nil && context.Cause(ctx) == errBudget:
-		if e.notStarted {
-			return nil
-		}
-		fail.NotCounted = true
-		return &Error{URL: e.URL, Class: ClassBudget, Detail: fmt.Sprintf("the run's budget of %s ran out during the fetch", f.opt.Budget), Err: e}
 	case ctx.Err() != nil:
 		return &Error{URL: e.URL, Class: ClassCanceled, Detail: "run interrupted", Err: e}
 	case fctx.Err() != nil:
@@ -328,7 +377,15 @@ func (f *Fetcher) cut(ctx, fctx context.Context, e *Error, fail *store.Failure) 
 }
 
 func (f *Fetcher) notModified(ctx context.Context, url string, loc store.Location, now time.Time, res Result) Result {
-	if err := f.st.NotModified(context.WithoutCancel(ctx), url, loc, now); err != nil {
+	t := time.Now()
+	var err error
+	if ss, ok := f.st.(stateStore); ok {
+		err = ss.NotModifiedAt(context.WithoutCancel(ctx), url, loc, now)
+	} else {
+		err = f.st.NotModified(context.WithoutCancel(ctx), url, now)
+	}
+	res.Timing.Store += time.Since(t)
+	if err != nil {
 		res.Err = newError(url, ClassStore, err)
 		return res
 	}
@@ -337,15 +394,27 @@ func (f *Fetcher) notModified(ctx context.Context, url string, loc store.Locatio
 	return res
 }
 
+// failed records a failure, with its schedule when the store keeps one.
+func (f *Fetcher) failed(ctx context.Context, url string, fail store.Failure, now time.Time) error {
+	if ss, ok := f.st.(stateStore); ok {
+		return ss.FailedState(ctx, url, fail, now)
+	}
+	return f.st.Failed(ctx, url, fail.Class, fail.Msg, now)
+}
+
 // get reads the feed's body, from a file or over HTTP.
-func (f *Fetcher) get(ctx context.Context, fd Feed, rawURL string, prev store.Feed) (body []byte, hdr http.Header, notModified bool, ferr *Error) {
+func (f *Fetcher) get(ctx context.Context, fd Feed, rawURL string, prev store.Feed, tm *Timing) (body []byte, hdr http.Header, notModified bool, ferr *Error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, nil, false, newError(rawURL, ClassBadScheme, err)
 	}
 	switch u.Scheme {
 	case "file":
-		b, ferr := f.readFile(rawURL, u.Path)
+		p := filepath.FromSlash(u.Path)
+		if u.Opaque != "" {
+			p = filepath.Join(f.opt.Dir, filepath.FromSlash(u.Opaque))
+		}
+		b, ferr := f.readFile(rawURL, p)
 		return b, http.Header{}, false, ferr
 	case "http", "https":
 	default:
@@ -356,11 +425,11 @@ func (f *Fetcher) get(ctx context.Context, fd Feed, rawURL string, prev store.Fe
 		return nil, nil, false, newError(rawURL, ClassTLS, err)
 	}
 
+	t := time.Now()
 	release, err := f.acquireHost(ctx, u.Host)
+	tm.Wait += time.Since(t)
 	if err != nil {
-		e := classifyNet(rawURL, err)
-		e.notStarted = true
-		return nil, nil, false, e
+		return nil, nil, false, classifyNet(rawURL, err)
 	}
 	defer release()
 

@@ -277,6 +277,10 @@ func TestFetch_LocalFile(t *testing.T) {
 	if r.Err != nil || len(r.Saved.New) != 2 {
 		t.Fatalf("%+v %v", r, r.Err)
 	}
+	rel, _ := newFetcher(t, mustStore(t), Options{Dir: filepath.Dir(abs)})
+	if r := rel.Fetch(context.Background(), Feed{URL: "file:good.rss"}); r.Err != nil || len(r.Saved.New) != 2 {
+		t.Errorf("relative file URL: %+v %v", r, r.Err)
+	}
 	r = f.Fetch(context.Background(), Feed{URL: "file:///nonexistent/feed.xml"})
 	if r.Err == nil || r.Err.Class != ClassFile {
 		t.Errorf("missing file: %v", r.Err)
@@ -290,5 +294,37 @@ func TestRun_CanceledContext(t *testing.T) {
 	res := f.Run(ctx, []Feed{{URL: "http://127.0.0.1:1/feed"}})
 	if res[0].Err == nil || res[0].Err.Class != ClassCanceled {
 		t.Errorf("%+v", res[0])
+	}
+}
+
+// TestRun_Budget: once the budget is spent no fetch starts; the feeds not
+// started are Skipped and their store rows untouched.
+func TestRun_Budget(t *testing.T) {
+	good := mustRead(t, "testdata/good.rss")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(150 * time.Millisecond)
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Write(good)
+	}))
+	defer srv.Close()
+	st := mustStore(t)
+	var started, done atomic.Int32
+	f, _ := newFetcher(t, st, Options{Concurrency: 1, Budget: 50 * time.Millisecond,
+		OnStart: func(string) { started.Add(1) }, OnDone: func(Result) { done.Add(1) }})
+	feeds := []Feed{{URL: srv.URL + "/a"}, {URL: srv.URL + "/b"}, {URL: srv.URL + "/c"}}
+	res := f.Run(context.Background(), feeds)
+	if res[0].Status != Fetched {
+		t.Errorf("first feed: %v %v", res[0].Status, res[0].Err)
+	}
+	for _, r := range res[1:] {
+		if r.Status != Skipped || r.Err != nil {
+			t.Errorf("%s: %v %v, want skipped", r.URL, r.Status, r.Err)
+		}
+		if _, known, err := st.Feed(context.Background(), r.URL); err != nil || known {
+			t.Errorf("%s: a skipped feed was recorded (known=%v, err=%v)", r.URL, known, err)
+		}
+	}
+	if started.Load() != 1 || done.Load() != 3 {
+		t.Errorf("OnStart called %d times (want 1), OnDone %d (want 3)", started.Load(), done.Load())
 	}
 }

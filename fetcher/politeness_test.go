@@ -100,44 +100,6 @@ func TestBackoff(t *testing.T) {
 	}
 }
 
-// TestRun_Budget: once the budget is spent no fetch starts, the one in
-// flight is cut (class budget, not counted as a failure) and Run returns
-// promptly.
-func TestRun_Budget(t *testing.T) {
-	var started atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		started.Add(1)
-		select {
-		case <-time.After(10 * time.Second):
-		case <-r.Context().Done():
-		}
-	}))
-	defer srv.Close()
-	st := mustStore(t)
-	f, _ := newFetcher(t, st, Options{Concurrency: 1, Timeout: 5 * time.Second, Budget: 300 * time.Millisecond})
-	feeds := []Feed{{URL: srv.URL + "/a"}, {URL: srv.URL + "/b"}, {URL: srv.URL + "/c"}}
-	start := time.Now()
-	res := f.Run(context.Background(), feeds)
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("Run took %s with a 300ms budget", d)
-	}
-	if res[0].Err == nil || res[0].Err.Class != ClassBudget {
-		t.Errorf("feed in flight: %+v", res[0])
-	}
-	for _, r := range res[1:] {
-		if r.Status != Skipped || r.Err != nil {
-			t.Errorf("feed after the budget: %+v", r)
-		}
-	}
-	if n := started.Load(); n != 1 {
-		t.Errorf("%d fetches started, want 1", n)
-	}
-	fd, _, _ := st.Feed(context.Background(), srv.URL+"/a")
-	if fd.Failures != 0 || fd.ErrorClass != ClassBudget {
-		t.Errorf("cut feed row: %+v", fd)
-	}
-}
-
 // TestFetch_PermanentMove: three identical 301 answers move the feed;
 // a 302 never does.
 func TestFetch_PermanentMove(t *testing.T) {

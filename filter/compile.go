@@ -66,6 +66,19 @@ type node struct {
 	name string // nGroup
 	src  string // source text, for explanations
 	pos  bool   // the node has word positions (for SENTENCE and NEAR)
+	prox int    // nesting depth of SENTENCE and NEAR in the node
+}
+
+// maxProx bounds the nesting of SENTENCE and NEAR: each level evaluates
+// its arguments' positions again, so deep nesting would multiply work.
+const maxProx = 3
+
+func proxDepth(ns []*node) int {
+	d := 0
+	for _, n := range ns {
+		d = max(d, n.prox)
+	}
+	return d
 }
 
 // Groups are named term groups compiled once, to be shared by the topics
@@ -215,9 +228,9 @@ func (gc *groupCompiler) group(name string, off int) (*node, error) {
 	}
 	child := kids[0]
 	if len(kids) > 1 {
-		child = &node{kind: nOr, kids: kids, pos: anyPos(kids), src: name}
+		child = &node{kind: nOr, kids: kids, pos: anyPos(kids), src: name, prox: proxDepth(kids)}
 	}
-	n := &node{kind: nGroup, name: name, kids: []*node{child}, pos: child.pos, src: "@" + name}
+	n := &node{kind: nGroup, name: name, kids: []*node{child}, pos: child.pos, src: "@" + name, prox: child.prox}
 	gc.g.nodes[name] = n
 	gc.state[name] = 2
 	gc.stack = gc.stack[:len(gc.stack)-1]
@@ -279,13 +292,13 @@ func (c *compiler) compile(a *ast) (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &node{kind: nScope, mask: scopes[a.text], kids: []*node{k}, pos: k.pos, src: src}, nil
+		return &node{kind: nScope, mask: scopes[a.text], kids: []*node{k}, pos: k.pos, src: src, prox: k.prox}, nil
 	case opNot:
 		k, err := c.compile(a.kids[0])
 		if err != nil {
 			return nil, err
 		}
-		return &node{kind: nNot, kids: []*node{k}, src: src}, nil
+		return &node{kind: nNot, kids: []*node{k}, src: src, prox: k.prox}, nil
 	case opOr:
 		// Plain terms of one OR share a leaf: one look-up set, however many.
 		set := &leaf{}
@@ -312,7 +325,7 @@ func (c *compiler) compile(a *ast) (*node, error) {
 			}
 			kids = append([]*node{l}, kids...)
 		}
-		return &node{kind: nOr, kids: kids, pos: anyPos(kids), src: src}, nil
+		return &node{kind: nOr, kids: kids, pos: anyPos(kids), src: src, prox: proxDepth(kids)}, nil
 	}
 	kids := make([]*node, len(a.kids))
 	for i, k := range a.kids {
@@ -324,21 +337,27 @@ func (c *compiler) compile(a *ast) (*node, error) {
 	}
 	switch a.op {
 	case opAnd:
-		return &node{kind: nAnd, kids: kids, pos: anyPos(kids), src: src}, nil
+		return &node{kind: nAnd, kids: kids, pos: anyPos(kids), src: src, prox: proxDepth(kids)}, nil
 	case opUnless:
-		return &node{kind: nUnless, kids: kids, pos: kids[0].pos, src: src}, nil
+		return &node{kind: nUnless, kids: kids, pos: kids[0].pos, src: src, prox: proxDepth(kids)}, nil
+	case opSent, opNear:
+		if d := proxDepth(kids) + 1; d > maxProx {
+			return nil, &parseError{off: a.off, msg: fmt.Sprintf("SENTENCE, SAME and NEAR nest at most %d deep (counting those inside groups)", maxProx)}
+		}
+	}
+	switch a.op {
 	case opSent:
 		if !anyPos(kids) {
 			return nil, &parseError{off: a.off, msg: "SENTENCE needs at least one word, phrase or @group argument, not only NOT"}
 		}
-		return &node{kind: nSent, kids: kids, pos: true, src: src}, nil
+		return &node{kind: nSent, kids: kids, pos: true, src: src, prox: proxDepth(kids) + 1}, nil
 	case opNear:
 		for i, k := range kids {
 			if !k.pos {
 				return nil, &parseError{off: a.kids[i].off, msg: "NEAR needs a word, phrase, @group or an OR of them on each side, not NOT"}
 			}
 		}
-		return &node{kind: nNear, n: a.n, kids: kids, pos: true, src: src}, nil
+		return &node{kind: nNear, n: a.n, kids: kids, pos: true, src: src, prox: proxDepth(kids) + 1}, nil
 	}
 	return nil, fmt.Errorf("filter: unknown AST op %d", a.op)
 }

@@ -3,6 +3,7 @@ package filter
 import (
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // zone is the part of an item a token comes from.
@@ -82,16 +83,37 @@ type Doc struct {
 func NewDoc(it Item) *Doc { return newDoc(it, nil) }
 
 type docScratch struct {
-	raw    []rawTok
-	folds  []int32 // fold byte ranges, two per token
-	buf    []byte
-	intern map[string]int32
-	counts []int32
+	toks  []token
+	sents []sentence
+	raw   []rawTok
+	folds []int32 // fold byte ranges, two per token
+	buf   []byte
+	table []int32 // open-addressing intern table: uniq index + 1
 }
 
-var docScratches = sync.Pool{New: func() any {
-	return &docScratch{intern: make(map[string]int32, 64)}
-}}
+var docScratches = sync.Pool{New: func() any { return &docScratch{} }}
+
+// intern returns the index of f in d.uniq, adding it when new. The table
+// is sized per Doc, so one huge item does not slow down the next ones.
+func (s *docScratch) intern(d *Doc, f string) (int32, bool) {
+	h := uint32(2166136261)
+	for i := 0; i < len(f); i++ {
+		h ^= uint32(f[i])
+		h *= 16777619
+	}
+	mask := uint32(len(s.table) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		v := s.table[i]
+		if v == 0 {
+			u := int32(len(d.uniq))
+			s.table[i] = u + 1
+			return u, true
+		}
+		if d.uniq[v-1].fold == f {
+			return v - 1, false
+		}
+	}
+}
 
 func newDoc(it Item, bp *feedBoiler) *Doc {
 	d := &Doc{}
@@ -113,11 +135,8 @@ func newDoc(it Item, bp *feedBoiler) *Doc {
 	s.buf = s.buf[:0]
 	s.folds = s.folds[:0]
 
-	n := 0
-	for _, t := range d.texts {
-		n += len(t)
-	}
-	d.toks = make([]token, 0, n/6+4)
+	// Build in pooled slices, then copy out at the exact size.
+	d.toks, d.sents = s.toks[:0], s.sents[:0]
 
 	leadDone := false
 	for z := zTitle; z < nZones; z++ {
@@ -153,7 +172,7 @@ func newDoc(it Item, bp *feedBoiler) *Doc {
 				s.buf = s.buf[:bufStart]
 				d.Stripped++
 			} else {
-				d.sents = append(d.sents, sentence{zone: z, start: s.raw[i].start, end: s.raw[j-1].end})
+				d.sents = append(d.sents, sentence{zone: z, start: s.raw[i].start, end: closePunct(text, s.raw[j-1].end)})
 				if lead {
 					leadDone = true
 				}
@@ -162,16 +181,26 @@ func newDoc(it Item, bp *feedBoiler) *Doc {
 		}
 	}
 
+	s.toks, s.sents = d.toks, d.sents
+	d.toks = append(make([]token, 0, len(d.toks)), d.toks...)
+	d.sents = append(make([]sentence, 0, len(d.sents)), d.sents...)
+
 	// Intern the folded forms and build the position lists.
 	folded := string(s.buf)
-	clear(s.intern)
-	d.uniq = make([]utok, 0, len(d.toks))
+	size := 16
+	for size < 2*len(d.toks) {
+		size *= 2
+	}
+	if cap(s.table) < size {
+		s.table = make([]int32, size)
+	}
+	s.table = s.table[:size]
+	clear(s.table)
+	d.uniq = make([]utok, 0, len(d.toks)/2+1)
 	for i := range d.toks {
 		f := folded[s.folds[2*i]:s.folds[2*i+1]]
-		u, ok := s.intern[f]
-		if !ok {
-			u = int32(len(d.uniq))
-			s.intern[f] = u
+		u, isNew := s.intern(d, f)
+		if isNew {
 			d.uniq = append(d.uniq, utok{fold: f, plain: stripDiacritics(f), script: scriptOf(f)})
 		}
 		d.toks[i].u = u
@@ -382,4 +411,16 @@ func (b *Boilerplate) Strip(feedURL, text string) string {
 		sb.WriteString(d.texts[zSummary][s.start:s.end])
 	}
 	return sb.String()
+}
+
+// closePunct extends a sentence's end over the punctuation closing it.
+func closePunct(text string, end int32) int32 {
+	for int(end) < len(text) {
+		r, n := utf8.DecodeRuneInString(text[end:])
+		if !strings.ContainsRune(".!?;:\"')]»”’。！？…；」』", r) {
+			break
+		}
+		end += int32(n)
+	}
+	return end
 }

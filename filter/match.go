@@ -32,8 +32,8 @@ const (
 
 type dict struct {
 	m          [nMaps]map[string][]entry
-	prefixLens []int           // byte lengths of prefixes, ascending
-	stemKeys   map[string]bool // first one or two runes of the stems
+	prefixLens map[uint16][]int // byte lengths of prefixes by their first two bytes
+	stemKeys   map[string]bool  // first one or two runes of the stems
 }
 
 func reachable(roots []*node, seen map[*node]bool, leaves map[int32]bool) {
@@ -53,7 +53,7 @@ func buildDict(roots []*node, leaves []*leaf) dict {
 	used := map[int32]bool{}
 	reachable(roots, map[*node]bool{}, used)
 	var d dict
-	lens := map[int]bool{}
+	lens := map[uint16]map[int]bool{}
 	d.stemKeys = map[string]bool{}
 	for id := range used {
 		for mi, m := range leaves[id].members {
@@ -61,7 +61,11 @@ func buildDict(roots []*node, leaves []*leaf) dict {
 			k := int(w.kind) * 2
 			switch w.kind {
 			case wPrefix:
-				lens[len(w.text)] = true
+				k2 := first2(w.text)
+				if lens[k2] == nil {
+					lens[k2] = map[int]bool{}
+				}
+				lens[k2][len(w.text)] = true
 			case wStem:
 				if w.lang == scriptCyrillic {
 					k = mStemRu
@@ -80,11 +84,23 @@ func buildDict(roots []*node, leaves []*leaf) dict {
 			d.m[k][w.text] = append(d.m[k][w.text], entry{id, int32(mi)})
 		}
 	}
-	for l := range lens {
-		d.prefixLens = append(d.prefixLens, l)
+	d.prefixLens = map[uint16][]int{}
+	for k2, ls := range lens {
+		for l := range ls {
+			d.prefixLens[k2] = append(d.prefixLens[k2], l)
+		}
+		sort.Ints(d.prefixLens[k2])
 	}
-	sort.Ints(d.prefixLens)
 	return d
+}
+
+// first2 keys prefixes by their first two bytes (prefixes have at least
+// two runes, so at least two bytes).
+func first2(s string) uint16 {
+	if len(s) < 2 {
+		return 0
+	}
+	return uint16(s[0])<<8 | uint16(s[1])
 }
 
 func firstRunes(s string, n int) string {
@@ -173,13 +189,16 @@ func (m *matcher) lookup() {
 				m.addEntries(es, u)
 			}
 		}
-		for _, l := range dc.prefixLens {
-			for p := 0; p < 2; p++ {
-				mp, s := dc.m[mPrefix+p], u.fold
-				if p == 1 {
-					s = u.plain
-				}
-				if mp == nil || l > len(s) || l < len(s) && !utf8.RuneStart(s[l]) {
+		for p := 0; p < 2 && len(dc.prefixLens) > 0; p++ {
+			mp, s := dc.m[mPrefix+p], u.fold
+			if p == 1 {
+				s = u.plain
+			}
+			if mp == nil || len(s) < 2 {
+				continue
+			}
+			for _, l := range dc.prefixLens[first2(s)] {
+				if l > len(s) || l < len(s) && !utf8.RuneStart(s[l]) {
 					continue
 				}
 				if es, ok := mp[s[:l]]; ok {

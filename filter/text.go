@@ -151,6 +151,31 @@ func tokenize(text string, emit func(rawTok)) int32 {
 	i := 0
 	lastStart, lastEnd := -1, -1
 	for i < len(text) {
+		if c := text[i]; c < utf8.RuneSelf && ('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			// ASCII fast path for the common case.
+			j := i + 1
+			for j < len(text) {
+				c := text[j]
+				if c >= utf8.RuneSelf {
+					r2, _ := utf8.DecodeRuneInString(text[j:])
+					if !isWordRune(r2) || isCJK(r2) {
+						break
+					}
+					_, n2 := utf8.DecodeRuneInString(text[j:])
+					j += n2
+					continue
+				}
+				if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+					break
+				}
+				j++
+			}
+			emit(rawTok{int32(i), int32(j), sent})
+			open = true
+			lastStart, lastEnd = i, j
+			i = j
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(text[i:])
 		switch {
 		case isCJK(r):

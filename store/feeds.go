@@ -107,9 +107,21 @@ func succeeded(ctx context.Context, tx *sql.Tx, feedID int64, loc Location, now 
 }
 
 // NotModified records a check that found nothing new (HTTP 304 or an
-// unchanged body): only the check time, the health and the location
-// change.
-func (s *Store) NotModified(ctx context.Context, url string, loc Location, now time.Time) error {
+// unchanged body): only the check time and the health change.
+func (s *Store) NotModified(ctx context.Context, url string, now time.Time) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := ensureFeed(ctx, tx, url); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE feeds SET checked_at = ?, success_at = ?, error_class = '', error = '',
+			failures = 0, next_fetch_at = 0, gone_at = 0 WHERE url = ?`, unix(now), unix(now), url)
+		return err
+	})
+}
+
+// NotModifiedAt is NotModified that also records where the feed was
+// fetched and the permanent moves seen.
+func (s *Store) NotModifiedAt(ctx context.Context, url string, loc Location, now time.Time) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		id, err := ensureFeed(ctx, tx, url)
 		if err != nil {
@@ -130,8 +142,15 @@ type Failure struct {
 	NotCounted bool
 }
 
-// Failed records a failed check. Stored items are not touched.
-func (s *Store) Failed(ctx context.Context, url string, f Failure, now time.Time) error {
+// Failed records a failed check (class and the whole log line), counted
+// and without a schedule. Stored items are not touched.
+func (s *Store) Failed(ctx context.Context, url, class, msg string, now time.Time) error {
+	return s.FailedState(ctx, url, Failure{Class: class, Msg: msg}, now)
+}
+
+// FailedState records a failed check with what it means for the schedule.
+// Stored items are not touched.
+func (s *Store) FailedState(ctx context.Context, url string, f Failure, now time.Time) error {
 	inc := 1
 	if f.NotCounted {
 		inc = 0

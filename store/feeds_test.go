@@ -18,7 +18,7 @@ func TestFailed_State(t *testing.T) {
 	mustSave(t, s, url, []Item{{GUID: "a", Title: "A"}}, t0)
 	mustFail := func(f Failure, now time.Time) Feed {
 		t.Helper()
-		if err := s.Failed(ctx, url, f, now); err != nil {
+		if err := s.FailedState(ctx, url, f, now); err != nil {
 			t.Fatal(err)
 		}
 		fd, _, err := s.Feed(ctx, url)
@@ -44,7 +44,7 @@ func TestFailed_State(t *testing.T) {
 		t.Errorf("%d items after failures, want 1", n)
 	}
 	loc := Location{FetchURL: "https://e.org/new", MovedTo: "https://e.org/new", MovedCount: 3}
-	if err := s.NotModified(ctx, url, loc, t0.Add(5*time.Hour)); err != nil {
+	if err := s.NotModifiedAt(ctx, url, loc, t0.Add(5*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	fd, _, _ = s.Feed(ctx, url)

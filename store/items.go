@@ -73,6 +73,8 @@ type Fetched struct {
 
 // Saved reports what SaveFeed changed.
 type Saved struct {
+	FeedID    int64
+	First     bool    // the feed had no stored items before: its rows are all in f.Items
 	New       []int64 // ids of items stored for the first time
 	Updated   []int64 // ids of items whose content changed
 	Unchanged int
@@ -85,15 +87,21 @@ const changingGUIDWindow = 7 * 24 * time.Hour
 
 // SaveFeed stores one fetch of the feed at url in one transaction: the
 // feed's metadata and validators, new items, and changed items updated in
-// place. Items absent from this fetch are kept.
+// place. Items absent from this fetch are kept. It sets the ID of each of
+// f.Items it inserted or updated (so callers can use them without reading
+// them back); several items may name one row, the last one's content won.
 func (s *Store) SaveFeed(ctx context.Context, url string, f Fetched, now time.Time) (Saved, error) {
 	var res Saved
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		res = Saved{}
+		for i := range f.Items {
+			f.Items[i].ID = 0
+		}
 		feedID, err := ensureFeed(ctx, tx, url)
 		if err != nil {
 			return err
 		}
+		res.FeedID = feedID
 		if _, err := tx.ExecContext(ctx, `UPDATE feeds SET title = ?, home = ?, etag = ?, last_modified = ?,
 			body_hash = ? WHERE id = ?`, f.Title, f.Home, f.ETag, f.LastModified, f.BodyHash, feedID); err != nil {
 			return err
@@ -101,11 +109,17 @@ func (s *Store) SaveFeed(ctx context.Context, url string, f Fetched, now time.Ti
 		if err := succeeded(ctx, tx, feedID, f.Location, now); err != nil {
 			return err
 		}
-		find, err := newFinder(ctx, tx, feedID, now)
+		find, err := s.newFinder(ctx, tx, feedID, now)
 		if err != nil {
 			return err
 		}
 		defer find.close()
+		res.First = find.empty
+		insert, err := s.stmt(ctx, tx, insertItemSQL)
+		if err != nil {
+			return err
+		}
+		defer insert.Close()
 		seen := map[string]bool{}
 		for i := range f.Items {
 			it := &f.Items[i]
@@ -123,7 +137,7 @@ func (s *Store) SaveFeed(ctx context.Context, url string, f Fetched, now time.Ti
 			switch {
 			case id == 0:
 				kind, value := identityParts(it, hash)
-				id, err = insertItem(ctx, tx, feedID, itemKey(url, kind, value), it, hash, now)
+				id, err = insertItem(ctx, insert, feedID, itemKey(url, kind, value), it, hash, now)
 				if err != nil {
 					return err
 				}
@@ -131,6 +145,8 @@ func (s *Store) SaveFeed(ctx context.Context, url string, f Fetched, now time.Ti
 					res.Unchanged++
 					continue
 				}
+				find.inserted(it, id, hash)
+				it.ID = id
 				res.New = append(res.New, id)
 			case oldHash == hash && find.viaFallback && it.GUID != "":
 				// A feed that re-stamps GUIDs: remember the new one, so
@@ -140,9 +156,11 @@ func (s *Store) SaveFeed(ctx context.Context, url string, f Fetched, now time.Ti
 				}
 				res.Unchanged++
 			case oldHash != hash:
-				if err := updateItem(ctx, tx, id, it, hash, now); err != nil {
+				if err := s.updateItem(ctx, tx, id, it, hash, now); err != nil {
 					return err
 				}
+				find.updated(id, hash)
+				it.ID = id
 				res.Updated = append(res.Updated, id)
 			default:
 				res.Unchanged++
@@ -175,6 +193,12 @@ func identity(it *Item, hash string) string {
 // finder looks up the stored item an incoming one is: by GUID; else by
 // link (for items without GUID, or whose GUID changed but whose link and
 // title did not, recently); else, without GUID and link, by content hash.
+//
+// A feed with no stored items (every feed on a first pass) is looked up
+// in memory: the only rows a lookup can then find are those this
+// transaction inserted, and of those only by link and title (SaveFeed
+// skips the other identities it has seen), so the finder keeps them in
+// a map instead of asking SQLite for each item.
 type finder struct {
 	feedID         int64
 	since          int64
@@ -182,17 +206,34 @@ type finder struct {
 	byLinkTitle    *sql.Stmt
 	byHash         *sql.Stmt
 	viaFallback    bool // the last lookup matched by link and title, not GUID
+
+	empty bool               // the feed had no items when the transaction began
+	mem   map[string]memItem // empty: by link and title, the newest row
+	ids   map[int64]string   // empty: mem's keys by row id
 }
 
-func newFinder(ctx context.Context, tx *sql.Tx, feedID int64, now time.Time) (*finder, error) {
+type memItem struct {
+	id   int64
+	hash string
+}
+
+func (s *Store) newFinder(ctx context.Context, tx *sql.Tx, feedID int64, now time.Time) (*finder, error) {
 	f := &finder{feedID: feedID, since: unix(now.Add(-changingGUIDWindow))}
+	var any int
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM items WHERE feed_id = ?)`, feedID).Scan(&any); err != nil {
+		return nil, err
+	}
+	if any == 0 {
+		f.empty, f.mem, f.ids = true, map[string]memItem{}, map[int64]string{}
+		return f, nil
+	}
 	var err error
 	prep := func(q string) *sql.Stmt {
 		if err != nil {
 			return nil
 		}
 		var st *sql.Stmt
-		st, err = tx.PrepareContext(ctx, q)
+		st, err = s.stmt(ctx, tx, q)
 		return st
 	}
 	f.byGUID = prep(`SELECT id, content_hash FROM items WHERE feed_id = ? AND guid = ?`)
@@ -214,7 +255,32 @@ func (f *finder) close() {
 	}
 }
 
+// inserted tells the finder of a row this transaction inserted.
+func (f *finder) inserted(it *Item, id int64, hash string) {
+	if f.empty && it.Link != "" {
+		k := it.Link + "\x00" + it.Title
+		f.mem[k] = memItem{id, hash}
+		f.ids[id] = k
+	}
+}
+
+// updated tells the finder of a row whose content this transaction changed.
+func (f *finder) updated(id int64, hash string) {
+	if k, ok := f.ids[id]; ok {
+		f.mem[k] = memItem{id, hash}
+	}
+}
+
 func (f *finder) lookup(ctx context.Context, it *Item, hash string) (id int64, oldHash string, err error) {
+	f.viaFallback = false
+	if f.empty {
+		// Rows inserted now have first_seen = now, inside the window.
+		if m, ok := f.mem[it.Link+"\x00"+it.Title]; ok && it.GUID != "" && it.Link != "" {
+			f.viaFallback = true
+			return m.id, m.hash, nil
+		}
+		return 0, "", nil
+	}
 	try := func(st *sql.Stmt, args ...any) bool {
 		if err != nil {
 			return false
@@ -226,7 +292,6 @@ func (f *finder) lookup(ctx context.Context, it *Item, hash string) (id int64, o
 		err = e
 		return e == nil
 	}
-	f.viaFallback = false
 	switch {
 	case it.GUID != "":
 		if try(f.byGUID, f.feedID, it.GUID) {
@@ -265,10 +330,12 @@ func encodeEnclosures(es []Enclosure) string {
 	return string(b)
 }
 
-func insertItem(ctx context.Context, tx *sql.Tx, feedID int64, key string, it *Item, hash string, now time.Time) (int64, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO items(feed_id, key, guid, link, content_hash, title, summary,
+const insertItemSQL = `INSERT INTO items(feed_id, key, guid, link, content_hash, title, summary,
 		content, authors, categories, lang, enclosures, published, updated, first_seen, changed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING`
+
+func insertItem(ctx context.Context, insert *sql.Stmt, feedID int64, key string, it *Item, hash string, now time.Time) (int64, error) {
+	res, err := insert.ExecContext(ctx,
 		feedID, key, it.GUID, it.Link, hash, it.Title, it.Summary, it.Content,
 		joinLines(it.Authors), joinLines(it.Categories), it.Lang, encodeEnclosures(it.Enclosures),
 		unix(it.Published), unix(it.Updated), unix(now), unix(now))
@@ -281,11 +348,15 @@ func insertItem(ctx context.Context, tx *sql.Tx, feedID int64, key string, it *I
 	return res.LastInsertId()
 }
 
-func updateItem(ctx context.Context, tx *sql.Tx, id int64, it *Item, hash string, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `UPDATE items SET guid = ?, link = ?, content_hash = ?, title = ?, summary = ?,
+func (s *Store) updateItem(ctx context.Context, tx *sql.Tx, id int64, it *Item, hash string, now time.Time) error {
+	update, err := s.stmt(ctx, tx, `UPDATE items SET guid = ?, link = ?, content_hash = ?, title = ?, summary = ?,
 		content = ?, authors = ?, categories = ?, lang = ?, enclosures = ?, published = ?, updated = ?,
-		changed_at = ? WHERE id = ?`,
-		it.GUID, it.Link, hash, it.Title, it.Summary, it.Content, joinLines(it.Authors),
+		changed_at = ? WHERE id = ?`)
+	if err != nil {
+		return err
+	}
+	defer update.Close()
+	_, err = update.ExecContext(ctx, it.GUID, it.Link, hash, it.Title, it.Summary, it.Content, joinLines(it.Authors),
 		joinLines(it.Categories), it.Lang, encodeEnclosures(it.Enclosures),
 		unix(it.Published), unix(it.Updated), unix(now), id)
 	return err

@@ -176,3 +176,55 @@ func (s *Store) Matches(ctx context.Context, topic string, limit int) ([]Matched
 	}
 	return ms, classify(rows.Err())
 }
+
+// ItemsByLink returns the stored items whose link is link (several feeds
+// may carry it).
+func (s *Store) ItemsByLink(ctx context.Context, link string) ([]FeedItem, error) {
+	return s.itemsWhere(ctx, `i.link = ?`, link)
+}
+
+// ItemByKey returns the stored item with the given key or database id.
+func (s *Store) ItemByKey(ctx context.Context, key string) ([]FeedItem, error) {
+	return s.itemsWhere(ctx, `i.key = ? OR CAST(i.id AS TEXT) = ?`, key, key)
+}
+
+func (s *Store) itemsWhere(ctx context.Context, where string, args ...any) ([]FeedItem, error) {
+	var out []FeedItem
+	err := s.eachItem(ctx, `SELECT `+itemColumns+` FROM items i JOIN feeds f ON f.id = i.feed_id WHERE `+where+` ORDER BY i.id`, args,
+		func(fi *FeedItem) error { out = append(out, *fi); return nil })
+	return out, err
+}
+
+// FeedTexts calls fn with the summary and content of the newest perFeed
+// items of each feed in feedIDs (nil = every feed), for learning what
+// repeats in a feed (boilerplate).
+func (s *Store) FeedTexts(ctx context.Context, feedIDs []int64, perFeed int, fn func(feedURL, summary, content string)) error {
+	q := `SELECT f.url, t.summary, t.content FROM (
+		SELECT feed_id, summary, content, ROW_NUMBER() OVER (PARTITION BY feed_id ORDER BY id DESC) AS n
+		FROM items %s) t JOIN feeds f ON f.id = t.feed_id WHERE t.n <= ? ORDER BY t.feed_id`
+	var args []any
+	where := ""
+	if feedIDs != nil {
+		if len(feedIDs) == 0 {
+			return nil
+		}
+		where = `WHERE feed_id IN (?` + strings.Repeat(",?", len(feedIDs)-1) + `)`
+		for _, id := range feedIDs {
+			args = append(args, id)
+		}
+	}
+	args = append(args, perFeed)
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(q, where), args...)
+	if err != nil {
+		return classify(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var url, summary, content string
+		if err := rows.Scan(&url, &summary, &content); err != nil {
+			return classify(err)
+		}
+		fn(url, summary, content)
+	}
+	return classify(rows.Err())
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -169,7 +170,7 @@ func TestFailed_KeepsItems(t *testing.T) {
 	ctx := context.Background()
 	const url = "https://e.org/f"
 	mustSave(t, s, url, []Item{{GUID: "a", Title: "A"}}, t0)
-	if err := s.Failed(ctx, url, Failure{Class: "timeout", Msg: "feed " + url + ": timeout: slow"}, t0.Add(time.Hour)); err != nil {
+	if err := s.Failed(ctx, url, "timeout", "feed "+url+": timeout: slow", t0.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	f, ok, err := s.Feed(ctx, url)
@@ -241,5 +242,74 @@ func TestEachItem_StopsOnError(t *testing.T) {
 	err := s.EachItem(context.Background(), nil, func(*FeedItem) error { n++; return stop })
 	if !errors.Is(err, stop) || n != 1 {
 		t.Errorf("err=%v n=%d", err, n)
+	}
+}
+
+func TestFeedTexts_NewestPerFeed(t *testing.T) {
+	s := mustOpen(t)
+	var items []Item
+	for i := range 5 {
+		items = append(items, Item{GUID: fmt.Sprint(i), Summary: fmt.Sprint("s", i)})
+	}
+	mustSave(t, s, "https://a.org/f", items, t0)
+	mustSave(t, s, "https://b.org/f", items[:1], t0)
+	got := map[string][]string{}
+	err := s.FeedTexts(context.Background(), nil, 2, func(url, summary, _ string) { got[url] = append(got[url], summary) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got["https://a.org/f"]) != "[s4 s3]" || len(got["https://b.org/f"]) != 1 {
+		t.Errorf("got %v", got)
+	}
+	byLink, err := s.ItemByKey(context.Background(), "1")
+	if err != nil || len(byLink) != 1 {
+		t.Errorf("ItemByKey(id 1) = %v, %v", byLink, err)
+	}
+}
+
+// TestSaveFeed_NewFeedLikeKnown: a feed's first save looks items up in
+// memory (the feed has no rows yet); it must store exactly what the
+// lookups in SQLite store for a feed that already has an unrelated item.
+func TestSaveFeed_NewFeedLikeKnown(t *testing.T) {
+	doc := []Item{
+		{GUID: "g1", Link: "https://a.org/1", Title: "T", Summary: "s1"},
+		{GUID: "g2", Link: "https://a.org/1", Title: "T", Summary: "s1"}, // re-stamped GUID, same content
+		{GUID: "g3", Link: "https://a.org/1", Title: "T", Summary: "s2"}, // re-stamped, changed
+		{Link: "https://a.org/2", Title: "U"},
+		{Link: "https://a.org/2", Title: "U2"}, // same link without GUID: repeated
+		{Title: "only a title"},
+		{GUID: "g1", Link: "https://a.org/9", Title: "again"}, // repeated GUID
+		{GUID: "g4", Link: "https://a.org/1", Title: "other title"},
+	}
+	type row struct{ GUID, Link, Title, Summary string }
+	rows := func(s *Store, url string) []row {
+		var out []row
+		r, err := s.db.Query(`SELECT guid, link, title, summary FROM items WHERE feed_id = (SELECT id FROM feeds WHERE url = ?) AND guid != 'old' ORDER BY id`, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		for r.Next() {
+			var x row
+			if err := r.Scan(&x.GUID, &x.Link, &x.Title, &x.Summary); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, x)
+		}
+		return out
+	}
+	s := mustOpen(t)
+	const fresh, known = "https://a.org/fresh", "https://a.org/known"
+	mustSave(t, s, known, []Item{{GUID: "old", Link: "https://a.org/old", Title: "old"}}, t0)
+	a := mustSave(t, s, fresh, doc, t0)
+	b := mustSave(t, s, known, doc, t0)
+	if len(a.New) != len(b.New) || len(a.Updated) != len(b.Updated) || a.Unchanged != b.Unchanged || a.Skipped != b.Skipped {
+		t.Errorf("new feed saved %+v, known feed %+v", a, b)
+	}
+	if ra, rb := rows(s, fresh), rows(s, known); fmt.Sprint(ra) != fmt.Sprint(rb) {
+		t.Errorf("new feed stored\n%v\nknown feed stored\n%v", ra, rb)
+	}
+	if len(a.Updated) != 1 || a.Unchanged != 1 || a.Skipped != 2 {
+		t.Errorf("saved %+v: want 1 updated (g3), 1 unchanged (g2), 2 skipped", a)
 	}
 }

@@ -44,5 +44,9 @@ func TestRun_ExampleValidates(t *testing.T) {
 	if code, _, stderr := feedsift(t, "run", "-config", cfg); code != exitOK {
 		t.Fatalf("exit %d:\n%s", code, stderr)
 	}
-	checkWithReaders(t, filepath.Join(filepath.Dir(cfg), "out", "russia-china-security.atom"))
+	for _, ext := range []string{".atom", ".rss", ".json"} {
+		t.Run(ext[1:], func(t *testing.T) {
+			checkWithReaders(t, filepath.Join(filepath.Dir(cfg), "out", "russia-china-security"+ext))
+		})
+	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -9,8 +10,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/feedsift/feedsift/fetcher"
@@ -29,16 +32,31 @@ func (c *runCmd) Run(ctx context.Context, args []string) error {
 	path := fs.String("config", "", "configuration `file`")
 	verbose := fs.Bool("v", false, "log every feed (debug level)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
-	budget := fs.Duration("budget", 0, "time `budget` of the run: no fetch starts after it (default: the config's budget, else none)")
-	force := fs.Bool("force", false, "fetch feeds that are not due (Retry-After, back-off) or gone")
+	jsonPath := fs.String("json", "", "write the run summary as JSON to `file`")
+	strict := fs.Bool("strict", false, "exit 4 when some feeds failed (default: 0 if the pass completed)")
+	budget := fs.Duration("budget", 0, "start no fetch after this `duration` (overrides the config's budget; 0 = none)")
+	force := fs.Bool("force", false, "also fetch feeds that asked to wait (Retry-After, back-off) or are gone (410)")
+	lockWait := fs.Duration("lock-wait", 0, "wait up to `duration` for another run's lock instead of exiting 75 at once")
+	// Hidden: for profiling a pass (see bench/).
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to `file`")
+	memProfile := fs.String("memprofile", "", "write a heap profile to `file` at the end")
+	worker := fs.Bool("worker", false, "with a postgres:// database: fetch only, leaving topics and outputs to a run without -worker")
+	lease := fs.Duration("lease", defaultLease, "with a postgres:// database: a claim on a feed lasts `duration` unless its worker renews it")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	log, err := newLogger(c.stderr, *verbose, *logFormat)
+	stop, err := startProfiles(*cpuProfile, *memProfile)
 	if err != nil {
-		return err
+		return &exitError{exitUsage, err}
 	}
-	s, err := load(*path)
+	defer stop()
+	// On a terminal, log lines and the progress line share stderr.
+	prog := newProgress(c.stderr)
+	var logw io.Writer = c.stderr
+	if prog != nil {
+		logw = prog
+	}
+	log, err := newLogger(logw, *verbose, *logFormat)
 	if err != nil {
 		return err
 	}
@@ -46,13 +64,99 @@ func (c *runCmd) Run(ctx context.Context, args []string) error {
 	if now == nil {
 		now = time.Now
 	}
-	if *budget < 0 {
-		return &exitError{exitUsage, fmt.Errorf("-budget %s: want a positive duration", *budget)}
+	opt := runOptions{sum: &summary{Started: now().UTC()}, budget: *budget, lockWait: *lockWait, progress: prog,
+		worker: *worker, lease: *lease, force: *force}
+	err = c.run(ctx, fs, *path, log, now, opt, *strict)
+	if *jsonPath != "" {
+		sum := opt.sum
+		sum.ExitCode = exitOK
+		if err != nil {
+			sum.ExitCode, sum.Error = exitCode(err), err.Error()
+		}
+		if jerr := sum.writeJSON(*jsonPath); jerr != nil {
+			log.Error("cannot write the summary", "path", *jsonPath, "err", jerr)
+			if err == nil {
+				err = &exitError{exitFailure, fmt.Errorf("-json: %w", jerr)}
+			}
+		}
 	}
-	if *budget > 0 {
-		s.cfg.Budget = *budget
+	return err
+}
+
+func (c *runCmd) run(ctx context.Context, fs *flag.FlagSet, path string, log *slog.Logger, now func() time.Time,
+	opt runOptions, strict bool) error {
+	s, err := load(path)
+	if err != nil {
+		return err
 	}
-	p := &pass{setup: s, log: log, now: now, force: *force}
+	if !flagSet(fs, "budget") {
+		opt.budget = s.cfg.Budget
+	} else if opt.budget < 0 {
+		return &exitError{exitUsage, fmt.Errorf("-budget %s: want a positive duration, or 0 for none", opt.budget)}
+	}
+	if opt.worker && !isServer(s.cfg.Database) {
+		return &exitError{exitUsage, fmt.Errorf("-worker: database %s is a SQLite file, which one run at a time uses; workers share a postgres:// database", s.cfg.Database)}
+	}
+	if opt.lease <= 0 {
+		return &exitError{exitUsage, fmt.Errorf("-lease %s: want a positive duration", opt.lease)}
+	}
+	if err := runPass(ctx, s, log, now, opt); err != nil {
+		return err
+	}
+	if strict && opt.sum.Failed > 0 {
+		return &exitError{exitFeedsFailed, fmt.Errorf("%d of %d feeds failed (-strict)", opt.sum.Failed, opt.sum.Feeds)}
+	}
+	return nil
+}
+
+// flagSet reports whether the flag was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// runOptions are what a pass takes besides the setup: run's flags.
+type runOptions struct {
+	sum      *summary      // filled as the pass goes; nil = a fresh one
+	budget   time.Duration // no fetch starts after it; 0 = none
+	lockWait time.Duration
+	progress *progress     // nil unless stderr is a terminal
+	worker   bool          // fetch only (shared database)
+	lease    time.Duration // of a claim on a feed (shared database)
+	force    bool          // -force: fetch feeds that are not due or gone
+}
+
+// runPass takes the run lock and does one pass; the summary is logged at
+// its end once the database was opened.
+func runPass(ctx context.Context, s *setup, log *slog.Logger, now func() time.Time, opt runOptions) error {
+	if opt.sum == nil {
+		opt.sum = &summary{Started: time.Now().UTC()}
+	}
+	if dir := filepath.Dir(s.cfg.Database); !isServer(s.cfg.Database) && !isDir(dir) {
+		return &exitError{exitDatabase, fmt.Errorf("database %s: directory %s does not exist", s.cfg.Database, dir)}
+	}
+	unlock, err := lockDB(ctx, s.cfg.Database, opt.lockWait)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	p, err := s.openPass(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer p.st.Close()
+	if now != nil {
+		p.now = now
+	}
+	p.sum, p.budget, p.progress = opt.sum, opt.budget, opt.progress
+	p.worker, p.lease, p.lockWait = opt.worker, opt.lease, opt.lockWait
+	p.force = opt.force
+	start := p.now()
+	defer func() {
+		p.sum.Duration = p.now().Sub(start).Seconds()
+		p.sum.log(p.log)
+	}()
 	return p.run(ctx)
 }
 
@@ -61,189 +165,433 @@ type pass struct {
 	*setup
 	log *slog.Logger
 	now func() time.Time
-	st  *store.Store
+	st  db
 
-	force bool // -force: fetch feeds that are not due or gone
+	sum      *summary      // what the pass did (nil outside run)
+	budget   time.Duration // no fetch starts after it; 0 = none
+	progress *progress     // nil unless stderr is a terminal
+	worker   bool          // fetch only: another run writes outputs (shared database)
+	lease    time.Duration // of a claim on a feed (shared database); 0 = defaultLease
+	lockWait time.Duration // for the outputs lock (shared database)
+	force    bool          // -force: fetch feeds that are not due or gone
 
 	titles map[string]string // configured feed titles by URL
 }
 
-// summary is what one pass did.
-type summary struct {
-	Feeds, Fetched, NotModified, Failed int
-	Skipped                             int // not due, gone, or over the budget
-	New, Updated                        int
-	Matches                             map[string]int
-	Outputs                             int
+// openPass opens the database for a pass (no lock: callers that write
+// take it first).
+func (s *setup) openPass(ctx context.Context, log *slog.Logger) (*pass, error) {
+	cfg := s.cfg
+	st, err := openDB(ctx, cfg.Database)
+	if err != nil {
+		return nil, err
+	}
+	p := &pass{setup: s, log: log, now: time.Now, st: st, titles: make(map[string]string, len(cfg.Feeds))}
+	for _, f := range cfg.Feeds {
+		p.titles[f.URL] = f.Title
+	}
+	return p, nil
 }
 
 func (p *pass) run(ctx context.Context) error {
-	start := time.Now()
 	cfg := p.cfg
+	sum := p.sum
 	if err := os.MkdirAll(cfg.OutputDir, 0o755); err != nil {
 		return &exitError{exitFailure, fmt.Errorf("output directory: %w", err)}
 	}
-	if dir := filepath.Dir(cfg.Database); !isDir(dir) {
-		return &exitError{exitDatabase, fmt.Errorf("database %s: directory %s does not exist", cfg.Database, dir)}
-	}
-	unlock, err := lockRun(cfg.Database)
+
+	// Fetch; filter each feed's new items as it is stored.
+	ev, err := p.newEvaluator(ctx)
 	if err != nil {
 		return err
 	}
-	defer unlock()
-	st, err := store.Open(ctx, cfg.Database)
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return &exitError{exitDatabase, err}
-	}
-	defer st.Close()
-	p.st = st
-
-	// Fetch.
 	feeds := make([]fetcher.Feed, len(cfg.Feeds))
-	p.titles = make(map[string]string, len(cfg.Feeds))
 	for i, f := range cfg.Feeds {
 		feeds[i] = fetcher.Feed{URL: f.URL, Title: f.Title, TLSInsecure: f.TLSInsecure, CAFile: f.CAFile}
-		p.titles[f.URL] = f.Title
 	}
-	fr := fetcher.New(st, fetcher.Options{
+	opt := fetcher.Options{
 		Concurrency:  cfg.Concurrency,
 		PerHost:      cfg.PerHost,
 		Timeout:      cfg.Timeout,
 		MaxBodyBytes: int64(cfg.MaxBodyMB) << 20,
 		UserAgent:    cfg.UserAgent,
+		Dir:          cfg.Dir(),
 		Logger:       p.log,
 		Now:          p.now,
+		Budget:       p.budget,
+		OnSaved:      ev.saved,
 
 		AllowPrivateNetworks: cfg.AllowPrivateNetworks,
-		Budget:               cfg.Budget,
 		Force:                p.force,
-	})
-	results := fr.Run(ctx, feeds)
-	sum := summary{Feeds: len(feeds), Matches: map[string]int{}}
-	var changed []int64
-	var storeErr error
-	for _, r := range results {
-		switch r.Status {
-		case fetcher.Fetched:
-			sum.Fetched++
-		case fetcher.NotModified:
-			sum.NotModified++
-		case fetcher.Failed:
-			sum.Failed++
-			if r.Err.Class == fetcher.ClassStore && storeErr == nil {
-				storeErr = r.Err // the database, not the feed: the run fails
-			}
-		case fetcher.Skipped:
-			sum.Skipped++
+	}
+	if p.progress != nil {
+		p.progress.start(len(feeds))
+		opt.OnStart, opt.OnDone = p.progress.begun, p.progress.finished
+	}
+	tFetch := time.Now()
+	var results []fetcher.Result
+	sh, shared := p.st.(sharedDB)
+	if shared {
+		conc := cmp.Or(cfg.Concurrency, 16)
+		var err error
+		results, err = p.fetchShared(ctx, sh, fetcher.New(p.st, opt), feeds, conc, opt.OnStart, opt.OnDone)
+		if err != nil {
+			return err
 		}
-		sum.New += len(r.Saved.New)
-		sum.Updated += len(r.Saved.Updated)
-		changed = append(changed, r.Saved.New...)
-		changed = append(changed, r.Saved.Updated...)
+	} else {
+		results = fetcher.New(p.st, opt).Run(ctx, feeds)
+	}
+	var ph phases
+	ph.run = time.Since(tFetch)
+	if p.progress != nil {
+		p.progress.stop()
+	}
+	sum.count(results)
+	for _, r := range results {
+		ph.add(r.Timing)
+	}
+	if sum.Skipped > 0 {
+		p.log.Warn("time budget spent: feeds skipped until the next run", "skipped", sum.Skipped, "budget", p.budget)
 	}
 	if err := ctx.Err(); err != nil {
 		p.log.Warn("run interrupted: finished feeds are stored, outputs not rewritten")
 		return err
 	}
+	if p.worker {
+		return nil
+	}
+	var evaluated func(context.Context) error
+	if shared {
+		// One process at a time evaluates and writes, over every
+		// process's new items.
+		queued, done, unlock, ok, err := p.takeOutputs(ctx, sh)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			p.log.Info("another run is writing the outputs: this one only fetched")
+			return nil
+		}
+		defer unlock()
+		// Items other workers stored wait in a queue: evaluate them
+		// from the database.
+		if err := ev.stored(ctx, queued); err != nil {
+			return err
+		}
+		evaluated = done
+	}
 
-	// Filter, then write.
-	if err := p.evaluate(ctx, changed, &sum); err != nil {
+	// Group copies of one story, record the matches, then write.
+	if _, err := p.groupStories(ctx); err != nil {
+		return &exitError{exitDatabase, err}
+	}
+	tFilter := time.Now()
+	if err := ev.finish(ctx); err != nil {
 		return err
 	}
+	if evaluated != nil {
+		if err := evaluated(ctx); err != nil {
+			return &exitError{exitDatabase, err}
+		}
+	}
+	ph.filter, ph.filterSum = time.Since(tFilter), ev.busy
+	tOutput := time.Now()
 	var outErrs []error
+	for _, r := range results {
+		if r.Err != nil && r.Err.Class == fetcher.ClassStore {
+			// The database, not the feed, failed (disk full…): the run fails.
+			outErrs = append(outErrs, r.Err)
+			break
+		}
+	}
+	var outs []written
 	for _, t := range p.topics {
-		n, err := p.writeTopic(ctx, t)
+		f, err := p.writeTopic(ctx, t)
+		ts := sum.topic(t.Name)
 		if err != nil {
 			outErrs = append(outErrs, err)
 			p.log.Error("cannot write topic", "topic", t.Name, "err", err)
 			continue
 		}
-		sum.Matches[t.Name] = n
+		outs = append(outs, written{t, f})
+		ts.Entries, ts.Written = len(f.Entries), true
 		sum.Outputs++
 	}
-	p.log.Info("run finished", summaryAttrs(sum, time.Since(start))...)
-	if storeErr != nil {
-		outErrs = append(outErrs, storeErr)
+	if err := p.writeIndex(ctx, outs); err != nil {
+		outErrs = append(outErrs, err)
+		p.log.Error("cannot write the index", "err", err)
 	}
+	ph.output = time.Since(tOutput)
+	p.log.Debug("run phases", ph.attrs()...)
 	if len(outErrs) > 0 {
 		return &exitError{exitFailure, errors.Join(outErrs...)}
 	}
-	return nil
+	return p.autoPrune(ctx)
 }
 
-func summaryAttrs(s summary, d time.Duration) []any {
-	names := make([]string, 0, len(s.Matches))
-	for n := range s.Matches {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var m []string
-	for _, n := range names {
-		m = append(m, fmt.Sprintf("%s=%d", n, s.Matches[n]))
-	}
-	return []any{"feeds", s.Feeds, "fetched", s.Fetched, "not_modified", s.NotModified, "failed", s.Failed, "skipped", s.Skipped,
-		"new_items", s.New, "updated_items", s.Updated, "entries", strings.Join(m, ","),
-		"outputs", s.Outputs, "duration", d.Round(time.Millisecond)}
+// phases is where a pass spent its time. Fetching runs feeds
+// concurrently: run is its wall time, and wait, fetch, parse and store are
+// sums over feeds (so they may add up to more than run).
+type phases struct {
+	run                       time.Duration
+	wait, fetch, parse, store time.Duration
+	filterSum                 time.Duration // in the fetcher's goroutines
+	filter, output            time.Duration
 }
 
-// evaluate matches topics against items: only the new and changed ones,
-// or every stored item for a topic whose definition changed.
-func (p *pass) evaluate(ctx context.Context, changed []int64, sum *summary) error {
-	var full, incremental []topic
-	for _, t := range p.topics {
+func (ph *phases) add(t fetcher.Timing) {
+	ph.wait += t.Wait
+	ph.fetch += t.Fetch
+	ph.parse += t.Parse
+	ph.store += t.Store
+}
+
+func (ph *phases) attrs() []any {
+	return []any{"fetch_wall", ph.run, "host_wait_sum", ph.wait, "fetch_sum", ph.fetch,
+		"parse_sum", ph.parse, "store_sum", ph.store, "filter_sum", ph.filterSum, "filter", ph.filter, "output", ph.output}
+}
+
+// evaluator matches the topics against items as their feeds are stored,
+// in the fetcher's goroutines, while the items are still in memory: a pass
+// does not read its new items back, and filtering overlaps fetching. Each
+// feed's boilerplate is learned from its own stored items as before.
+type evaluator struct {
+	p        *pass
+	topics   []topic
+	full     []bool              // the definition changed: evaluate every stored item
+	patterns map[string][]string // configured boilerplate by feed URL ("" = all feeds)
+
+	mu        sync.Mutex
+	matches   [][]store.Match
+	evaluated []int64        // ids evaluated during the fetch
+	seen      map[int64]bool // the same, when some topic is full
+	err       error
+	busy      time.Duration // summed over goroutines
+}
+
+func (p *pass) newEvaluator(ctx context.Context) (*evaluator, error) {
+	e := &evaluator{p: p, topics: p.topics, full: make([]bool, len(p.topics)),
+		matches: make([][]store.Match, len(p.topics)), patterns: map[string][]string{"": p.cfg.Boilerplate}}
+	for i, t := range p.topics {
 		h, err := p.st.TopicHash(ctx, t.Name)
 		if err != nil {
-			return &exitError{exitDatabase, err}
+			return nil, &exitError{exitDatabase, err}
 		}
-		if h != t.hash {
-			full = append(full, t)
-		} else {
-			incremental = append(incremental, t)
+		if e.full[i] = h != t.hash; e.full[i] && e.seen == nil {
+			e.seen = map[int64]bool{}
 		}
 	}
-	if len(full) > 0 {
-		if err := p.match(ctx, full, nil, true); err != nil {
-			return err
+	for _, f := range p.cfg.Feeds {
+		if len(f.Boilerplate) > 0 {
+			e.patterns[f.URL] = f.Boilerplate
 		}
 	}
-	if len(incremental) > 0 && len(changed) > 0 {
-		if err := p.match(ctx, incremental, changed, false); err != nil {
-			return err
-		}
-	}
-	return nil
+	return e, nil
 }
 
-// match evaluates topics over the items with the given ids (nil = all).
-func (p *pass) match(ctx context.Context, topics []topic, ids []int64, all bool) error {
-	matches := make([][]store.Match, len(topics))
-	var evaluated []int64
-	err := p.st.EachItem(ctx, ids, func(it *store.FeedItem) error {
-		evaluated = append(evaluated, it.ID)
-		doc := filter.NewDoc(filterItem(it, p.feedTitle(it)))
-		for i, t := range topics {
-			r := t.match.Match(doc)
-			if !r.Match {
-				continue
+// saved is the fetcher's OnSaved: it evaluates a feed's new and changed
+// items.
+func (e *evaluator) saved(ctx context.Context, feedURL string, doc *store.Fetched, saved store.Saved) {
+	if len(e.topics) == 0 || len(saved.New)+len(saved.Updated) == 0 {
+		return
+	}
+	start := time.Now()
+	// Several items may have written one row: the last one is stored.
+	byID := map[int64]*store.Item{}
+	var ids []int64
+	for i := len(doc.Items) - 1; i >= 0; i-- {
+		if it := &doc.Items[i]; it.ID != 0 && byID[it.ID] == nil {
+			byID[it.ID] = it
+			ids = append(ids, it.ID)
+		}
+	}
+	slices.Sort(ids)
+	bp := &filter.Boilerplate{}
+	for _, u := range []string{"", feedURL} {
+		for _, phrase := range e.patterns[u] {
+			bp.AddPattern(u, phrase)
+		}
+	}
+	var err error
+	if saved.First {
+		// All of the feed's rows are in ids: learn from the newest, as
+		// FeedTexts would, without reading them back.
+		for _, id := range ids[max(0, len(ids)-boilerplateItems):] {
+			bp.Learn(feedURL, byID[id].Summary+"\n"+byID[id].Content)
+		}
+	} else {
+		err = e.p.st.FeedTexts(ctx, []int64{saved.FeedID}, boilerplateItems, func(url, summary, content string) {
+			bp.Learn(url, summary+"\n"+content)
+		})
+	}
+	type hit struct {
+		topic int
+		m     store.Match
+	}
+	var hits []hit
+	fi := store.FeedItem{FeedURL: feedURL, FeedTitle: doc.Title, FeedHome: doc.Home}
+	for _, id := range ids {
+		if err != nil {
+			break
+		}
+		fi.Item = *byID[id]
+		d := bp.NewDoc(filterItem(&fi, e.p.feedTitle(&fi)))
+		for i, t := range e.topics {
+			if r := t.match.Match(d); r.Match {
+				hits = append(hits, hit{i, store.Match{ItemID: id, Score: r.Score, Reasons: reasons(r)}})
 			}
-			reasons := append(append([]string(nil), r.Groups...), r.Terms...)
-			matches[i] = append(matches[i], store.Match{ItemID: it.ID, Score: r.Score, Reasons: reasons})
+		}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err != nil {
+		e.err = cmp.Or(e.err, err)
+		return
+	}
+	e.evaluated = append(e.evaluated, ids...)
+	if e.seen != nil {
+		for _, id := range ids {
+			e.seen[id] = true
+		}
+	}
+	for _, h := range hits {
+		e.matches[h.topic] = append(e.matches[h.topic], h.m)
+	}
+	e.busy += time.Since(start)
+}
+
+// stored evaluates items already in the database (stored by other
+// workers) for the topics evaluated incrementally; topics whose
+// definition changed see every item in finish anyway.
+func (e *evaluator) stored(ctx context.Context, ids []int64) error {
+	// This process's own items were evaluated as they were stored.
+	e.mu.Lock()
+	done := make(map[int64]bool, len(e.evaluated))
+	for _, id := range e.evaluated {
+		done[id] = true
+	}
+	e.mu.Unlock()
+	ids = slices.DeleteFunc(slices.Clone(ids), func(id int64) bool { return done[id] })
+	if len(ids) == 0 {
+		return nil
+	}
+	start := time.Now()
+	var items []*store.FeedItem
+	feeds := map[int64]bool{}
+	var feedIDs []int64
+	err := e.p.st.EachItem(ctx, ids, func(it *store.FeedItem) error {
+		items = append(items, it)
+		if !feeds[it.FeedID] {
+			feeds[it.FeedID] = true
+			feedIDs = append(feedIDs, it.FeedID)
 		}
 		return nil
 	})
 	if err != nil {
 		return &exitError{exitDatabase, err}
 	}
-	for i, t := range topics {
-		if err := p.st.SetMatches(ctx, t.Name, t.hash, all, evaluated, matches[i]); err != nil {
+	bp, err := e.p.boilerplate(ctx, feedIDs)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, it := range items {
+		e.evaluated = append(e.evaluated, it.ID)
+		if e.seen != nil {
+			e.seen[it.ID] = true
+		}
+		d := bp.NewDoc(filterItem(it, e.p.feedTitle(it)))
+		for i, t := range e.topics {
+			if r := t.match.Match(d); r.Match {
+				e.matches[i] = append(e.matches[i], store.Match{ItemID: it.ID, Score: r.Score, Reasons: reasons(r)})
+			}
+		}
+	}
+	e.busy += time.Since(start)
+	return nil
+}
+
+func reasons(r filter.Result) []string {
+	return append(append([]string(nil), r.Groups...), r.Terms...)
+}
+
+// finish evaluates the topics whose definition changed over the items
+// stored before this pass, and records every topic's matches.
+func (e *evaluator) finish(ctx context.Context) error {
+	if e.err != nil {
+		return &exitError{exitDatabase, e.err}
+	}
+	if e.seen != nil {
+		n, err := e.p.st.Count(ctx)
+		if err != nil {
 			return &exitError{exitDatabase, err}
 		}
-		p.log.Debug("topic evaluated", "topic", t.Name, "items", len(evaluated), "matched", len(matches[i]), "full", all)
+		if n > len(e.seen) {
+			bp, err := e.p.boilerplate(ctx, nil)
+			if err != nil {
+				return err
+			}
+			err = e.p.st.EachItem(ctx, nil, func(it *store.FeedItem) error {
+				if e.seen[it.ID] {
+					return nil
+				}
+				d := bp.NewDoc(filterItem(it, e.p.feedTitle(it)))
+				for i, t := range e.topics {
+					if !e.full[i] {
+						continue
+					}
+					if r := t.match.Match(d); r.Match {
+						e.matches[i] = append(e.matches[i], store.Match{ItemID: it.ID, Score: r.Score, Reasons: reasons(r)})
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return &exitError{exitDatabase, err}
+			}
+		}
+	}
+	for i, t := range e.topics {
+		if !e.full[i] && len(e.evaluated) == 0 {
+			continue
+		}
+		if err := e.p.st.SetMatches(ctx, t.Name, t.hash, e.full[i], e.evaluated, e.matches[i]); err != nil {
+			return &exitError{exitDatabase, err}
+		}
+		if e.p.sum != nil {
+			ts := e.p.sum.topic(t.Name)
+			ts.Matched += len(e.matches[i])
+			ts.Reevaluated = ts.Reevaluated || e.full[i]
+		}
+		e.p.log.Debug("topic evaluated", "topic", t.Name, "items", len(e.evaluated), "matched", len(e.matches[i]), "full", e.full[i])
 	}
 	return nil
+}
+
+// boilerplateItems is how many of a feed's newest items teach what
+// repeats in it.
+const boilerplateItems = 200
+
+// boilerplate learns the repeated sentences of the given feeds (nil =
+// all) from their stored items, plus the configured patterns.
+func (p *pass) boilerplate(ctx context.Context, feedIDs []int64) (*filter.Boilerplate, error) {
+	bp := &filter.Boilerplate{}
+	for _, phrase := range p.cfg.Boilerplate {
+		bp.AddPattern("", phrase)
+	}
+	for _, f := range p.cfg.Feeds {
+		for _, phrase := range f.Boilerplate {
+			bp.AddPattern(f.URL, phrase)
+		}
+	}
+	err := p.st.FeedTexts(ctx, feedIDs, boilerplateItems, func(url, summary, content string) {
+		bp.Learn(url, summary+"\n"+content)
+	})
+	if err != nil {
+		return nil, &exitError{exitDatabase, err}
+	}
+	return bp, nil
 }
 
 // feedTitle is the configured title of the item's feed, else its own.
@@ -270,4 +618,38 @@ func filterItem(it *store.FeedItem, feedTitle string) filter.Item {
 func isDir(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && fi.IsDir()
+}
+
+func isFile(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular()
+}
+
+// startProfiles starts a CPU profile and returns a function that stops it
+// and writes a heap profile; either file may be "".
+func startProfiles(cpu, mem string) (stop func(), err error) {
+	var cf *os.File
+	if cpu != "" {
+		if cf, err = os.Create(cpu); err != nil {
+			return nil, fmt.Errorf("-cpuprofile: %w", err)
+		}
+		if err := pprof.StartCPUProfile(cf); err != nil {
+			cf.Close()
+			return nil, fmt.Errorf("-cpuprofile: %w", err)
+		}
+	}
+	return func() {
+		if cf != nil {
+			pprof.StopCPUProfile()
+			cf.Close()
+		}
+		if mem == "" {
+			return
+		}
+		runtime.GC() // up-to-date statistics
+		if mf, err := os.Create(mem); err == nil {
+			pprof.Lookup("allocs").WriteTo(mf, 0)
+			mf.Close()
+		}
+	}, nil
 }

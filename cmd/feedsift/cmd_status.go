@@ -56,10 +56,10 @@ func (c *statusCmd) Run(ctx context.Context, args []string) error {
 	rows := map[string]store.Feed{}
 	// A missing database is not an error here: nothing was fetched yet.
 	// status never creates one.
-	if _, err := os.Stat(s.cfg.Database); err == nil {
-		st, err := store.Open(ctx, s.cfg.Database)
+	if _, err := os.Stat(s.cfg.Database); err == nil || isServer(s.cfg.Database) {
+		st, err := openDB(ctx, s.cfg.Database)
 		if err != nil {
-			return &exitError{exitDatabase, err}
+			return err
 		}
 		defer st.Close()
 		feeds, err := st.Feeds(ctx)

@@ -2,30 +2,50 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"strconv"
 	"syscall"
+	"time"
 )
 
 // lockRun takes an exclusive kernel lock on <database>.lock so that two
 // runs (overlapping cron jobs) never work on one database at once. The
-// kernel frees it when the process ends, even after kill -9.
-func lockRun(database string) (unlock func(), err error) {
+// kernel frees it when the process ends, even after kill -9. With wait
+// above zero it retries for that long (-lock-wait) before giving up.
+func lockRun(ctx context.Context, database string, wait time.Duration) (unlock func(), err error) {
 	path := database + ".lock"
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, &exitError{exitDatabase, fmt.Errorf("lock: %w", err)}
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	deadline := time.Now().Add(wait)
+	for {
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if !errors.Is(err, syscall.EWOULDBLOCK) || !time.Now().Before(deadline) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, ctx.Err()
+		case <-time.After(min(250*time.Millisecond, time.Until(deadline))):
+		}
+	}
+	if err != nil {
 		pid := "?"
 		if b, rerr := os.ReadFile(path); rerr == nil && len(bytes.TrimSpace(b)) > 0 {
 			pid = string(bytes.TrimSpace(b))
 		}
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, &exitError{exitLocked, fmt.Errorf("another feedsift run (pid %s) holds %s", pid, path)}
+			msg := fmt.Sprintf("another feedsift run (pid %s) holds %s", pid, path)
+			if wait > 0 {
+				msg += fmt.Sprintf(" (waited %s)", wait)
+			}
+			return nil, &exitError{exitLocked, errors.New(msg)}
 		}
 		return nil, &exitError{exitDatabase, fmt.Errorf("lock %s: %w", path, err)}
 	}

@@ -209,7 +209,7 @@ func TestExampleConfigsAgree(t *testing.T) {
 func TestUsageDocumented(t *testing.T) {
 	readme := string(mustReadFile(t, "../../README.md"))
 	doc := string(mustReadFile(t, "main.go"))
-	for _, code := range []string{"0", "1", "2", "3", "75", "130"} {
+	for _, code := range []string{"0", "1", "2", "3", "4", "75", "130"} {
 		for name, text := range map[string]string{"usage": usage, "README.md": readme, "package comment": doc} {
 			if !strings.Contains(text, "\n  "+code+" ") && !strings.Contains(text, "\n//\t"+code+" ") && !strings.Contains(text, "| "+code+" |") {
 				t.Errorf("%s does not document exit code %s", name, code)
@@ -218,15 +218,20 @@ func TestUsageDocumented(t *testing.T) {
 	}
 }
 
-// TestImportDirection: config, store, filter and feedout import none of
-// feedsift's packages; fetcher imports only store.
+// TestImportDirection: config, store, filter, feedout and story import none of
+// feedsift's packages; fetcher and store/pg import only store.
 func TestImportDirection(t *testing.T) {
 	allowed := map[string][]string{
 		"config":  nil,
 		"store":   nil,
 		"filter":  nil,
 		"feedout": nil,
+		"story":   nil,
 		"fetcher": {"store"},
+		// The PostgreSQL store shares the SQLite store's types.
+		"store/pg":        {"store"},
+		"store/pg/pgtest": nil,
+		"store/storetest": {"store"},
 	}
 	const mod = "github.com/feedsift/feedsift/"
 	for pkg, ok := range allowed {

@@ -16,37 +16,136 @@ import (
 // idSpace is the namespace of feedsift's name-based (v5) UUIDs.
 var idSpace = uuid.MustParse("5b0c5a52-7f6e-4d0a-9f43-fe3d5f0a1c2e")
 
-// writeTopic writes one topic's Atom file and returns its entry count.
-func (p *pass) writeTopic(ctx context.Context, t topic) (int, error) {
-	ms, err := p.st.Matches(ctx, t.Name, t.MaxEntries)
-	if err != nil {
-		return 0, fmt.Errorf("topic %s: %w", t.Name, err)
-	}
-	path := filepath.Join(p.cfg.OutputDir, t.Name+".atom")
-	f := p.topicFeed(t, ms, path)
-	if err := feedout.WriteFile(path, func(w io.Writer) error { return feedout.WriteAtom(w, f) }); err != nil {
-		return 0, err
-	}
-	p.log.Info("topic written", "topic", t.Name, "path", path, "entries", len(ms))
-	return len(ms), nil
+// Files in output_dir besides the topics' feeds.
+const (
+	indexFile   = "index.html"
+	topicsOPML  = "topics.opml"  // every topic's feed: subscribe to all at once
+	sourcesOPML = "sources.opml" // the subscribed source feeds (http and https)
+	indexLatest = 10             // entries per topic on the index page
+)
+
+// written is one topic's output, for the index page.
+type written struct {
+	t    topic
+	feed *feedout.Feed
 }
 
-// selfURL is where a topic's file is published: under base_url.
-func (p *pass) selfURL(path string) string {
-	return p.cfg.BaseURL + url.PathEscape(filepath.Base(path))
+// writeTopic writes one topic's feeds (Atom, and RSS and JSON Feed unless
+// formats says otherwise) and returns its document.
+func (p *pass) writeTopic(ctx context.Context, t topic) (*feedout.Feed, error) {
+	limit := t.MaxEntries
+	if t.Dedup {
+		limit = 0 // copies are folded first, then the newest stories kept
+	}
+	ms, err := p.st.Matches(ctx, t.Name, limit)
+	if err != nil {
+		return nil, fmt.Errorf("topic %s: %w", t.Name, err)
+	}
+	var copies map[int64][]store.FeedItem
+	if t.Dedup {
+		if ms, copies, err = p.foldStories(ctx, t, ms); err != nil {
+			return nil, fmt.Errorf("topic %s: %w", t.Name, err)
+		}
+		if t.MaxEntries > 0 && len(ms) > t.MaxEntries {
+			ms = ms[:t.MaxEntries]
+		}
+	}
+	f := p.topicFeed(t, ms)
+	p.addCopies(f, ms, copies)
+	formats := make([]feedout.Format, len(t.Formats))
+	for i, s := range t.Formats {
+		formats[i] = feedout.Format(s)
+	}
+	if err := feedout.Write(p.cfg.OutputDir, p.cfg.BaseURL, t.Name, *f, formats...); err != nil {
+		return nil, err
+	}
+	p.log.Info("topic written", "topic", t.Name, "path", filepath.Join(p.cfg.OutputDir, t.Name+"."+t.Formats[0]),
+		"formats", fmt.Sprint(t.Formats), "entries", len(ms))
+	return f, nil
+}
+
+// writeIndex writes the HTML index page and the two OPML lists.
+func (p *pass) writeIndex(ctx context.Context, outs []written) error {
+	idx := feedout.Index{Title: "feedsift topics", OPML: topicsOPML}
+	var topicFeeds []feedout.OPMLFeed
+	for _, o := range outs {
+		it := feedout.IndexTopic{Name: o.t.Name, Title: o.t.Title}
+		for _, f := range o.t.Formats {
+			name := o.t.Name + "." + f
+			switch f {
+			case "atom":
+				it.Atom = name
+			case "rss":
+				it.RSS = name
+			case "json":
+				it.JSON = name
+			}
+		}
+		topicFeeds = append(topicFeeds, feedout.OPMLFeed{Title: o.t.Title, XMLURL: p.cfg.BaseURL + o.t.Name + "." + o.t.Formats[0], HTMLURL: p.cfg.BaseURL})
+		for i, e := range o.feed.Entries {
+			if i == indexLatest {
+				break
+			}
+			src := ""
+			if e.Source != nil {
+				src = e.Source.Title
+			}
+			it.Entries = append(it.Entries, feedout.IndexEntry{Title: e.Title, Link: e.Link, Date: e.Published, Source: src})
+		}
+		if o.feed.Updated.After(idx.Updated) {
+			idx.Updated = o.feed.Updated
+		}
+		idx.Topics = append(idx.Topics, it)
+	}
+	dir := p.cfg.OutputDir
+	if err := feedout.WriteFile(filepath.Join(dir, indexFile), func(w io.Writer) error { return feedout.WriteIndex(w, idx) }); err != nil {
+		return err
+	}
+	if err := feedout.WriteFile(filepath.Join(dir, topicsOPML), func(w io.Writer) error {
+		return feedout.WriteOPML(w, "feedsift topics", topicFeeds)
+	}); err != nil {
+		return err
+	}
+	stored, err := p.st.Feeds(ctx)
+	if err != nil {
+		return err
+	}
+	home := map[string]store.Feed{}
+	for _, f := range stored {
+		home[f.URL] = f
+	}
+	var sources []feedout.OPMLFeed
+	for _, f := range p.cfg.Feeds {
+		if u, err := url.Parse(f.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+			continue // local files are not published
+		}
+		title := f.Title
+		if title == "" {
+			title = home[f.URL].Title
+		}
+		if title == "" {
+			title = f.URL
+		}
+		sources = append(sources, feedout.OPMLFeed{Title: title, XMLURL: f.URL, HTMLURL: home[f.URL].Home})
+	}
+	if len(sources) == 0 {
+		return nil // only local files: nothing to publish
+	}
+	return feedout.WriteFile(filepath.Join(dir, sourcesOPML), func(w io.Writer) error {
+		return feedout.WriteOPML(w, "feedsift sources", sources)
+	})
 }
 
 // topicFeed turns a topic's matches into the output document. It depends
 // only on the stored items, so the same database gives the same bytes.
-func (p *pass) topicFeed(t topic, ms []store.Matched, path string) *feedout.Feed {
+func (p *pass) topicFeed(t topic, ms []store.Matched) *feedout.Feed {
 	f := &feedout.Feed{
 		ID:      "urn:uuid:" + uuid.NewSHA1(idSpace, []byte("topic\x00"+t.Name)).String(),
 		Title:   t.Title,
-		Self:    p.selfURL(path),
+		Link:    p.cfg.BaseURL,
 		Author:  "feedsift",
 		Updated: time.Unix(0, 0).UTC(),
 	}
-	f.Link = p.cfg.BaseURL
 	// A source is as recent as its newest entry here: deterministic, and
 	// it changes only when one of its items does.
 	sourceUpdated := map[string]time.Time{}
@@ -64,6 +163,12 @@ func (p *pass) topicFeed(t topic, ms []store.Matched, path string) *feedout.Feed
 		f.Entries[i].Source.Updated = sourceUpdated[ms[i].FeedURL]
 	}
 	return f
+}
+
+// entryID is the Atom id of the item with the given key: stable across
+// runs and re-evaluations.
+func entryID(key string) string {
+	return "urn:uuid:" + uuid.NewSHA1(idSpace, []byte("item\x00"+key)).String()
 }
 
 func entry(m store.Matched, feedTitle string) feedout.Entry {
@@ -88,7 +193,7 @@ func entry(m store.Matched, feedTitle string) feedout.Entry {
 		authors = []string{feedTitle}
 	}
 	e := feedout.Entry{
-		ID:          "urn:uuid:" + uuid.NewSHA1(idSpace, []byte("item\x00"+it.Key)).String(),
+		ID:          entryID(it.Key),
 		Title:       it.Title,
 		Link:        it.Link,
 		Published:   published,
@@ -98,9 +203,6 @@ func entry(m store.Matched, feedTitle string) feedout.Entry {
 		ContentHTML: it.Content,
 		Categories:  m.Reasons,
 		Lang:        it.Lang,
-	}
-	if e.Title == "" {
-		e.Title = "(untitled)"
 	}
 	for _, enc := range it.Enclosures {
 		e.Enclosures = append(e.Enclosures, feedout.Enclosure{URL: enc.URL, Type: enc.Type, Length: enc.Length})
@@ -112,6 +214,8 @@ func entry(m store.Matched, feedTitle string) feedout.Entry {
 	if u, err := url.Parse(m.FeedURL); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
 		src.Link = m.FeedURL
 	} else {
+		// A local file has no URL to publish; its (relative) file: URL
+		// names it.
 		src.ID = "urn:uuid:" + uuid.NewSHA1(idSpace, []byte("feed\x00"+m.FeedURL)).String()
 	}
 	e.Source = src

@@ -25,17 +25,6 @@ import (
 // Tests that run the built binary as a process: the local faults of
 // CATALOGUE 2.7 that need a second process or a signal.
 
-// buildFeedsift builds the command into a temporary directory.
-func buildFeedsift(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "feedsift")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // growingFeeds serves /feed/N (one new item per request, the last 20
 // shown) and /slow (a feed after ?ms= milliseconds, or when the client
 // goes away).

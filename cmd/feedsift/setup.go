@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
+	"os"
 	"strings"
 
 	"github.com/feedsift/feedsift/config"
+	"github.com/feedsift/feedsift/feedout"
 	"github.com/feedsift/feedsift/filter"
 )
 
@@ -57,6 +60,9 @@ func load(path string) (*setup, error) {
 	if err != nil {
 		return nil, &exitError{exitUsage, err}
 	}
+	if err := importOPML(cfg); err != nil {
+		return nil, &exitError{exitUsage, err}
+	}
 	groups := make([]filter.GroupSpec, len(cfg.Groups))
 	gh := sha256.New()
 	for i, g := range cfg.Groups {
@@ -64,21 +70,70 @@ func load(path string) (*setup, error) {
 		fmt.Fprintf(gh, "%q %q %q %v\n", g.Name, g.Terms, g.Stem, g.FoldDiacritics)
 	}
 	groupsHash := hex.EncodeToString(gh.Sum(nil))
+	compiled, err := filter.CompileGroups(groups)
+	if err != nil {
+		return nil, &exitError{exitUsage, groupError(cfg, err)}
+	}
 	s := &setup{cfg: cfg}
 	var errs []error
 	for i, t := range cfg.Topics {
-		m, err := filter.Compile(groups, filter.TopicSpec{Name: t.Name, Query: t.Query, Threshold: t.Threshold})
+		m, err := compiled.Compile(filter.TopicSpec{Name: t.Name, Query: t.Query, Threshold: t.Threshold, FoldDiacritics: t.FoldDiacritics})
 		if err != nil {
 			errs = append(errs, topicError(cfg, i, err))
 			continue
 		}
-		h := sha256.Sum256([]byte(fmt.Sprintf("%d\n%q\n%v\n%s", filter.Version, t.Query, t.Threshold, groupsHash)))
+		h := sha256.Sum256([]byte(fmt.Sprintf("%d\n%q\n%v %v\n%s", filter.Version, t.Query, t.Threshold, t.FoldDiacritics, groupsHash)))
 		s.topics = append(s.topics, topic{Topic: t, match: m, hash: hex.EncodeToString(h[:16])})
 	}
 	if len(errs) > 0 {
 		return nil, &exitError{exitUsage, errors.Join(errs...)}
 	}
 	return s, nil
+}
+
+// importOPML adds the feeds of the configured OPML files (newsboat's and
+// FreshRSS's exports, among others) to cfg.Feeds, skipping ones already
+// listed.
+func importOPML(cfg *config.Config) error {
+	seen := map[string]bool{}
+	for _, f := range cfg.Feeds {
+		seen[f.URL] = true
+	}
+	for _, path := range cfg.OPML {
+		f, err := os.Open(path)
+		if err != nil {
+			return fmt.Errorf("%s: opml: %w", cfg.Path, err)
+		}
+		feeds, err := feedout.ReadOPML(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("opml %s: %w", path, err)
+		}
+		for _, o := range feeds {
+			u, err := url.Parse(o.XMLURL)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return fmt.Errorf("opml %s: feed %q: want an absolute http or https URL", path, o.XMLURL)
+			}
+			if seen[u.String()] {
+				continue
+			}
+			seen[u.String()] = true
+			cfg.Feeds = append(cfg.Feeds, config.Feed{URL: u.String(), Title: o.Title})
+		}
+	}
+	return nil
+}
+
+// groupError places an error in a group definition in the config file.
+func groupError(cfg *config.Config, err error) error {
+	var fe *filter.Error
+	if errors.As(err, &fe) && fe.Group != "" {
+		if fe.Term < 0 {
+			return cfg.GroupError(fe.Group, fe.Msg)
+		}
+		return cfg.TermError(fe.Group, fe.Term, fe.Offset, fe.Msg)
+	}
+	return &config.Error{File: cfg.Path, Msg: err.Error()}
 }
 
 // topicError places a filter error in the config file.
@@ -88,7 +143,7 @@ func topicError(cfg *config.Config, i int, err error) error {
 		return cfg.TopicError(i, err.Error())
 	}
 	if fe.Group != "" {
-		return cfg.TermError(fe.Group, fe.Term, fe.Offset, fe.Msg)
+		return groupError(cfg, err)
 	}
 	return cfg.QueryError(i, fe.Offset, fe.Msg)
 }

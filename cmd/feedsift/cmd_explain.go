@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/feedsift/feedsift/filter"
+	"github.com/feedsift/feedsift/store"
+)
+
+// explainCmd shows why a topic keeps (or drops) an item.
+type explainCmd struct {
+	stdout, stderr io.Writer
+}
+
+func (c *explainCmd) Run(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
+	path := fs.String("config", "", "configuration `file`")
+	topicName := fs.String("topic", "", "topic `name`")
+	link := fs.String("link", "", "explain the stored item(s) with this `URL`")
+	id := fs.String("id", "", "explain the stored item with this `key`, database id or Atom entry id")
+	text := fs.String("text", "", "explain this `text` (first line as the title, the rest as the summary)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	n := 0
+	for _, s := range []string{*link, *id, *text} {
+		if s != "" {
+			n++
+		}
+	}
+	if *topicName == "" || n != 1 {
+		return &exitError{exitUsage, errors.New("want -topic NAME and exactly one of -link URL, -id ID, -text TEXT")}
+	}
+	s, err := load(*path)
+	if err != nil {
+		return err
+	}
+	t, err := s.topic(*topicName)
+	if err != nil {
+		return err
+	}
+	if *text != "" {
+		title, summary, _ := strings.Cut(*text, "\n")
+		doc := filter.NewDoc(filter.Item{Title: title, Summary: summary})
+		_, err := t.match.Explain(doc).WriteTo(c.stdout)
+		return err
+	}
+	p, err := s.openPass(ctx, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	defer p.st.Close()
+	var items []store.FeedItem
+	if *link != "" {
+		items, err = p.st.ItemsByLink(ctx, *link)
+	} else {
+		items, err = p.itemByAnyID(ctx, *id)
+	}
+	if err != nil {
+		return &exitError{exitDatabase, err}
+	}
+	if len(items) == 0 {
+		return &exitError{exitFailure, fmt.Errorf("no stored item with %s", strings.TrimSpace(*link+*id))}
+	}
+	for i := range items {
+		it := &items[i]
+		bp, err := p.boilerplate(ctx, []int64{it.FeedID})
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			fmt.Fprintln(c.stdout)
+		}
+		fmt.Fprintf(c.stdout, "item %s from %s\n", it.Key, it.FeedURL)
+		if _, err := t.match.Explain(bp.NewDoc(filterItem(it, p.feedTitle(it)))).WriteTo(c.stdout); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// topic returns the configured topic called name.
+func (s *setup) topic(name string) (topic, error) {
+	var names []string
+	for _, t := range s.topics {
+		if t.Name == name {
+			return t, nil
+		}
+		names = append(names, t.Name)
+	}
+	return topic{}, &exitError{exitUsage, fmt.Errorf("no topic %q in %s (topics: %s)", name, s.cfg.Path, strings.Join(names, ", "))}
+}
+
+// itemByAnyID finds an item by key, database id, or the Atom entry id
+// feedsift published for it.
+func (p *pass) itemByAnyID(ctx context.Context, id string) ([]store.FeedItem, error) {
+	items, err := p.st.ItemByKey(ctx, id)
+	if err != nil || len(items) > 0 || !strings.HasPrefix(id, "urn:uuid:") {
+		return items, err
+	}
+	var found []store.FeedItem
+	err = p.st.EachItem(ctx, nil, func(it *store.FeedItem) error {
+		if entryID(it.Key) == id {
+			found = append(found, *it)
+		}
+		return nil
+	})
+	return found, err
+}

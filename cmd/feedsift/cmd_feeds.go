@@ -1,0 +1,541 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/feedsift/feedsift/config"
+	"github.com/feedsift/feedsift/feedout"
+	"github.com/feedsift/feedsift/fetcher"
+	"github.com/feedsift/feedsift/store"
+	"github.com/mmcdole/gofeed"
+	"golang.org/x/net/html"
+)
+
+// feedsCmd manages the [[feeds]] of the configuration file. It edits the
+// file as text: new [[feeds]] blocks go after the last one, and every
+// other byte (comments, order, layout) stays as the user wrote it. The
+// edited file is parsed before it replaces the old one.
+type feedsCmd struct {
+	stdout, stderr io.Writer
+	now            func() time.Time
+	// client fetches pages for autodiscovery (tests: default is fine,
+	// they serve 127.0.0.1).
+	client *http.Client
+}
+
+func (c *feedsCmd) Run(ctx context.Context, args []string) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+			fmt.Fprint(c.stdout, usage)
+			return errHelp
+		}
+		return &exitError{exitUsage, errors.New("want a subcommand: add, list, import or export")}
+	}
+	sub, args := args[0], args[1:]
+	switch sub {
+	case "add":
+		return c.add(ctx, args)
+	case "list":
+		return c.list(ctx, args)
+	case "import":
+		return c.importOPML(args)
+	case "export":
+		return c.export(ctx, args)
+	}
+	return &exitError{exitUsage, fmt.Errorf("unknown subcommand %q: want add, list, import or export", sub)}
+}
+
+// parseArgs parses flags given before or after the n positional
+// arguments it returns.
+func parseArgs(fs *flag.FlagSet, args []string, n int, names string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, errHelp
+			}
+			return nil, &exitError{exitUsage, err}
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(pos) != n {
+		return nil, &exitError{exitUsage, fmt.Errorf("want %s", names)}
+	}
+	return pos, nil
+}
+
+// add appends the feed at a URL, or the feed an HTML page announces.
+func (c *feedsCmd) add(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("feeds add", flag.ContinueOnError)
+	path := fs.String("config", "", "configuration `file`")
+	title := fs.String("title", "", "the feed's `title` in the topics' outputs (default: the feed's own)")
+	pos, err := parseArgs(fs, args, 1, "one URL")
+	if err != nil {
+		return err
+	}
+	cfg, data, err := loadForEdit(*path)
+	if err != nil {
+		return err
+	}
+	raw := pos[0]
+	feedURL, feedTitle, others, err := c.discover(ctx, raw)
+	if err != nil {
+		return &exitError{exitFailure, err}
+	}
+	if i := cfg.FeedIndex(feedURL); i >= 0 {
+		return &exitError{exitUsage, fmt.Errorf("%s is already listed as feed %d in %s", feedURL, i+1, cfg.Path)}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s (added by feedsift feeds add on %s)\n", oneLine(orDefault(feedTitle, feedURL)), c.now().Format("2006-01-02"))
+	writeFeed(&b, feedURL, *title)
+	if err := appendFeeds(cfg, data, b.String(), 1); err != nil {
+		return err
+	}
+	if feedURL != raw {
+		fmt.Fprintf(c.stdout, "found %s on %s\n", feedURL, raw)
+	}
+	for _, o := range others {
+		fmt.Fprintf(c.stdout, "the page also announces %s\n", o)
+	}
+	fmt.Fprintf(c.stdout, "added %s to %s\n", feedURL, cfg.Path)
+	return nil
+}
+
+// discover returns the feed at raw: raw itself when it is a feed, else
+// the first feed its HTML page links as rel="alternate" (and the others
+// it links). Local paths and file: URLs are taken as they are.
+func (c *feedsCmd) discover(ctx context.Context, raw string) (feedURL, title string, others []string, err error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", "", nil, fmt.Errorf("%s: want an http or https URL (edit the file for local feeds)", raw)
+	}
+	body, ctype, final, err := c.get(ctx, u.String())
+	if err != nil {
+		return "", "", nil, err
+	}
+	if f, err := gofeed.NewParser().Parse(bytes.NewReader(body)); err == nil {
+		return u.String(), f.Title, nil, nil
+	}
+	if mt, _, _ := mime.ParseMediaType(ctype); mt != "text/html" && mt != "application/xhtml+xml" && !looksHTML(body) {
+		return "", "", nil, fmt.Errorf("%s: neither a feed nor an HTML page (%s)", raw, orDefault(ctype, "no Content-Type"))
+	}
+	links := alternates(body, final)
+	if len(links) == 0 {
+		return "", "", nil, fmt.Errorf("%s: the page announces no feed (no <link rel=\"alternate\"> of a feed type)", raw)
+	}
+	body, _, _, err = c.get(ctx, links[0])
+	if err != nil {
+		return "", "", nil, err
+	}
+	f, err := gofeed.NewParser().Parse(bytes.NewReader(body))
+	if err != nil {
+		return "", "", nil, fmt.Errorf("%s, announced by %s: not a feed: %v", links[0], raw, err)
+	}
+	return links[0], f.Title, links[1:], nil
+}
+
+func (c *feedsCmd) get(ctx context.Context, u string) (body []byte, ctype string, final *url.URL, err error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	req.Header.Set("User-Agent", fetcher.DefaultUserAgent)
+	client := c.client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("%s: %w", u, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, "", nil, fmt.Errorf("%s: %s", u, resp.Status)
+	}
+	body, err = io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("%s: %w", u, err)
+	}
+	return body, resp.Header.Get("Content-Type"), resp.Request.URL, nil
+}
+
+func looksHTML(b []byte) bool {
+	head := bytes.ToLower(b[:min(len(b), 512)])
+	return bytes.Contains(head, []byte("<html")) || bytes.Contains(head, []byte("<!doctype html"))
+}
+
+// feedTypes are the <link type> values of feeds.
+var feedTypes = map[string]bool{
+	"application/rss+xml":   true,
+	"application/atom+xml":  true,
+	"application/feed+json": true,
+	"application/json":      true,
+	"application/rdf+xml":   true,
+}
+
+// alternates lists, in page order, the feeds an HTML page announces with
+// <link rel="alternate" type="…feed type…" href>, resolved against the
+// page's URL (or its <base href>).
+func alternates(page []byte, base *url.URL) []string {
+	doc, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		return nil
+	}
+	var links []string
+	seen := map[string]bool{}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "base" {
+			if b, err := base.Parse(attr(n, "href")); err == nil && attr(n, "href") != "" {
+				base = b
+			}
+		}
+		if n.Type == html.ElementNode && n.Data == "link" {
+			rel := strings.Fields(strings.ToLower(attr(n, "rel")))
+			typ := strings.ToLower(strings.TrimSpace(strings.Split(attr(n, "type"), ";")[0]))
+			if slices.Contains(rel, "alternate") && feedTypes[typ] && attr(n, "href") != "" {
+				if u, err := base.Parse(strings.TrimSpace(attr(n, "href"))); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+					if s := u.String(); !seen[s] {
+						seen[s] = true
+						links = append(links, s)
+					}
+				}
+			}
+		}
+		for k := n.FirstChild; k != nil; k = k.NextSibling {
+			walk(k)
+		}
+	}
+	walk(doc)
+	return links
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if strings.EqualFold(a.Key, key) {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// list prints the configured feeds with what the database knows of them.
+func (c *feedsCmd) list(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("feeds list", flag.ContinueOnError)
+	path := fs.String("config", "", "configuration `file`")
+	if _, err := parseArgs(fs, args, 0, "no arguments"); err != nil {
+		return err
+	}
+	cfg, _, err := loadForEdit(*path)
+	if err != nil {
+		return err
+	}
+	state, err := feedState(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "URL\tTITLE\tITEMS\tLAST SUCCESS\tSTATE")
+	for _, f := range cfg.Feeds {
+		st, ok := state[f.URL]
+		title := orDefault(f.Title, st.Title)
+		switch {
+		case !ok:
+			fmt.Fprintf(tw, "%s\t%s\t-\t-\tnever fetched\n", f.URL, orDefault(title, "-"))
+		default:
+			health := "ok"
+			if st.Failures > 0 {
+				health = fmt.Sprintf("failing %d× (%s)", st.Failures, st.ErrorClass)
+			}
+			last := "never"
+			if !st.SuccessAt.IsZero() {
+				last = st.SuccessAt.UTC().Format("2006-01-02 15:04")
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", f.URL, orDefault(title, "-"), st.Items, last, health)
+		}
+	}
+	return tw.Flush()
+}
+
+// feedState reads what the database knows of the feeds, if there is a
+// database; it never creates one.
+func feedState(ctx context.Context, cfg *config.Config) (map[string]store.Feed, error) {
+	state := map[string]store.Feed{}
+	if !isServer(cfg.Database) && !isFile(cfg.Database) {
+		return state, nil
+	}
+	st, err := openStore(ctx, cfg.Database)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	fs, err := st.Feeds(ctx)
+	if err != nil {
+		return nil, &exitError{exitDatabase, err}
+	}
+	for _, f := range fs {
+		state[f.URL] = f
+	}
+	return state, nil
+}
+
+// importOPML appends the feeds of an OPML subscription list that the
+// configuration does not list yet.
+func (c *feedsCmd) importOPML(args []string) error {
+	fs := flag.NewFlagSet("feeds import", flag.ContinueOnError)
+	path := fs.String("config", "", "configuration `file`")
+	pos, err := parseArgs(fs, args, 1, "one OPML file")
+	if err != nil {
+		return err
+	}
+	cfg, data, err := loadForEdit(*path)
+	if err != nil {
+		return err
+	}
+	fh, err := os.Open(pos[0])
+	if err != nil {
+		return &exitError{exitUsage, err}
+	}
+	defer fh.Close()
+	subs, err := feedout.ReadOPML(fh)
+	if err != nil {
+		return &exitError{exitUsage, fmt.Errorf("%s: %w", pos[0], err)}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Imported from %s on %s by feedsift feeds import.\n", oneLine(filepath.Base(pos[0])), c.now().Format("2006-01-02"))
+	added, listed, bad := 0, 0, 0
+	seen := map[string]bool{}
+	for _, f := range subs {
+		u, err := url.Parse(strings.TrimSpace(f.XMLURL))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			fmt.Fprintf(c.stderr, "skipped %q: not an http or https URL\n", f.XMLURL)
+			bad++
+			continue
+		}
+		s := u.String()
+		if cfg.FeedIndex(s) >= 0 || seen[s] {
+			listed++
+			continue
+		}
+		seen[s] = true
+		if added > 0 {
+			b.WriteString("\n")
+		}
+		if f.Category != "" {
+			fmt.Fprintf(&b, "# %s\n", oneLine(f.Category))
+		}
+		writeFeed(&b, s, f.Title)
+		added++
+	}
+	if added > 0 {
+		if err := appendFeeds(cfg, data, b.String(), added); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(c.stdout, "imported %d feeds into %s; %d already listed, %d skipped\n", added, cfg.Path, listed, bad)
+	return nil
+}
+
+// export writes the configured feeds as OPML 2.0.
+func (c *feedsCmd) export(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("feeds export", flag.ContinueOnError)
+	path := fs.String("config", "", "configuration `file`")
+	out := fs.String("o", "", "write to `file` instead of standard output")
+	if _, err := parseArgs(fs, args, 0, "no arguments"); err != nil {
+		return err
+	}
+	cfg, _, err := loadForEdit(*path)
+	if err != nil {
+		return err
+	}
+	state, err := feedState(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	var subs []feedout.OPMLFeed
+	for _, f := range cfg.Feeds {
+		st := state[f.URL]
+		subs = append(subs, feedout.OPMLFeed{Title: orDefault(f.Title, st.Title), XMLURL: f.URL, HTMLURL: st.Home})
+	}
+	write := func(w io.Writer) error { return feedout.WriteOPML(w, "feedsift subscriptions", subs) }
+	if *out == "" {
+		return write(c.stdout)
+	}
+	if err := feedout.WriteFile(*out, write); err != nil {
+		return &exitError{exitFailure, err}
+	}
+	return nil
+}
+
+// loadForEdit reads the configuration and its bytes. Only the file's own
+// syntax and keys must be right: feeds can be managed while a topic is
+// being fixed.
+func loadForEdit(path string) (*config.Config, []byte, error) {
+	if path == "" {
+		return nil, nil, &exitError{exitUsage, errors.New("-config FILE is required")}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, &exitError{exitUsage, fmt.Errorf("read config: %w", err)}
+	}
+	cfg, err := config.Parse(path, data)
+	if err != nil {
+		return nil, nil, &exitError{exitUsage, err}
+	}
+	return cfg, data, nil
+}
+
+// feedsHeader is a [[feeds]] table header line; tableHeader any header.
+var (
+	feedsHeader = regexp.MustCompile(`^\s*\[\[\s*feeds\s*\]\]\s*(#.*)?$`)
+	tableHeader = regexp.MustCompile(`^\s*\[`)
+)
+
+// appendFeeds inserts block (one or more [[feeds]] tables) after the last
+// [[feeds]] table of data, before any comments that introduce what
+// follows it, and replaces the file once the result parses with n more
+// feeds.
+func appendFeeds(cfg *config.Config, data []byte, block string, n int) error {
+	nl := "\n"
+	if bytes.Contains(data, []byte("\r\n")) {
+		nl = "\r\n"
+		block = strings.ReplaceAll(block, "\n", "\r\n")
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	last := -1
+	for i, l := range lines {
+		if feedsHeader.MatchString(strings.TrimRight(l, "\r\n")) {
+			last = i
+		}
+	}
+	var out string
+	if last < 0 {
+		s := string(data)
+		if s != "" && !strings.HasSuffix(s, "\n") {
+			s += nl
+		}
+		out = s + nl + block
+	} else {
+		end := last + 1
+		for end < len(lines) && !tableHeader.MatchString(lines[end]) {
+			end++
+		}
+		for end-1 > last && isBlankOrComment(lines[end-1]) {
+			end--
+		}
+		before := strings.Join(lines[:end], "")
+		if !strings.HasSuffix(before, "\n") {
+			before += nl
+		}
+		out = before + nl + block + strings.Join(lines[end:], "")
+	}
+	ncfg, err := config.Parse(cfg.Path, []byte(out))
+	if err != nil || len(ncfg.Feeds) != len(cfg.Feeds)+n {
+		return &exitError{exitFailure, fmt.Errorf("%s: the edited file would not parse as expected (%v); left unchanged", cfg.Path, err)}
+	}
+	if err := replaceFile(cfg.Path, []byte(out)); err != nil {
+		return &exitError{exitFailure, err}
+	}
+	return nil
+}
+
+func isBlankOrComment(l string) bool {
+	l = strings.TrimSpace(l)
+	return l == "" || strings.HasPrefix(l, "#")
+}
+
+// writeFeed writes one [[feeds]] table.
+func writeFeed(b *strings.Builder, u, title string) {
+	fmt.Fprintf(b, "[[feeds]]\nurl = %s\n", tomlString(u))
+	if title = strings.TrimSpace(title); title != "" {
+		fmt.Fprintf(b, "title = %s\n", tomlString(title))
+	}
+}
+
+// tomlString quotes s as a TOML basic string.
+func tomlString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// oneLine makes s safe in a comment.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func orDefault(s, def string) string {
+	if s != "" {
+		return s
+	}
+	return def
+}
+
+// replaceFile replaces path (through symlinks) with data, atomically and
+// keeping its permissions.
+func replaceFile(path string, data []byte) error {
+	if p, err := filepath.EvalSymlinks(path); err == nil {
+		path = p
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(fi.Mode().Perm()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/feedsift/feedsift/store"
+)
+
+// pruneCmd deletes old items as keep_days and keep_matched_days say. Every
+// run does the same at its end; this is for doing it now, or seeing what
+// it would do (-dry-run), or compacting the file (-vacuum).
+type pruneCmd struct {
+	stdout, stderr io.Writer
+	now            func() time.Time
+}
+
+func (c *pruneCmd) Run(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("prune", flag.ContinueOnError)
+	path := fs.String("config", "", "configuration `file`")
+	dryRun := fs.Bool("dry-run", false, "count what would be deleted; delete nothing")
+	vacuum := fs.Bool("vacuum", false, "compact the database file afterwards (VACUUM), however little was freed")
+	lockWait := fs.Duration("lock-wait", 0, "wait up to `duration` for a running pass to finish")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	s, err := load(*path)
+	if err != nil {
+		return err
+	}
+	if s.cfg.KeepDays == 0 && !*vacuum {
+		return &exitError{exitUsage, fmt.Errorf("%s: no keep_days: retention is off, every item is kept", s.cfg.Path)}
+	}
+	st, unlock, err := openLocked(ctx, s.cfg.Database, *lockWait)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	defer st.Close()
+	r := s.retention(c.now())
+	r.DryRun = *dryRun
+	pr, err := st.Prune(ctx, r)
+	if err != nil {
+		return &exitError{exitDatabase, err}
+	}
+	verb := "deleted"
+	if *dryRun {
+		verb = "would delete"
+	}
+	fmt.Fprintf(c.stdout, "%s %d unmatched items (keep_days = %d) and %d matched items (keep_matched_days = %d)\n",
+		verb, pr.Unmatched, s.cfg.KeepDays, pr.Matched, s.cfg.KeepMatchedDays)
+	if *vacuum && !*dryRun {
+		if _, err := st.Vacuum(ctx, true); err != nil {
+			return &exitError{exitDatabase, err}
+		}
+		fmt.Fprintln(c.stdout, "database compacted")
+	}
+	return nil
+}
+
+// retention is the configured retention at now: what prune and the end of
+// every run delete. Every item a topic's output shows is protected.
+func (s *setup) retention(now time.Time) store.Retention {
+	r := store.Retention{Shown: map[string]int{}}
+	for _, t := range s.topics {
+		r.Shown[t.Name] = t.MaxEntries
+	}
+	day := 24 * time.Hour
+	if s.cfg.KeepDays > 0 {
+		r.UnmatchedBefore = now.Add(-time.Duration(s.cfg.KeepDays) * day)
+	}
+	if s.cfg.KeepMatchedDays > 0 {
+		r.MatchedBefore = now.Add(-time.Duration(s.cfg.KeepMatchedDays) * day)
+	}
+	return r
+}
+
+// autoPrune applies the retention at the end of a run, once the outputs
+// are written, and compacts the file when much of it is free (rarely).
+func (p *pass) autoPrune(ctx context.Context) error {
+	if p.cfg.KeepDays == 0 {
+		return nil
+	}
+	pr, err := p.st.Prune(ctx, p.retention(p.now()))
+	if err != nil {
+		return &exitError{exitDatabase, fmt.Errorf("prune: %w", err)}
+	}
+	p.sum.Pruned = pr.Unmatched + pr.Matched
+	if p.sum.Pruned > 0 {
+		p.log.Info("items pruned", "unmatched", pr.Unmatched, "matched", pr.Matched)
+	}
+	ran, err := p.st.Vacuum(ctx, false)
+	if err != nil {
+		return &exitError{exitDatabase, fmt.Errorf("vacuum: %w", err)}
+	}
+	if ran {
+		p.log.Info("database compacted")
+	}
+	return nil
+}
+
+// openLocked takes the run lock and opens the database, for commands that
+// write to it outside a run.
+func openLocked(ctx context.Context, database string, wait time.Duration) (db, func(), error) {
+	unlock, err := lockDB(ctx, database, wait)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := openStore(ctx, database)
+	if err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return st, unlock, nil
+}
+
+// openStore opens an existing database; a missing one is an error rather
+// than a new empty file.
+func openStore(ctx context.Context, database string) (db, error) {
+	if !isServer(database) && !isFile(database) {
+		return nil, &exitError{exitDatabase, fmt.Errorf("database %s does not exist (run feedsift run first)", database)}
+	}
+	return openDB(ctx, database)
+}

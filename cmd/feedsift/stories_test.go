@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/feedsift/feedsift/config"
+	"github.com/feedsift/feedsift/story"
+	"github.com/mmcdole/gofeed"
+)
+
+func rss(title string, items ...[4]string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `<?xml version="1.0"?><rss version="2.0"><channel><title>%s</title><link>https://%s.example.org/</link>`, title, strings.ToLower(title))
+	for _, it := range items { // link, title, description, pubDate
+		fmt.Fprintf(&b, `<item><guid>%s</guid><link>%s</link><title>%s</title><description>%s</description><pubDate>%s</pubDate></item>`,
+			it[0], it[0], it[1], it[2], it[3])
+	}
+	b.WriteString(`</channel></rss>`)
+	return b.String()
+}
+
+var (
+	wireVolcano = [4]string{"https://wire.example.org/2026/11/volcano?utm_source=rss", "Volcano erupts near the capital, forcing thousands to evacuate",
+		"Lava flowed toward the outskirts of the capital on Wednesday as thousands left their homes, officials said.", "Wed, 18 Nov 2026 06:00:00 GMT"}
+	dailyVolcano = [4]string{"https://daily.example.com/world/volcano-capital-evacuation", "Volcano erupts near the capital, forcing thousands to flee",
+		"Thousands left their homes on Wednesday as lava flowed toward the outskirts of the capital, officials said.", "Wed, 18 Nov 2026 09:00:00 GMT"}
+	dailyOther = [4]string{"https://daily.example.com/world/volcano-museum", "Volcano museum reopens after renovation",
+		"A museum about the volcano reopened its doors to visitors after two years.", "Wed, 18 Nov 2026 10:00:00 GMT"}
+)
+
+// storyConfig writes a config with the given feeds (name → RSS) and a
+// topic about volcanoes; extra is appended to the topic.
+func storyConfig(t *testing.T, dir string, feeds map[string]string, extra string) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("database = \"feedsift.db\"\noutput_dir = \"out\"\n")
+	for _, name := range []string{"wire", "daily"} {
+		body, ok := feeds[name]
+		if !ok {
+			continue
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+".xml"), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "\n[[feeds]]\nurl = \"%s.xml\"\ntitle = \"%s Desk\"\n", name, strings.ToUpper(name[:1])+name[1:])
+	}
+	b.WriteString("\n[[topics]]\nname = \"volcano\"\ntitle = \"Volcano\"\nquery = \"volcano\"\n" + extra)
+	cfg := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(cfg, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func mustRun(t *testing.T, cfg string) *gofeed.Feed {
+	t.Helper()
+	code, _, stderr := feedsift(t, "run", "-config", cfg)
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	b := mustReadFile(t, filepath.Join(filepath.Dir(cfg), "out", "volcano.atom"))
+	f, err := gofeed.NewParser().Parse(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// TestRun_Stories: a copy from a second feed joins the entry of the first
+// without changing its id; the entry names and links the other outlet;
+// explain-story says why; dedup = false lists both.
+func TestRun_Stories(t *testing.T) {
+	dir := t.TempDir()
+	cfg := storyConfig(t, dir, map[string]string{"wire": rss("Wire", wireVolcano)}, "")
+	first := mustRun(t, cfg)
+	if len(first.Items) != 1 {
+		t.Fatalf("first run: %d entries, want 1", len(first.Items))
+	}
+	id := first.Items[0].GUID
+
+	cfg = storyConfig(t, dir, map[string]string{"wire": rss("Wire", wireVolcano), "daily": rss("Daily", dailyVolcano, dailyOther)}, "")
+	second := mustRun(t, cfg)
+	if len(second.Items) != 2 {
+		t.Fatalf("second run: %d entries, want 2 (the volcano story once, the museum)", len(second.Items))
+	}
+	var merged *gofeed.Item
+	for _, it := range second.Items {
+		if it.GUID == id {
+			merged = it
+		}
+	}
+	if merged == nil {
+		t.Fatalf("the story's entry id changed when a copy joined: want %s", id)
+	}
+	if merged.Link != wireVolcano[0] {
+		t.Errorf("entry link %s, want the first copy's", merged.Link)
+	}
+	text := merged.Description + merged.Content
+	if !strings.Contains(text, "Also reported by") || !strings.Contains(text, "Daily Desk") || !strings.Contains(text, dailyVolcano[0]) {
+		t.Errorf("the entry does not name the other outlet: %q", text)
+	}
+	raw := string(mustReadFile(t, filepath.Join(dir, "out", "volcano.atom")))
+	if !strings.Contains(raw, `<link href="`+dailyVolcano[0]+`" rel="related" type="text/html">`) {
+		t.Errorf("no rel=\"related\" link to the copy:\n%s", raw)
+	}
+	if !merged.UpdatedParsed.After(*first.Items[0].UpdatedParsed) {
+		t.Errorf("updated did not move when a copy joined: %v", merged.UpdatedParsed)
+	}
+
+	code, out, stderr := feedsift(t, "explain-story", "-config", cfg, dailyVolcano[0])
+	if code != exitOK {
+		t.Fatalf("explain-story: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"(2 members)", "first copy", "joined 1: similarity", "Daily Desk", "Wire Desk"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explain-story output lacks %q:\n%s", want, out)
+		}
+	}
+
+	// The topic's own switch.
+	cfg = storyConfig(t, dir, map[string]string{"wire": rss("Wire", wireVolcano), "daily": rss("Daily", dailyVolcano, dailyOther)}, "dedup = false\n")
+	if all := mustRun(t, cfg); len(all.Items) != 3 {
+		t.Errorf("dedup = false: %d entries, want 3", len(all.Items))
+	}
+	// A stricter threshold than the copies' similarity splits them.
+	cfg = storyConfig(t, dir, map[string]string{"wire": rss("Wire", wireVolcano), "daily": rss("Daily", dailyVolcano, dailyOther)}, "dedup_threshold = 0.99\n")
+	if all := mustRun(t, cfg); len(all.Items) != 3 {
+		t.Errorf("dedup_threshold = 0.99: %d entries, want 3", len(all.Items))
+	}
+}
+
+func TestExplainStory_Usage(t *testing.T) {
+	for _, args := range [][]string{{"explain-story"}, {"explain-story", "-config", "x.toml"}, {"explain-story", "-config", "x.toml", "1", "2"}} {
+		if code, _, _ := feedsift(t, args...); code != exitUsage {
+			t.Errorf("%q: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+}
+
+// TestDedupDefaults keeps config's defaults and package story's in step.
+func TestDedupDefaults(t *testing.T) {
+	if config.DefaultDedupWindow != story.DefaultWindow || config.DefaultDedupThreshold != story.DefaultThreshold {
+		t.Errorf("config defaults %v %v, story defaults %v %v", config.DefaultDedupWindow, config.DefaultDedupThreshold,
+			story.DefaultWindow, story.DefaultThreshold)
+	}
+}

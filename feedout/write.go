@@ -1,0 +1,67 @@
+package feedout
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+)
+
+// Format is an output format; its value is the file extension without
+// the dot.
+type Format string
+
+// The output formats.
+const (
+	Atom     Format = "atom"
+	RSS      Format = "rss"
+	JSONFeed Format = "json"
+)
+
+// Formats lists every format, in the order Write writes them.
+var Formats = []Format{Atom, RSS, JSONFeed}
+
+// Write publishes one topic in the given formats (none given: all):
+// dir/name.atom, dir/name.rss and dir/name.json, each replaced atomically
+// by WriteFile. Each document's self URL is baseURL+name+extension
+// (baseURL is where dir is served, e.g. "https://example.org/feeds/");
+// f.Self is ignored. f is validated once, before any file is touched, so
+// invalid input changes nothing.
+func Write(dir, baseURL, name string, f Feed, formats ...Format) error {
+	if len(formats) == 0 {
+		formats = Formats
+	}
+	if name == "" || strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") {
+		return fmt.Errorf("feed %s: %w: file name %q", f.ID, ErrInvalid, name)
+	}
+	if !strings.HasSuffix(baseURL, "/") {
+		return fmt.Errorf("feed %s: %w: base URL %q does not end in /", f.ID, ErrInvalid, baseURL)
+	}
+	f.Self = baseURL + name + ".atom"
+	d, err := prepare(&f)
+	if err != nil {
+		return err
+	}
+	writers := map[Format]func(io.Writer, *doc) error{
+		Atom:     func(w io.Writer, d *doc) error { return writeXML(w, atomDoc(d)) },
+		RSS:      func(w io.Writer, d *doc) error { return writeXML(w, rssDocument(d)) },
+		JSONFeed: writeJSON,
+	}
+	for _, format := range formats {
+		write, ok := writers[format]
+		if !ok {
+			return fmt.Errorf("feed %s: %w: unknown format %q", f.ID, ErrInvalid, format)
+		}
+		out := struct {
+			ext   string
+			write func(io.Writer, *doc) error
+		}{"." + string(format), write}
+		d.self = baseURL + name + out.ext
+		if err := WriteFile(filepath.Join(dir, name+out.ext), func(w io.Writer) error {
+			return out.write(w, d)
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

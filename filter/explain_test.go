@@ -1,0 +1,142 @@
+package filter
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/explain")
+
+// exampleCases are items written for these tests (not taken from any
+// corpus) that the example topic must or must not match.
+var exampleCases = []struct {
+	name string
+	item Item
+	want bool
+}{
+	{"security-council-visit", Item{
+		Title:   "Russia's Security Council secretary Shoigu arrives in Beijing to meet Xi Jinping and Wang Yi on security cooperation",
+		Summary: "The visit follows talks on the strategic partnership.",
+	}, true},
+	{"russian-language", Item{
+		Title:   "Секретарь Совбеза России Шойгу прибыл в Пекин",
+		Summary: "Шойгу обсудит с китайскими коллегами вопросы безопасности и военного сотрудничества.",
+	}, true},
+	{"chinese-language", Item{
+		Title:   "中俄举行联合海上演习",
+		Summary: "中国和俄罗斯海军在日本海举行联合军事演习。",
+	}, true},
+	{"joint-patrol", Item{
+		Title:   "Chinese and Russian bombers fly joint patrol near Japan",
+		Summary: "Japan scrambled jets as the aircraft flew over the sea.",
+	}, true},
+	{"russia-only", Item{
+		Title:   "Russia holds military drills in the Baltic",
+		Summary: "The Kremlin said the exercises were planned.",
+	}, false},
+	{"china-only", Item{
+		Title:   "China's navy holds drills near Taiwan",
+		Summary: "Beijing said the exercises were routine.",
+	}, false},
+	{"trade-energy", Item{
+		Title:   "Russia and China sign gas pipeline deal as trade hits record",
+		Summary: "Moscow and Beijing agreed on more oil and gas exports, paid in yuan.",
+	}, false},
+	{"list-frame", Item{
+		Title:   "Canberra raises defence budget",
+		Summary: "The government cites threats from China and Russia and their military build-up.",
+	}, false},
+	{"sport", Item{
+		Title:   "Medvedev beats Chinese qualifier at the Beijing Open",
+		Summary: "The Russian tennis player won in straight sets.",
+	}, false},
+	{"boilerplate", Item{
+		Title:   "Local elections in Lyon",
+		Summary: "<p>Voters went to the polls.</p><p>Read our coverage of Russia and China military cooperation.</p>",
+		FeedURL: "https://example.com/feed",
+	}, false},
+}
+
+func exampleBoilerplate() *Boilerplate {
+	b := &Boilerplate{}
+	b.Learn("https://example.com/feed",
+		"<p>A storm.</p><p>Read our coverage of Russia and China military cooperation.</p>",
+		"<p>A vote.</p><p>Read our coverage of Russia and China military cooperation.</p>",
+		"<p>A strike.</p><p>Read our coverage of Russia and China military cooperation.</p>")
+	return b
+}
+
+func TestExampleTopic_cases(t *testing.T) {
+	topic := mustCompileExample(t)
+	b := exampleBoilerplate()
+	for _, c := range exampleCases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := topic.Match(b.NewDoc(c.item)).Match; got != c.want {
+				t.Errorf("match = %v, want %v\n%s", got, c.want, topic.Explain(b.NewDoc(c.item)))
+			}
+		})
+	}
+}
+
+func TestTopic_Explain(t *testing.T) {
+	topic := mustCompileExample(t)
+	b := exampleBoilerplate()
+	for _, c := range exampleCases {
+		t.Run(c.name, func(t *testing.T) {
+			got := topic.Explain(b.NewDoc(c.item)).String()
+			if again := topic.Explain(b.NewDoc(c.item)).String(); again != got {
+				t.Fatalf("explanation not deterministic:\n%s\n---\n%s", got, again)
+			}
+			golden := filepath.Join("testdata", "explain", c.name+".golden")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -run Explain -update)", err)
+			}
+			if got != string(want) {
+				t.Errorf("explanation differs from %s:\n%s", golden, got)
+			}
+		})
+	}
+}
+
+func FuzzCompile(f *testing.F) {
+	for _, s := range []string{
+		"Russia AND China", `"security council" OR secur*`, "NOT x UNLESS (y OR z)",
+		"3: title:@russia\n-2: trade", "SENTENCE(@russia, @china, NOT trade)", "a NEAR/3 b SAME c",
+		"中俄 OR 俄罗斯", "Россия~ AND Пекин*", "((a)", "title:", "@", `"`, "1:", "a*~",
+	} {
+		f.Add(s, "Russia and China hold naval drills. 中俄举行联合演习。")
+	}
+	groups, err := CompileGroups(testGroups)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, query, text string) {
+		topic, err := groups.Compile(TopicSpec{Name: "f", Query: query})
+		if err != nil {
+			fe, ok := err.(*Error)
+			if !ok {
+				t.Fatalf("error %T %v is not *Error", err, err)
+			}
+			if fe.Offset < 0 || fe.Offset > len(query) {
+				t.Fatalf("offset %d outside the query of %d bytes: %v", fe.Offset, len(query), err)
+			}
+			return
+		}
+		d := NewDoc(Item{Title: text, Summary: text})
+		r := topic.Match(d)
+		if e := topic.Explain(d); e.Result.Match != r.Match || e.Result.Score != r.Score {
+			t.Fatalf("explain %v/%v disagrees with match %v/%v", e.Result.Match, e.Result.Score, r.Match, r.Score)
+		}
+	})
+}

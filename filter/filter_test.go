@@ -1,0 +1,261 @@
+package filter
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// testGroups are small groups for the operator tests.
+var testGroups = []GroupSpec{
+	{Name: "russia", Terms: []string{"Russia", "Russian", "Moscow", "Kremlin", "Shoigu", "Россия~", "Москв*", "俄罗斯", "俄"}},
+	{Name: "china", Terms: []string{"China", "Chinese", "Beijing", "Xi Jinping", "Китай~", "Пекин*", "中国", "北京"}},
+	{Name: "security", Terms: []string{"secur*", "military", "drills", "безопасност*", "演习"}},
+	{Name: "actors", Terms: []string{"@russia", "@china"}},
+	{Name: "medvedev", Terms: []string{"Medvedev UNLESS tennis"}},
+	{Name: "stemmed", Stem: "english", Terms: []string{"exercise", "patrol"}},
+	{Name: "folded", FoldDiacritics: true, Terms: []string{"Sao Paulo", "Ёлка"}},
+}
+
+func TestTopic_Match(t *testing.T) {
+	tests := []struct {
+		name  string
+		query string
+		item  Item
+		want  bool
+	}{
+		{"word", "Russia", Item{Title: "Russia's army"}, true},
+		{"word case folding", "RUSSIA", Item{Title: "russia"}, true},
+		{"word whole only", "Russ", Item{Title: "Russia"}, false},
+		{"prefix", "secur*", Item{Title: "Securing the border"}, true},
+		{"prefix cyrillic", "безопасн*", Item{Title: "Совет Безопасности"}, true},
+		{"phrase", `"security council"`, Item{Title: "The Security Council met"}, true},
+		{"phrase order", `"council security"`, Item{Title: "The Security Council met"}, false},
+		{"phrase not across sentences", `"russia china"`, Item{Title: "Visit Russia. China next"}, false},
+		{"phrase apostrophe", `"Russia's army"`, Item{Title: "Russia’s army"}, true},
+		{"cjk inside run", "俄罗斯", Item{Title: "中俄罗斯联合演习"}, true},
+		{"cjk pair inside run", "中俄", Item{Title: "今天中俄举行联合海上演习"}, true},
+		{"cjk absent", "中俄", Item{Title: "中国举行演习"}, false},
+		{"nfkc fullwidth", "russia", Item{Title: "ＲＵＳＳＩＡ"}, true},
+		{"ligature", "official", Item{Title: "Oﬃcial"}, true},
+		{"full case folding", "STRASSE", Item{Title: "Straße"}, true},
+		{"and", "Russia AND China", Item{Title: "Russia and China"}, true},
+		{"and missing", "Russia AND China", Item{Title: "Russia alone"}, false},
+		{"implicit and", "Russia China", Item{Title: "China, then Russia"}, true},
+		{"or", "Russia OR China", Item{Title: "China alone"}, true},
+		{"not", "Russia NOT tennis", Item{Title: "Russia tennis star"}, false},
+		{"not passes", "Russia NOT tennis", Item{Title: "Russia military"}, true},
+		{"not unless overridden", "Russia NOT trade UNLESS military", Item{Title: "Russia trade and military"}, true},
+		{"not unless excluded", "Russia NOT trade UNLESS military", Item{Title: "Russia trade deal"}, false},
+		{"unless", "@russia UNLESS tennis", Item{Title: "Moscow tennis"}, false},
+		{"parentheses", "(Russia OR China) AND drills", Item{Title: "China drills"}, true},
+		{"group", "@russia AND @china", Item{Title: "Kremlin hosts Beijing envoy"}, true},
+		{"group in group", "@actors", Item{Title: "Beijing"}, true},
+		{"group phrase", "@china", Item{Title: "Xi Jinping speaks"}, true},
+		{"group phrase partial", "@china", Item{Title: "Xi speaks"}, false},
+		{"qualified alias", "@medvedev", Item{Title: "Medvedev threatens"}, true},
+		{"qualified alias excluded", "@medvedev", Item{Title: "Medvedev wins tennis final"}, false},
+		{"cyrillic group stem", "@russia", Item{Title: "Шойгу прибыл из России"}, true},
+		{"cyrillic prefix", "@china", Item{Title: "Шойгу прибыл в Пекин"}, true},
+		{"stem group", "@stemmed", Item{Title: "Joint patrols and exercises"}, true},
+		{"stem term", "exercise~", Item{Title: "They exercised"}, true},
+		{"no stem by default", "exercise", Item{Title: "They exercised"}, false},
+		{"stem russian term", "учения~", Item{Title: "Совместные учениях"}, true},
+		{"diacritics folded", "@folded", Item{Title: "São Paulo"}, true},
+		{"diacritics yo", "@folded", Item{Title: "елка"}, true},
+		{"diacritics kept", "Sao", Item{Title: "São Paulo"}, false},
+		{"scope title", "title:Russia", Item{Title: "News", Summary: "Russia"}, false},
+		{"scope summary", "summary:Russia", Item{Title: "News", Summary: "Russia"}, true},
+		{"scope lead", "lead:China", Item{Summary: "Russia acts. China reacts."}, false},
+		{"scope lead first", "lead:Russia", Item{Summary: "Russia acts. China reacts."}, true},
+		{"scope head", "head:(Russia AND China)", Item{Title: "Russia", Summary: "China acts. Then more."}, true},
+		{"scope content", "content:drills", Item{Content: "<p>Naval <b>drills</b></p>"}, true},
+		{"scope author", "author:smith", Item{Authors: []string{"Jane Smith"}}, true},
+		{"scope category", `category:"world news"`, Item{Categories: []string{"World News"}}, true},
+		{"scope feed url", "feed:moscowtimes", Item{FeedURL: "https://www.moscowtimes.com/rss"}, true},
+		{"scope link", "link:opinion", Item{Link: "https://example.com/opinion/a-b"}, true},
+		{"text excludes feed", "moscowtimes", Item{FeedURL: "https://www.moscowtimes.com/rss"}, false},
+		{"sentence", "SENTENCE(@russia, @china, @security)", Item{Summary: "Russia and China hold drills. Later, more."}, true},
+		{"sentence split", "SENTENCE(@russia, @china, @security)", Item{Summary: "Russia hosts talks. China holds drills."}, false},
+		{"sentence abbreviation", "SENTENCE(@russia, @china)", Item{Summary: "The U.S. warns Russia and China."}, true},
+		{"sentence cyrillic", "SENTENCE(@russia, @china, @security)", Item{Summary: "Секретарь Совбеза России Шойгу прибыл в Пекин, чтобы обсудить безопасность."}, true},
+		{"sentence cjk", "SENTENCE(@russia, @china, @security)", Item{Summary: "中国和俄罗斯举行联合演习。"}, true},
+		{"sentence cjk split", "SENTENCE(@russia, @china, @security)", Item{Summary: "中国举行会议。俄罗斯举行演习。"}, false},
+		{"same", "@russia SAME @china", Item{Summary: "Moscow and Beijing agree."}, true},
+		{"sentence with not", "SENTENCE(@russia, @china, NOT trade)", Item{Summary: "Moscow and Beijing agree on trade."}, false},
+		{"near", "Russia NEAR/2 China", Item{Title: "Russia and China"}, true},
+		{"near reversed", "Russia NEAR/2 China", Item{Title: "China and Russia"}, true},
+		{"near too far", "Russia NEAR/2 China", Item{Title: "Russia is far away from China"}, false},
+		{"near phrase", `"joint drills" NEAR/3 @china`, Item{Title: "Joint drills held by China"}, true},
+		{"html stripped", "drills", Item{Summary: `<img src="drills.jpg"/><p>Nothing</p>`}, false},
+		{"html entities", `"russia's"`, Item{Summary: "Russia&#039;s"}, true},
+		{"comment", "Russia # a comment\nAND China", Item{Title: "Russia China"}, true},
+	}
+	g, err := CompileGroups(testGroups)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			topic, err := g.Compile(TopicSpec{Name: "t", Query: tt.query})
+			if err != nil {
+				t.Fatalf("compile %q: %v", tt.query, err)
+			}
+			if got := topic.Match(NewDoc(tt.item)).Match; got != tt.want {
+				t.Errorf("%s on %+v = %v, want %v\n%s", tt.query, tt.item, got, tt.want, topic.Explain(NewDoc(tt.item)))
+			}
+		})
+	}
+}
+
+func TestTopic_Match_weights(t *testing.T) {
+	query := "3: title:@russia\n2: @china\n-4: trade UNLESS @security\n"
+	tests := []struct {
+		name      string
+		threshold float64
+		item      Item
+		score     float64
+		match     bool
+	}{
+		{"both", 5, Item{Title: "Russia", Summary: "China"}, 5, true},
+		{"below threshold", 5, Item{Title: "Russia"}, 3, false},
+		{"negative outvotes", 1, Item{Title: "Russia", Summary: "China trade"}, 1, true},
+		{"negative wins", 2, Item{Title: "Russia", Summary: "China trade"}, 1, false},
+		{"override", 5, Item{Title: "Russia", Summary: "China trade and military"}, 5, true},
+		{"zero threshold needs positive", 0, Item{Summary: "trade"}, -4, false},
+	}
+	g, err := CompileGroups(testGroups)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			topic, err := g.Compile(TopicSpec{Name: "w", Query: query, Threshold: tt.threshold})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := topic.Match(NewDoc(tt.item))
+			if r.Score != tt.score || r.Match != tt.match {
+				t.Errorf("got score %v match %v, want %v %v", r.Score, r.Match, tt.score, tt.match)
+			}
+		})
+	}
+}
+
+func TestTopic_Match_result(t *testing.T) {
+	topic, err := Compile(testGroups, TopicSpec{Name: "r", Query: "SENTENCE(@russia, @china) AND NOT tennis"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := topic.Match(NewDoc(Item{Title: "Shoigu in Beijing", Summary: "Moscow says. Xi Jinping listens."}))
+	if !r.Match {
+		t.Fatal("no match")
+	}
+	if got, want := strings.Join(r.Groups, ","), "china,russia"; got != want {
+		t.Errorf("groups %s, want %s", got, want)
+	}
+	// Only the sentence where both occur contributes terms.
+	if got, want := strings.Join(r.Terms, ","), "Beijing,Shoigu"; got != want {
+		t.Errorf("terms %s, want %s", got, want)
+	}
+}
+
+func TestCompile_errors(t *testing.T) {
+	tests := []struct {
+		name   string
+		groups []GroupSpec
+		query  string
+		group  string
+		term   int
+		offset int
+		msg    string
+	}{
+		{"unclosed paren", nil, "Russia AND (China OR Beijing", "", 0, 28, "expected ')' to close '(' at column 12"},
+		{"unclosed paren multiline", nil, "Russia\nAND (China", "", 0, 17, "expected ')' to close '(' at line 2, column 5"},
+		{"stray paren", nil, "Russia)", "", 0, 6, "unexpected ')'"},
+		{"unknown group", nil, "Russia AND @foo", "", 0, 11, "unknown group @foo"},
+		{"unknown scope", nil, "headline:Russia", "", 0, 0, `unknown scope "headline:"`},
+		{"unclosed phrase", nil, `Russia "security council`, "", 0, 7, `expected '"' to close the phrase`},
+		{"empty query", nil, "  # nothing\n", "", 0, 0, "empty query"},
+		{"dangling and", nil, "Russia AND", "", 0, 10, "expected an expression after AND"},
+		{"dangling not", nil, "Russia NOT )", "", 0, 11, "expected an expression after NOT"},
+		{"star inside", nil, "se*cur", "", 0, 2, "'*' is allowed only at the end"},
+		{"short prefix", nil, "s*", "", 0, 0, "too short"},
+		{"no letters", nil, `"..."`, "", 0, 0, "has no letters or digits"},
+		{"near needs words", nil, "Russia NEAR/3 NOT China", "", 0, 14, "expected a word"},
+		{"near distance", nil, "Russia NEAR/x China", "", 0, 7, "expected a distance"},
+		{"sentence one arg", nil, "SENTENCE(Russia)", "", 0, 0, "at least two arguments"},
+		{"sentence unclosed", nil, "SENTENCE(Russia, China", "", 0, 22, "expected ',' or ')' to close SENTENCE("},
+		{"weight late", nil, "Russia\n2: China", "", 0, 7, "put a weight such as 1: before the first clause"},
+		{"weight mid line", nil, "1: Russia 2: China", "", 0, 10, "weight 2: must start a line"},
+		{"too deep", nil, strings.Repeat("(", 100) + "a" + strings.Repeat(")", 100), "", 0, 64, "nested more than"},
+		{"proximity too deep", nil, "SENTENCE(a, SENTENCE(b, c NEAR (d SAME e)))", "", 0, 0, "nest at most 3 deep"},
+		{"group term error", []GroupSpec{{Name: "g", Terms: []string{"ok", "bad (term"}}}, "@g", "g", 1, 9, "expected ')' to close '('"},
+		{"group unknown ref", []GroupSpec{{Name: "g", Terms: []string{"x", "@nope"}}}, "@g", "g", 1, 0, "unknown group @nope"},
+		{"group cycle", []GroupSpec{{Name: "a", Terms: []string{"@b"}}, {Name: "b", Terms: []string{"x", "y OR @a"}}}, "@a", "b", 1, 5, "group cycle a -> b -> a"},
+		{"group self cycle", []GroupSpec{{Name: "a", Terms: []string{"@a"}}}, "@a", "a", 0, 0, "group cycle a -> a"},
+		{"group stem", []GroupSpec{{Name: "a", Stem: "klingon", Terms: []string{"x"}}}, "@a", "a", -1, 0, `unknown stem "klingon"`},
+		{"group twice", []GroupSpec{{Name: "a", Terms: []string{"x"}}, {Name: "a", Terms: []string{"y"}}}, "@a", "a", -1, 0, "defined twice"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Compile(tt.groups, TopicSpec{Name: "t", Query: tt.query})
+			var fe *Error
+			if !errors.As(err, &fe) {
+				t.Fatalf("err = %v, want *Error", err)
+			}
+			if fe.Group != tt.group || fe.Term != tt.term || fe.Offset != tt.offset || !strings.Contains(fe.Msg, tt.msg) {
+				t.Errorf("got group %q term %d offset %d %q\nwant group %q term %d offset %d containing %q",
+					fe.Group, fe.Term, fe.Offset, fe.Msg, tt.group, tt.term, tt.offset, tt.msg)
+			}
+			if tt.group == "" && fe.Topic != "t" {
+				t.Errorf("topic %q, want t", fe.Topic)
+			}
+		})
+	}
+}
+
+func TestCompile_thresholdNeedsWeights(t *testing.T) {
+	if _, err := Compile(nil, TopicSpec{Name: "t", Query: "Russia", Threshold: 2}); err == nil {
+		t.Error("threshold on a boolean query compiled")
+	}
+}
+
+func TestBoilerplate(t *testing.T) {
+	const appeal = "Support independent journalism about Russia and China security. Donate today."
+	b := &Boilerplate{}
+	var texts []string
+	for _, s := range []string{"Farmers protest in Lyon.", "A storm hits the coast.", "Elections are near."} {
+		texts = append(texts, "<p>"+s+"</p><p>"+appeal+"</p>")
+	}
+	b.Learn("https://example.com/feed", texts...)
+	b.AddPattern("", "sign up for our newsletter")
+	topic, err := Compile(testGroups, TopicSpec{Name: "t", Query: "SENTENCE(@russia, @china, @security)"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	item := Item{Title: "Rain in Paris", Summary: "<p>Rain again.</p><p>" + appeal + "</p>", FeedURL: "https://example.com/feed"}
+	if !topic.Match(NewDoc(item)).Match {
+		t.Fatal("without boilerplate stripping the appeal should match")
+	}
+	d := b.NewDoc(item)
+	if topic.Match(d).Match {
+		t.Errorf("boilerplate matched: %s", topic.Explain(d))
+	}
+	if d.Stripped != 2 {
+		t.Errorf("stripped %d sentences, want 2", d.Stripped)
+	}
+	other := item
+	other.FeedURL = "https://other.example/feed"
+	if !topic.Match(b.NewDoc(other)).Match {
+		t.Error("another feed's boilerplate was stripped")
+	}
+	item.Summary = "Russia and China hold security talks. Sign up for our newsletter!"
+	if got := b.Strip(item.FeedURL, item.Summary); got != "Russia and China hold security talks." {
+		t.Errorf("Strip = %q", got)
+	}
+	item.Summary = "Moscow news. Sign up for our newsletter on Beijing military drills."
+	if topic.Match(b.NewDoc(item)).Match {
+		t.Error("pattern sentence matched")
+	}
+}

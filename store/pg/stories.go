@@ -1,0 +1,122 @@
+package pg
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/feedsift/feedsift/store"
+	"github.com/jackc/pgx/v5"
+)
+
+const storyColumns = `s.item_id, i.feed_id, s.group_id, s.parent_id, s.score, s.reason, s.text_score,
+	s.title_score, s.time, s.canon_link, s.title_key, s.shingles, s.title_shingles`
+
+func scanStory(row pgx.Row, m *store.StoryMember) error {
+	var t int64
+	var sh, tsh []byte
+	if err := row.Scan(&m.ItemID, &m.FeedID, &m.GroupID, &m.ParentID, &m.Score, &m.Reason, &m.TextScore,
+		&m.TitleScore, &t, &m.Link, &m.TitleKey, &sh, &tsh); err != nil {
+		return err
+	}
+	m.Time = store.FromUnix(t)
+	var err error
+	if m.Shingles, err = store.DecodeHashes(sh); err != nil {
+		return fmt.Errorf("story member %d: %w", m.ItemID, err)
+	}
+	if m.TitleShingles, err = store.DecodeHashes(tsh); err != nil {
+		return fmt.Errorf("story member %d: %w", m.ItemID, err)
+	}
+	return nil
+}
+
+// Ungrouped returns the items not yet placed in a story group, in id
+// order.
+func (s *Store) Ungrouped(ctx context.Context) ([]store.FeedItem, error) {
+	var out []store.FeedItem
+	err := s.eachItem(ctx, `SELECT `+itemColumns+` FROM items i JOIN feeds f ON f.id = i.feed_id
+		WHERE NOT EXISTS (SELECT 1 FROM story_members s WHERE s.item_id = i.id) ORDER BY i.id`, nil,
+		func(fi *store.FeedItem) error { out = append(out, *fi); return nil })
+	return out, err
+}
+
+// StoryWindow returns the members whose time lies in [from, to].
+func (s *Store) StoryWindow(ctx context.Context, from, to time.Time) ([]store.StoryMember, error) {
+	return s.stories(ctx, `WHERE s.time BETWEEN $1 AND $2 ORDER BY s.item_id`, from.Unix(), to.Unix())
+}
+
+// StoryGroups returns every member of the groups the given items belong
+// to, in item id order.
+func (s *Store) StoryGroups(ctx context.Context, itemIDs []int64) ([]store.StoryMember, error) {
+	if len(itemIDs) == 0 {
+		return nil, nil
+	}
+	return s.stories(ctx, `WHERE s.group_id IN (SELECT group_id FROM story_members WHERE item_id = ANY($1))
+		ORDER BY s.item_id`, itemIDs)
+}
+
+// StoryMember returns the story row of one item; ok is false when it has
+// not been grouped.
+func (s *Store) StoryMember(ctx context.Context, itemID int64) (m store.StoryMember, ok bool, err error) {
+	ms, err := s.stories(ctx, `WHERE s.item_id = $1`, itemID)
+	if err != nil || len(ms) == 0 {
+		return store.StoryMember{}, false, err
+	}
+	return ms[0], true, nil
+}
+
+// ItemByLink returns the id of the first stored item with that exact
+// link, 0 when there is none.
+func (s *Store) ItemByLink(ctx context.Context, link string) (int64, error) {
+	var id int64
+	err := s.pool.QueryRow(ctx, `SELECT id FROM items WHERE link = $1 ORDER BY id LIMIT 1`, link).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
+}
+
+func (s *Store) stories(ctx context.Context, where string, args ...any) ([]store.StoryMember, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+storyColumns+` FROM story_members s
+		JOIN items i ON i.id = s.item_id `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.StoryMember
+	for rows.Next() {
+		var m store.StoryMember
+		if err := scanStory(rows, &m); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// SaveStoryMembers records where items were placed, in one transaction.
+// An item already placed keeps its place.
+func (s *Store) SaveStoryMembers(ctx context.Context, ms []store.StoryMember) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	return s.tx(ctx, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		for _, m := range ms {
+			b.Queue(`INSERT INTO story_members(item_id, group_id, parent_id, score,
+				reason, text_score, title_score, time, canon_link, title_key, shingles, title_shingles)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT(item_id) DO NOTHING`,
+				m.ItemID, m.GroupID, m.ParentID, m.Score, m.Reason, m.TextScore, m.TitleScore, m.Time.Unix(),
+				m.Link, m.TitleKey, store.EncodeHashes(m.Shingles), store.EncodeHashes(m.TitleShingles))
+		}
+		br := tx.SendBatch(ctx, b)
+		for _, m := range ms {
+			if _, err := br.Exec(); err != nil {
+				br.Close()
+				return fmt.Errorf("story member %d: %w", m.ItemID, err)
+			}
+		}
+		return br.Close()
+	})
+}

@@ -1,0 +1,192 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// StoryMember is an item's place in a story group: the group (its first
+// member's item id), the member it joined through and why, and the
+// features later items are compared with.
+type StoryMember struct {
+	ItemID                  int64
+	FeedID                  int64
+	GroupID                 int64
+	ParentID                int64 // 0 for a group's first member
+	Score                   float64
+	Reason                  string
+	TextScore               float64
+	TitleScore              float64
+	Time                    time.Time
+	Link                    string // canonical
+	TitleKey                string
+	Shingles, TitleShingles []uint64
+}
+
+const storyColumns = `s.item_id, i.feed_id, s.group_id, s.parent_id, s.score, s.reason, s.text_score,
+	s.title_score, s.time, s.canon_link, s.title_key, s.shingles, s.title_shingles`
+
+func scanStory(row interface{ Scan(...any) error }, m *StoryMember) error {
+	var t int64
+	var sh, tsh []byte
+	if err := row.Scan(&m.ItemID, &m.FeedID, &m.GroupID, &m.ParentID, &m.Score, &m.Reason, &m.TextScore,
+		&m.TitleScore, &t, &m.Link, &m.TitleKey, &sh, &tsh); err != nil {
+		return err
+	}
+	m.Time = fromUnix(t)
+	var err error
+	if m.Shingles, err = decodeHashes(sh); err != nil {
+		return fmt.Errorf("story member %d: %w", m.ItemID, err)
+	}
+	if m.TitleShingles, err = decodeHashes(tsh); err != nil {
+		return fmt.Errorf("story member %d: %w", m.ItemID, err)
+	}
+	return nil
+}
+
+func encodeHashes(hs []uint64) []byte {
+	b := make([]byte, 8*len(hs))
+	for i, h := range hs {
+		binary.LittleEndian.PutUint64(b[8*i:], h)
+	}
+	return b
+}
+
+func decodeHashes(b []byte) ([]uint64, error) {
+	if len(b)%8 != 0 {
+		return nil, errors.New("shingles: length not a multiple of 8")
+	}
+	if len(b) == 0 {
+		return nil, nil
+	}
+	hs := make([]uint64, len(b)/8)
+	for i := range hs {
+		hs[i] = binary.LittleEndian.Uint64(b[8*i:])
+	}
+	return hs, nil
+}
+
+// Ungrouped returns the items not yet placed in a story group, in id
+// order: the new items of this run, and after an upgrade every older one.
+func (s *Store) Ungrouped(ctx context.Context) ([]FeedItem, error) {
+	var out []FeedItem
+	err := s.eachItem(ctx, `SELECT `+itemColumns+` FROM items i JOIN feeds f ON f.id = i.feed_id
+		WHERE NOT EXISTS (SELECT 1 FROM story_members s WHERE s.item_id = i.id) ORDER BY i.id`, nil,
+		func(fi *FeedItem) error {
+			out = append(out, *fi)
+			return nil
+		})
+	return out, err
+}
+
+// StoryWindow returns the members whose time lies in [from, to], the
+// candidates a new item can join.
+func (s *Store) StoryWindow(ctx context.Context, from, to time.Time) ([]StoryMember, error) {
+	return s.stories(ctx, `WHERE s.time BETWEEN ? AND ? ORDER BY s.item_id`, from.Unix(), to.Unix())
+}
+
+// StoryGroups returns every member of the groups the given items belong
+// to, in item id order.
+func (s *Store) StoryGroups(ctx context.Context, itemIDs []int64) ([]StoryMember, error) {
+	var out []StoryMember
+	for len(itemIDs) > 0 {
+		n := min(len(itemIDs), 500)
+		args := make([]any, n)
+		for i := range args {
+			args[i] = itemIDs[i]
+		}
+		ms, err := s.stories(ctx, `WHERE s.group_id IN (SELECT group_id FROM story_members WHERE item_id IN (?`+
+			strings.Repeat(",?", n-1)+`)) ORDER BY s.item_id`, args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ms...)
+		itemIDs = itemIDs[n:]
+	}
+	return dedupMembers(out), nil
+}
+
+// dedupMembers drops repeats (two chunks can name the same group), keeping
+// item id order.
+func dedupMembers(ms []StoryMember) []StoryMember {
+	seen := make(map[int64]bool, len(ms))
+	out := ms[:0]
+	for _, m := range ms {
+		if !seen[m.ItemID] {
+			seen[m.ItemID] = true
+			out = append(out, m)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ItemID < out[j].ItemID })
+	return out
+}
+
+// StoryMember returns the story row of one item; ok is false when it has
+// not been grouped.
+func (s *Store) StoryMember(ctx context.Context, itemID int64) (m StoryMember, ok bool, err error) {
+	ms, err := s.stories(ctx, `WHERE s.item_id = ?`, itemID)
+	if err != nil || len(ms) == 0 {
+		return StoryMember{}, false, err
+	}
+	return ms[0], true, nil
+}
+
+// ItemByLink returns the id of the first stored item with that exact
+// link, 0 when there is none.
+func (s *Store) ItemByLink(ctx context.Context, link string) (int64, error) {
+	var id int64
+	err := s.db.QueryRowContext(ctx, `SELECT id FROM items WHERE link = ? ORDER BY id LIMIT 1`, link).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, classify(err)
+}
+
+func (s *Store) stories(ctx context.Context, where string, args ...any) ([]StoryMember, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+storyColumns+` FROM story_members s
+		JOIN items i ON i.id = s.item_id `+where, args...)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	var out []StoryMember
+	for rows.Next() {
+		var m StoryMember
+		if err := scanStory(rows, &m); err != nil {
+			return nil, classify(err)
+		}
+		out = append(out, m)
+	}
+	return out, classify(rows.Err())
+}
+
+// SaveStoryMembers records where items were placed, in one transaction.
+// An item already placed keeps its place.
+func (s *Store) SaveStoryMembers(ctx context.Context, ms []StoryMember) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO story_members(item_id, group_id, parent_id, score,
+			reason, text_score, title_score, time, canon_link, title_key, shingles, title_shingles)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(item_id) DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		for _, m := range ms {
+			if _, err := ins.ExecContext(ctx, m.ItemID, m.GroupID, m.ParentID, m.Score, m.Reason, m.TextScore,
+				m.TitleScore, m.Time.Unix(), m.Link, m.TitleKey, encodeHashes(m.Shingles),
+				encodeHashes(m.TitleShingles)); err != nil {
+				return fmt.Errorf("story member %d: %w", m.ItemID, err)
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,269 @@
+package story
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+func TestCanonical(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"tracking parameters", "https://www.example.org/world/story-1?utm_source=rss&utm_medium=feed&fbclid=X&gclid=Y", "example.org/world/story-1"},
+		{"kept parameters sorted", "https://example.org/a?id=7&utm_campaign=x&b=2", "example.org/a?b=2&id=7"},
+		{"fragment and trailing slash", "http://example.org/world/story-1/#comments", "example.org/world/story-1"},
+		{"scheme and case of host", "HTTP://WWW.Example.ORG/World/Story", "example.org/World/Story"},
+		{"default port", "https://example.org:443/a", "example.org/a"},
+		{"other port kept", "https://example.org:8443/a", "example.org:8443/a"},
+		{"mobile host", "https://m.example.org/a", "example.org/a"},
+		{"amp path segment", "https://www.example.org/amp/world/story-1", "example.org/world/story-1"},
+		{"amp last segment", "https://example.org/world/story-1/amp/", "example.org/world/story-1"},
+		{"amp suffix", "https://example.org/world/story-1.amp", "example.org/world/story-1"},
+		{"amp html suffix", "https://example.org/world/story-1.amp.html", "example.org/world/story-1.html"},
+		{"amp parameter", "https://example.org/world/story-1?amp=1", "example.org/world/story-1"},
+		{"amp host", "https://amp.example.org/world/story-1", "example.org/world/story-1"},
+		{"amp cache", "https://www-example-org.cdn.ampproject.org/c/s/www.example.org/world/story-1", "example.org/world/story-1"},
+		{"google amp viewer", "https://www.google.com/amp/s/www.example.org/world/story-1", "example.org/world/story-1"},
+		{"news aggregator redirect", "https://news.google.com/articles/abc?url=https%3A%2F%2Fwww.example.org%2Fworld%2Fstory-1%3Futm_source%3Dgn&hl=en", "example.org/world/story-1"},
+		{"google redirect", "https://www.google.com/url?q=https://example.org/a&sa=D", "example.org/a"},
+		{"facebook redirect", "https://l.facebook.com/l.php?u=https%3A%2F%2Fexample.org%2Fa%3Ffbclid%3Dz&h=AT0", "example.org/a"},
+		{"opaque shortener left alone", "https://t.co/AbCdEf", "t.co/AbCdEf"},
+		{"index page", "https://example.org/world/story/index.html", "example.org/world/story"},
+		{"home page is no story", "https://www.example.org/?utm_source=x", ""},
+		{"not http", "mailto:desk@example.org", ""},
+		{"garbage", "::not a url", ""},
+		{"empty", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Canonical(tt.in); got != tt.want {
+				t.Errorf("Canonical(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestExtract(t *testing.T) {
+	tests := []struct {
+		name           string
+		title, summary string
+		wantKey        string
+		sameAs         [2]string // another title and summary with identical shingles
+	}{
+		{"html and entities", "Ships &amp; planes", "<p>Ships <b>and</b> planes &hellip;</p>", "", [2]string{"Ships & planes", "Ships and planes"}},
+		{"syndication footer", "Port reopens after storm damage repaired", "The port reopened on Monday. The post Port reopens appeared first on Example News.", "port reopen storm damage repaired", [2]string{"Port reopens after storm damage repaired", "The port reopened on Monday."}},
+		{"agency dateline", "Port reopens after storm damage repaired", "LISBON (Reuters) - The port reopened on Monday.", "port reopen storm damage repaired", [2]string{"Port reopens after storm damage repaired", "The port reopened on Monday."}},
+		{"summary repeating the title", "Port reopens after storm damage repaired", "Port reopens after storm damage repaired", "port reopen storm damage repaired", [2]string{"Port reopens after storm damage repaired", ""}},
+		{"read more", "Port reopens after storm damage repaired", "The port reopened. Read more at example.org", "port reopen storm damage repaired", [2]string{"Port reopens after storm damage repaired", "The port reopened."}},
+		{"typographic quotes and case", "Minister ‘Will Not Resign’ Over Leaked Budget Report", "", "minister resign leaked budget report", [2]string{"minister 'will not resign' over leaked budget report", ""}},
+		{"short title has no key", "Live updates", "", "", [2]string{"live updates", ""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := Extract("", tt.title, tt.summary)
+			if f.TitleKey != tt.wantKey {
+				t.Errorf("TitleKey = %q, want %q", f.TitleKey, tt.wantKey)
+			}
+			g := Extract("", tt.sameAs[0], tt.sameAs[1])
+			if Jaccard(f.Shingles, g.Shingles) != 1 {
+				t.Errorf("shingles differ from those of %q", tt.sameAs)
+			}
+		})
+	}
+}
+
+func TestTokens_CJK(t *testing.T) {
+	got := fmt.Sprint(tokens("中俄联合巡航 Russia"))
+	if want := "[中俄 俄联 联合 合巡 巡航 russia]"; got != want {
+		t.Errorf("tokens = %s, want %s", got, want)
+	}
+}
+
+var day0 = time.Date(2023, 7, 20, 8, 0, 0, 0, time.UTC)
+
+type doc struct {
+	id             int64
+	feed           int64
+	at             time.Duration // after day0
+	link           string
+	title, summary string
+}
+
+func (d doc) item() Item {
+	return Item{ID: d.id, Feed: d.feed, Time: day0.Add(d.at), Features: Extract(d.link, d.title, d.summary)}
+}
+
+// TestIndex_Place: each case places its documents in order and states
+// the group every one must end in (its first member's id) and why.
+func TestIndex_Place(t *testing.T) {
+	tests := []struct {
+		name   string
+		opt    Options
+		docs   []doc
+		groups []int64
+		why    []Reason
+	}{
+		{
+			name: "the same story worded by two outlets",
+			docs: []doc{
+				{1, 1, 0, "https://wire.example.org/world/2023/07/20/naval-drills", "Russia and China hold joint naval drills in Sea of Japan",
+					"Warships from Russia and China began joint naval drills in the Sea of Japan on Thursday, the Russian defence ministry said."},
+				{2, 2, 3 * time.Hour, "https://daily.example.com/asia/russia-china-naval-drills-sea-of-japan", "Russia, China start joint naval drills in Sea of Japan",
+					"Russian and Chinese warships began joint naval drills in the Sea of Japan on Thursday, Russia's defence ministry said in a statement."},
+			},
+			groups: []int64{1, 1},
+			why:    []Reason{"", ByText},
+		},
+		{
+			name: "near-identical headlines, different stories on different days",
+			docs: []doc{
+				{1, 1, 0, "https://wire.example.org/a", "Russia and China hold joint naval drills",
+					"Warships from both countries exercised in the Sea of Japan."},
+				{2, 2, 96 * time.Hour, "https://daily.example.com/b", "Russia and China hold joint air drills",
+					"Bombers from both countries flew a joint patrol over the Sea of Japan."},
+			},
+			groups: []int64{1, 2},
+			why:    []Reason{"", ""},
+		},
+		{
+			name: "near-identical headlines, different stories inside the window",
+			docs: []doc{
+				{1, 1, 0, "https://wire.example.org/a", "Russia and China hold joint naval drills",
+					"Warships from both countries exercised in the Sea of Japan."},
+				{2, 2, 20 * time.Hour, "https://daily.example.com/b", "Russia and China hold joint air drills",
+					"Bombers from both countries flew a joint patrol over the Sea of Japan."},
+			},
+			groups: []int64{1, 2},
+			why:    []Reason{"", ""},
+		},
+		{
+			name: "same story outside the window",
+			docs: []doc{
+				{1, 1, 0, "https://wire.example.org/a", "Flood waters recede in river valley as rescue teams move in", "Rescue teams moved into the valley."},
+				{2, 2, 80 * time.Hour, "https://daily.example.com/b", "Flood waters recede in river valley as rescue teams move in", "Rescue teams moved into the valley."},
+			},
+			groups: []int64{1, 2},
+			why:    []Reason{"", ""},
+		},
+		{
+			name: "a wider window joins them",
+			opt:  Options{Window: 7 * 24 * time.Hour, Threshold: DefaultThreshold},
+			docs: []doc{
+				{1, 1, 0, "https://wire.example.org/a", "Flood waters recede in river valley as rescue teams move in", "Rescue teams moved into the valley."},
+				{2, 2, 80 * time.Hour, "https://daily.example.com/b", "Flood waters recede in river valley as rescue teams move in", "Rescue teams moved into the valley."},
+			},
+			groups: []int64{1, 1},
+			why:    []Reason{"", ByTitle},
+		},
+		{
+			name: "canonical link across feeds, whatever the text",
+			docs: []doc{
+				{1, 1, 0, "https://www.example.org/world/story-1?utm_source=rss", "Ministers meet", ""},
+				{2, 2, time.Hour, "http://example.org/amp/world/story-1/", "Something else entirely", "Other words."},
+			},
+			groups: []int64{1, 1},
+			why:    []Reason{"", ByLink},
+		},
+		{
+			name: "a running format in one feed stays apart",
+			docs: []doc{
+				{1, 1, 0, "https://desk.example.org/war-key-events-day-586", "War: list of key events, day 586", "Here is the situation on day 586 of the war."},
+				{2, 1, 24 * time.Hour, "https://desk.example.org/war-key-events-day-587", "War: list of key events, day 587", "Here is the situation on day 587 of the war."},
+			},
+			groups: []int64{1, 2},
+			why:    []Reason{"", ""},
+		},
+		{
+			name: "two feeds of one site stay apart unless the link agrees",
+			docs: []doc{
+				{1, 1, 0, "http://desk.example.org/war-key-events-day-586", "War: list of key events, day 586", "Here is the situation on day 586 of the war."},
+				{2, 2, 24 * time.Hour, "https://desk.example.org/war-key-events-day-587", "War: list of key events, day 587", "Here is the situation on day 587 of the war."},
+				{3, 2, 25 * time.Hour, "https://desk.example.org/war-key-events-day-586", "War: list of key events, day 586", "Here is the situation on day 586 of the war."},
+			},
+			groups: []int64{1, 2, 1},
+			why:    []Reason{"", "", ByLink},
+		},
+		{
+			name: "a short generic title is no identity",
+			docs: []doc{
+				{1, 1, 0, "https://a.example.org/1", "Live updates", "Storm reaches the coast."},
+				{2, 2, time.Hour, "https://b.example.com/2", "Live updates", "Election results come in."},
+			},
+			groups: []int64{1, 2},
+			why:    []Reason{"", ""},
+		},
+		{
+			name: "a later copy joins the group, not its parent's own group",
+			docs: []doc{
+				{1, 1, 0, "https://a.example.org/1", "Volcano erupts near the capital, forcing thousands to evacuate", "Lava flowed toward the town."},
+				{2, 2, time.Hour, "https://b.example.com/2", "Volcano erupts near the capital, forcing thousands to evacuate", "Residents left their homes."},
+				{3, 3, 2 * time.Hour, "https://b.example.com/2?utm_source=x", "Eruption: what we know", ""},
+			},
+			groups: []int64{1, 1, 1},
+			why:    []Reason{"", ByTitle, ByLink},
+		},
+		{
+			name: "threshold 1 keeps text apart but not titles",
+			opt:  Options{Threshold: 1},
+			docs: []doc{
+				{1, 1, 0, "https://a.example.org/1", "Volcano erupts near the capital, forcing thousands to evacuate", "Lava flowed toward the town."},
+				{2, 2, time.Hour, "https://b.example.com/2", "Volcano erupts near capital, forcing thousands to flee", "Lava flowed toward the town."},
+				{3, 3, time.Hour, "https://c.example.net/3", "Volcano erupts near the capital, forcing thousands to evacuate", ""},
+			},
+			groups: []int64{1, 2, 1},
+			why:    []Reason{"", "", ByTitle},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opt := tt.opt
+			if opt.Threshold == 0 {
+				opt.Threshold = DefaultThreshold
+			}
+			x := NewIndex(opt)
+			for i, d := range tt.docs {
+				got := x.Place(d.item())
+				if got.Group != tt.groups[i] || got.Reason != tt.why[i] {
+					t.Errorf("doc %d: group %d (%s, %.2f), want %d (%s)", d.id, got.Group, got.Reason, got.Score, tt.groups[i], tt.why[i])
+				}
+			}
+		})
+	}
+}
+
+func TestIndex_Expire(t *testing.T) {
+	x := NewIndex(Options{Threshold: DefaultThreshold})
+	title := "Volcano erupts near the capital, forcing thousands to evacuate"
+	for i := range 10 {
+		x.Place(doc{int64(i + 1), int64(i + 1), time.Duration(i) * 24 * time.Hour, fmt.Sprintf("https://s%d.example.org/a", i), title, ""}.item())
+		x.Expire(day0.Add(time.Duration(i)*24*time.Hour - DefaultWindow))
+	}
+	if x.Len() != 4 {
+		t.Errorf("Len = %d after expiring all but the last three days, want 4", x.Len())
+	}
+	if n := len(x.byTitle); n != 1 {
+		t.Errorf("byTitle holds %d keys", n)
+	}
+}
+
+func TestComponents(t *testing.T) {
+	// 1 ← 2 (0.9) ← 3 (0.6); 4 ← 1 (0.7); 5 alone.
+	edges := []Edge{{ID: 1}, {ID: 2, Parent: 1, Score: 0.9}, {ID: 3, Parent: 2, Score: 0.6}, {ID: 4, Parent: 1, Score: 0.7}, {ID: 5}}
+	tests := []struct {
+		threshold float64
+		want      map[int64]int64
+	}{
+		{0.5, map[int64]int64{1: 1, 2: 1, 3: 1, 4: 1, 5: 5}},
+		{0.65, map[int64]int64{1: 1, 2: 1, 3: 3, 4: 1, 5: 5}},
+		{0.95, map[int64]int64{1: 1, 2: 2, 3: 3, 4: 4, 5: 5}},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.threshold), func(t *testing.T) {
+			got := Components(edges, tt.threshold)
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("Components = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
