@@ -26,6 +26,7 @@ type word struct {
 	kind  wordKind
 	plain bool   // compare without diacritics
 	lang  script // wStem: scriptLatin (English) or scriptCyrillic (Russian)
+	raw   string // exact terms (=word): the word as written, compared with the item's text as is
 }
 
 // member is one term of a leaf: a word or a phrase of adjacent words.
@@ -53,6 +54,7 @@ const (
 	nScope
 	nGroup
 	nUnless // kids[0] UNLESS kids[1]: kids[0] AND NOT kids[1]
+	nStart  // kids[0] within the first n words of a sentence
 )
 
 // node is a compiled expression. Nodes are immutable once compiled and
@@ -61,7 +63,7 @@ type node struct {
 	kind nodeKind
 	kids []*node
 	leaf int32  // nLeaf
-	n    int    // nNear
+	n    int    // nNear: distance; nStart: number of words
 	mask uint16 // nScope
 	name string // nGroup
 	src  string // source text, for explanations
@@ -338,6 +340,11 @@ func (c *compiler) compile(a *ast) (*node, error) {
 	switch a.op {
 	case opAnd:
 		return &node{kind: nAnd, kids: kids, pos: anyPos(kids), src: src, prox: proxDepth(kids)}, nil
+	case opStart:
+		if !kids[0].pos {
+			return nil, &parseError{off: a.kids[0].off, msg: "START needs a word, phrase, @group or an OR of them, not NOT"}
+		}
+		return &node{kind: nStart, n: a.n, kids: kids, pos: true, src: src, prox: kids[0].prox}, nil
 	case opUnless:
 		return &node{kind: nUnless, kids: kids, pos: kids[0].pos, src: src, prox: proxDepth(kids)}, nil
 	case opSent, opNear:
@@ -368,7 +375,7 @@ func compileMember(a *ast, src string, o termOpts) (member, error) {
 	text := a.text
 	m := member{display: src[a.off:a.end]}
 	var raws []rawTok
-	tokenize(text, func(t rawTok) { raws = append(raws, t) })
+	raws = appendTokens(raws, text)
 	if len(raws) == 0 {
 		return m, &parseError{off: a.off, msg: fmt.Sprintf("term %s has no letters or digits", m.display)}
 	}
@@ -377,7 +384,10 @@ func compileMember(a *ast, src string, o termOpts) (member, error) {
 	}
 	for i, r := range raws {
 		f := foldString(text[r.start:r.end])
-		w := word{text: f, plain: o.fold}
+		w := word{text: f, plain: o.fold && !a.exact}
+		if a.exact {
+			w.raw = text[r.start:r.end]
+		}
 		sc := scriptOf(f)
 		switch {
 		case a.suffix == '*' && i == len(raws)-1:
@@ -385,6 +395,7 @@ func compileMember(a *ast, src string, o termOpts) (member, error) {
 			if runeLen(f) < 2 && sc != scriptCJK {
 				return m, &parseError{off: a.off, msg: fmt.Sprintf("prefix %s is too short: give at least two letters", m.display)}
 			}
+		case a.exact:
 		case a.suffix == '~' || stemFor(o.stem, sc):
 			if sc == scriptLatin || sc == scriptCyrillic {
 				w.kind, w.lang = wStem, sc

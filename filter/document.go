@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"hash/maphash"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -49,19 +50,22 @@ type token struct {
 	zone       zone
 }
 
-// utok is a distinct token form of a Doc with its positions.
+// utok is a distinct token form of a Doc with its positions. It holds no
+// pointers (its forms are byte ranges of Doc.forms), so a Doc's tokens cost
+// the garbage collector nothing to scan.
 type utok struct {
-	fold   string // NFKC + case folded
-	plain  string // fold without diacritics (== fold when it has none)
-	script script
+	fs, fe int32 // folded form (NFKC + case folded): Doc.forms[fs:fe]
+	ps, pe int32 // the folded form without diacritics (the same range when it has none)
 	first  int32 // positions are Doc.post[first : first+n]
 	n      int32
+	script script
 }
 
 // sentence is a byte range of one zone's display text.
 type sentence struct {
 	zone       zone
 	start, end int32
+	first      int32 // index of its first token in Doc.toks
 }
 
 // Doc is an item prepared for matching: HTML reduced to text, tokens
@@ -72,6 +76,7 @@ type Doc struct {
 	texts [nZones]string // display text per zone
 	toks  []token
 	uniq  []utok
+	forms string // the folded forms of uniq, back to back
 	post  []int32
 	sents []sentence
 
@@ -82,37 +87,63 @@ type Doc struct {
 // NewDoc prepares an item for matching.
 func NewDoc(it Item) *Doc { return newDoc(it, nil) }
 
+// fold is the folded form of a distinct token.
+func (d *Doc) fold(u *utok) string { return d.forms[u.fs:u.fe] }
+
+// plain is the folded form of a distinct token without diacritics.
+func (d *Doc) plain(u *utok) string { return d.forms[u.ps:u.pe] }
+
 type docScratch struct {
-	toks  []token
-	sents []sentence
 	raw   []rawTok
 	folds []int32 // fold byte ranges, two per token
 	buf   []byte
 	table []int32 // open-addressing intern table: uniq index + 1
+	uniq  []utok
+	forms []byte
 }
 
 var docScratches = sync.Pool{New: func() any { return &docScratch{} }}
 
-// intern returns the index of f in d.uniq, adding it when new. The table
-// is sized per Doc, so one huge item does not slow down the next ones.
-func (s *docScratch) intern(d *Doc, f string) (int32, bool) {
-	h := uint32(2166136261)
-	for i := 0; i < len(f); i++ {
-		h ^= uint32(f[i])
-		h *= 16777619
-	}
+// intern returns the index of the folded form f in s.uniq, adding it
+// (with its form appended to s.forms) when new. The table is sized per
+// Doc, so one huge item does not slow down the next ones.
+func (s *docScratch) intern(f []byte) int32 {
+	h := uint32(maphash.Bytes(internSeed, f))
 	mask := uint32(len(s.table) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		v := s.table[i]
 		if v == 0 {
-			u := int32(len(d.uniq))
+			u := int32(len(s.uniq))
 			s.table[i] = u + 1
-			return u, true
+			fs := int32(len(s.forms))
+			s.forms = append(s.forms, f...)
+			fe := int32(len(s.forms))
+			ut := utok{fs: fs, fe: fe, ps: fs, pe: fe}
+			if !isASCII(f) {
+				if p := stripDiacritics(string(f)); p != string(f) {
+					ut.ps = int32(len(s.forms))
+					s.forms = append(s.forms, p...)
+					ut.pe = int32(len(s.forms))
+				}
+			}
+			s.uniq = append(s.uniq, ut)
+			return u
 		}
-		if d.uniq[v-1].fold == f {
-			return v - 1, false
+		if u := &s.uniq[v-1]; string(s.forms[u.fs:u.fe]) == string(f) {
+			return v - 1
 		}
 	}
+}
+
+var internSeed = maphash.MakeSeed()
+
+func isASCII[T string | []byte](s T) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func newDoc(it Item, bp *feedBoiler) *Doc {
@@ -135,22 +166,36 @@ func newDoc(it Item, bp *feedBoiler) *Doc {
 	s.buf = s.buf[:0]
 	s.folds = s.folds[:0]
 
-	// Build in pooled slices, then copy out at the exact size.
-	d.toks, d.sents = s.toks[:0], s.sents[:0]
+	// Tokenise every zone first: the token count bounds the Doc's tokens
+	// and sentences (only boilerplate makes them fewer), so they are
+	// allocated once.
+	s.raw = s.raw[:0]
+	var zoneEnd [nZones]int
+	nSents := 0
+	for z := zTitle; z < nZones; z++ {
+		if d.texts[z] != "" {
+			n0 := len(s.raw)
+			s.raw = appendTokens(s.raw, d.texts[z])
+			if len(s.raw) > n0 {
+				nSents += int(s.raw[len(s.raw)-1].sentence) + 1
+			}
+		}
+		zoneEnd[z] = len(s.raw)
+	}
+	d.toks = make([]token, 0, len(s.raw))
+	d.sents = make([]sentence, 0, nSents)
 
 	leadDone := false
+	zoneStart := 0
 	for z := zTitle; z < nZones; z++ {
 		text := d.texts[z]
-		if text == "" {
-			continue
-		}
-		s.raw = s.raw[:0]
-		tokenize(text, func(t rawTok) { s.raw = append(s.raw, t) })
+		raw := s.raw[zoneStart:zoneEnd[z]]
+		zoneStart = zoneEnd[z]
 		strip := bp != nil && (z == zSummary || z == zContent)
 		// Walk sentence by sentence.
-		for i := 0; i < len(s.raw); {
+		for i := 0; i < len(raw); {
 			j := i
-			for j < len(s.raw) && s.raw[j].sentence == s.raw[i].sentence {
+			for j < len(raw) && raw[j].sentence == raw[i].sentence {
 				j++
 			}
 			tokStart, bufStart := len(d.toks), len(s.buf)
@@ -160,7 +205,7 @@ func newDoc(it Item, bp *feedBoiler) *Doc {
 			if lead {
 				mask |= bLead
 			}
-			for _, r := range s.raw[i:j] {
+			for _, r := range raw[i:j] {
 				fs := len(s.buf)
 				s.buf = foldAppend(s.buf, text[r.start:r.end])
 				s.folds = append(s.folds, int32(fs), int32(len(s.buf)))
@@ -172,7 +217,7 @@ func newDoc(it Item, bp *feedBoiler) *Doc {
 				s.buf = s.buf[:bufStart]
 				d.Stripped++
 			} else {
-				d.sents = append(d.sents, sentence{zone: z, start: s.raw[i].start, end: closePunct(text, s.raw[j-1].end)})
+				d.sents = append(d.sents, sentence{zone: z, start: raw[i].start, end: closePunct(text, raw[j-1].end), first: int32(tokStart)})
 				if lead {
 					leadDone = true
 				}
@@ -181,12 +226,7 @@ func newDoc(it Item, bp *feedBoiler) *Doc {
 		}
 	}
 
-	s.toks, s.sents = d.toks, d.sents
-	d.toks = append(make([]token, 0, len(d.toks)), d.toks...)
-	d.sents = append(make([]sentence, 0, len(d.sents)), d.sents...)
-
 	// Intern the folded forms and build the position lists.
-	folded := string(s.buf)
 	size := 16
 	for size < 2*len(d.toks) {
 		size *= 2
@@ -196,15 +236,16 @@ func newDoc(it Item, bp *feedBoiler) *Doc {
 	}
 	s.table = s.table[:size]
 	clear(s.table)
-	d.uniq = make([]utok, 0, len(d.toks)/2+1)
+	s.uniq, s.forms = s.uniq[:0], s.forms[:0]
 	for i := range d.toks {
-		f := folded[s.folds[2*i]:s.folds[2*i+1]]
-		u, isNew := s.intern(d, f)
-		if isNew {
-			d.uniq = append(d.uniq, utok{fold: f, plain: stripDiacritics(f), script: scriptOf(f)})
-		}
+		u := s.intern(s.buf[s.folds[2*i]:s.folds[2*i+1]])
 		d.toks[i].u = u
-		d.uniq[u].n++
+		s.uniq[u].n++
+	}
+	d.uniq = append(make([]utok, 0, len(s.uniq)), s.uniq...)
+	d.forms = string(s.forms)
+	for i := range d.uniq {
+		d.uniq[i].script = scriptOf(d.fold(&d.uniq[i]))
 	}
 	d.post = make([]int32, len(d.toks))
 	var off int32
@@ -297,7 +338,7 @@ outer:
 func sentenceHashes(text string) []uint64 {
 	text = htmlText(text)
 	var raws []rawTok
-	tokenize(text, func(t rawTok) { raws = append(raws, t) })
+	raws = appendTokens(raws, text)
 	var out []uint64
 	seen := map[uint64]bool{}
 	var buf []byte
@@ -356,7 +397,9 @@ func (b *Boilerplate) Learn(feedURL string, texts ...string) {
 // feedURL applies the pattern to every feed.
 func (b *Boilerplate) AddPattern(feedURL, phrase string) {
 	var p []string
-	tokenize(phrase, func(t rawTok) { p = append(p, foldString(phrase[t.start:t.end])) })
+	for _, t := range appendTokens(nil, phrase) {
+		p = append(p, foldString(phrase[t.start:t.end]))
+	}
 	if len(p) == 0 {
 		return
 	}

@@ -32,6 +32,18 @@ var exampleCases = []struct {
 		Title:   "Chinese and Russian bombers fly joint patrol near Japan",
 		Summary: "Japan scrambled jets as the aircraft flew over the sea.",
 	}, true},
+	{"russian-joint-exercise", Item{
+		Title:   "Россия и Китай начали совместные военно-морские учения",
+		Summary: "Корабли флотов двух стран отработают совместное патрулирование.",
+	}, true},
+	{"chinese-security-visit", Item{
+		Title:   "俄罗斯联邦安全会议秘书绍伊古抵达北京",
+		Summary: "绍伊古将与中方就战略安全问题举行会谈。",
+	}, true},
+	{"third-country-subject", Item{
+		Title:   "Mongolia's president visits Beijing after talks in Moscow",
+		Summary: "The trip balances ties with the two neighbours.",
+	}, false},
 	{"russia-only", Item{
 		Title:   "Russia holds military drills in the Baltic",
 		Summary: "The Kremlin said the exercises were planned.",

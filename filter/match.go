@@ -32,8 +32,9 @@ const (
 
 type dict struct {
 	m          [nMaps]map[string][]entry
-	prefixLens map[uint16][]int // byte lengths of prefixes by their first two bytes
-	stemKeys   map[string]bool  // first one or two runes of the stems
+	prefixLens map[uint16][]int      // byte lengths of prefixes by their first two bytes
+	prefixBits *[1 << 16 / 64]uint64 // the keys of prefixLens, as a bitset
+	stemKeys   map[string]bool       // first one or two runes of the stems
 }
 
 func reachable(roots []*node, seen map[*node]bool, leaves map[int32]bool) {
@@ -85,7 +86,9 @@ func buildDict(roots []*node, leaves []*leaf) dict {
 		}
 	}
 	d.prefixLens = map[uint16][]int{}
+	d.prefixBits = new([1 << 16 / 64]uint64)
 	for k2, ls := range lens {
+		d.prefixBits[k2/64] |= 1 << (k2 % 64)
 		for l := range ls {
 			d.prefixLens[k2] = append(d.prefixLens[k2], l)
 		}
@@ -131,6 +134,7 @@ type matcher struct {
 	lh   []leafHits
 	hits int
 	ints []int32
+	tmp  []hit
 }
 
 func (t *Topic) matcher(d *Doc) *matcher {
@@ -179,25 +183,30 @@ func (m *matcher) lookup() {
 	d := m.d
 	for ui := range d.uniq {
 		u := &d.uniq[ui]
+		fold, plain := d.fold(u), d.plain(u)
 		if mp := dc.m[mExact]; mp != nil {
-			if es, ok := mp[u.fold]; ok {
+			if es, ok := mp[fold]; ok {
 				m.addEntries(es, u)
 			}
 		}
 		if mp := dc.m[mExact+1]; mp != nil {
-			if es, ok := mp[u.plain]; ok {
+			if es, ok := mp[plain]; ok {
 				m.addEntries(es, u)
 			}
 		}
 		for p := 0; p < 2 && len(dc.prefixLens) > 0; p++ {
-			mp, s := dc.m[mPrefix+p], u.fold
+			mp, s := dc.m[mPrefix+p], fold
 			if p == 1 {
-				s = u.plain
+				s = plain
 			}
 			if mp == nil || len(s) < 2 {
 				continue
 			}
-			for _, l := range dc.prefixLens[first2(s)] {
+			k2 := first2(s)
+			if dc.prefixBits[k2/64]&(1<<(k2%64)) == 0 {
+				continue
+			}
+			for _, l := range dc.prefixLens[k2] {
 				if l > len(s) || l < len(s) && !utf8.RuneStart(s[l]) {
 					continue
 				}
@@ -214,8 +223,8 @@ func (m *matcher) lookup() {
 			k = mStemRu
 		}
 		if k >= 0 && (dc.m[k] != nil || dc.m[k+1] != nil) &&
-			(dc.stemKeys[firstRunes(u.fold, 2)] || dc.stemKeys[firstRunes(u.fold, 1)]) {
-			s := stem(u.fold, u.script)
+			(dc.stemKeys[firstRunes(fold, 2)] || dc.stemKeys[firstRunes(fold, 1)]) {
+			s := stem(fold, u.script)
 			if mp := dc.m[k]; mp != nil {
 				if es, ok := mp[s]; ok {
 					m.addEntries(es, u)
@@ -235,6 +244,9 @@ func (m *matcher) addEntries(es []entry, u *utok) {
 	for _, e := range es {
 		words := m.t.leaves[e.leaf].members[e.member].words
 		for _, p := range d.post[u.first : u.first+u.n] {
+			if words[0].raw != "" && !rawMatches(words[0], d, p) {
+				continue
+			}
 			if len(words) == 1 {
 				m.add(hit{p, p, e.leaf, e.member})
 				continue
@@ -245,7 +257,8 @@ func (m *matcher) addEntries(es []entry, u *utok) {
 			}
 			ok := true
 			for k, w := range words[1:] {
-				if !wordMatches(w, &d.uniq[d.toks[int(p)+1+k].u]) {
+				q := int32(int(p) + 1 + k)
+				if !wordMatches(w, d, &d.uniq[d.toks[q].u]) || w.raw != "" && !rawMatches(w, d, q) {
 					ok = false
 					break
 				}
@@ -257,10 +270,20 @@ func (m *matcher) addEntries(es []entry, u *utok) {
 	}
 }
 
-func wordMatches(w word, u *utok) bool {
-	s := u.fold
+// rawMatches compares an exact word with token p as written in the item.
+func rawMatches(w word, d *Doc, p int32) bool {
+	t := &d.toks[p]
+	s := d.texts[t.zone][t.start:t.end]
+	if w.kind == wPrefix {
+		return strings.HasPrefix(s, w.raw)
+	}
+	return s == w.raw
+}
+
+func wordMatches(w word, d *Doc, u *utok) bool {
+	s := d.fold(u)
 	if w.plain {
-		s = u.plain
+		s = d.plain(u)
 	}
 	switch w.kind {
 	case wExact:
@@ -271,7 +294,7 @@ func wordMatches(w word, u *utok) bool {
 	if u.script != w.lang {
 		return false
 	}
-	st := stem(u.fold, u.script)
+	st := stem(d.fold(u), u.script)
 	if w.plain {
 		st = stripDiacritics(st)
 	}
@@ -314,8 +337,23 @@ func (m *matcher) truth(n *node, mask uint16) bool {
 		return len(m.sentences(n, mask)) > 0
 	case nNear:
 		return m.near(n, mask)
+	case nStart:
+		// Borrow the scratch slice: a nested START finds it taken (nil)
+		// and allocates its own.
+		buf := m.tmp
+		m.tmp = nil
+		hs := m.positions(n, mask, buf[:0])
+		m.tmp = hs[:0]
+		return len(hs) > 0
 	}
 	return false
+}
+
+// atStart reports whether a hit begins within the first n words of its
+// sentence.
+func (m *matcher) atStart(h hit, n int) bool {
+	d := m.d
+	return h.start-d.sents[d.toks[h.start].sent].first < int32(n)
 }
 
 // positions appends the hits that make n true (nothing when it is false).
@@ -362,6 +400,16 @@ func (m *matcher) positions(n *node, mask uint16, out []hit) []hit {
 			out = m.positions(n.kids[0], mask, out)
 			out = m.positions(n.kids[1], mask, out)
 		}
+	case nStart:
+		k := len(out)
+		out = m.positions(n.kids[0], mask, out)
+		keep := out[:k]
+		for _, h := range out[k:] {
+			if m.atStart(h, n.n) {
+				keep = append(keep, h)
+			}
+		}
+		out = keep
 	}
 	return out
 }
@@ -582,6 +630,15 @@ func (m *matcher) collect(n *node, mask uint16, sents []int32, c *contrib) {
 		}
 	case nUnless:
 		m.collect(n.kids[0], mask, sents, c)
+	case nStart:
+		var k contrib
+		m.collect(n.kids[0], mask, sents, &k)
+		c.groups = append(c.groups, k.groups...)
+		for _, h := range k.hits {
+			if m.atStart(h, n.n) {
+				c.hits = append(c.hits, h)
+			}
+		}
 	case nScope:
 		m.collect(n.kids[0], n.mask, sents, c)
 	case nGroup:

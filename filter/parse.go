@@ -31,13 +31,14 @@ const (
 	tFunc
 	tScope
 	tWeight
+	tStart
 )
 
 var tkindNames = [...]string{
 	tEOF: "end of query", tWord: "word", tPhrase: "phrase", tGroup: "@group",
 	tLParen: "'('", tRParen: "')'", tComma: "','", tAnd: "AND", tOr: "OR",
 	tNot: "NOT", tUnless: "UNLESS", tSame: "SAME", tNear: "NEAR",
-	tFunc: "SENTENCE(", tScope: "scope", tWeight: "weight",
+	tFunc: "SENTENCE(", tScope: "scope", tWeight: "weight", tStart: "START(",
 }
 
 type tok struct {
@@ -45,6 +46,7 @@ type tok struct {
 	off, end int
 	text     string  // word, phrase content, group or scope name
 	suffix   byte    // '*' or '~' after a word or phrase
+	exact    bool    // written with '=': case and diacritics as written, no stemming
 	n        int     // NEAR distance
 	w        float64 // weight
 }
@@ -84,6 +86,9 @@ const scopeList = "title, lead, head, summary, content, body, text, author, cate
 
 // defaultNear is the distance of a bare NEAR.
 const defaultNear = 10
+
+// defaultStart is the number of words of a bare START.
+const defaultStart = 3
 
 // maxDepth bounds nesting so that no query can exhaust the stack.
 const maxDepth = 64
@@ -156,6 +161,23 @@ func (lx *lexer) next() (tok, error) {
 	single := func(k tkind) (tok, error) {
 		lx.pos++
 		return tok{kind: k, off: start, end: lx.pos}, nil
+	}
+	if src[start] == '=' && start+1 < len(src) && (!isDelim(src[start+1]) || src[start+1] == '"') {
+		// =word, ="a phrase": exactly as written.
+		lx.pos++
+		lx.lineStart = atLineStart
+		t, err := lx.next()
+		if err != nil {
+			return t, err
+		}
+		if t.kind != tWord && t.kind != tPhrase {
+			return tok{}, lx.errf(start, "'=' goes before a word or a \"phrase\" (at %s)", where(src, start))
+		}
+		if t.suffix == '~' {
+			return tok{}, lx.errf(start, "an exact term (=) cannot be stemmed (~) (at %s)", where(src, start))
+		}
+		t.exact, t.off = true, start
+		return t, nil
 	}
 	switch src[start] {
 	case '(':
@@ -240,6 +262,22 @@ func (lx *lexer) next() (tok, error) {
 	if t.kind != tWord {
 		return t, nil
 	}
+	if word == "START" || strings.HasPrefix(word, "START/") {
+		n := defaultStart
+		if rest, ok := strings.CutPrefix(word, "START/"); ok {
+			var err error
+			n, err = strconv.Atoi(rest)
+			if err != nil || n < 1 || n > 1000 {
+				return tok{}, lx.errf(start, "expected a number of words from 1 to 1000 after START/ at %s", where(src, start))
+			}
+		}
+		if i < len(src) && src[i] == '(' {
+			return tok{kind: tStart, off: start, end: i, n: n}, nil
+		}
+		if word != "START" {
+			return tok{}, lx.errf(i, "expected '(' right after %s at %s", word, where(src, start))
+		}
+	}
 	if rest, ok := strings.CutPrefix(word, "NEAR/"); ok {
 		n, err := strconv.Atoi(rest)
 		if err != nil || n < 0 || n > 1000 {
@@ -295,6 +333,7 @@ const (
 	opNear
 	opScope
 	opUnless
+	opStart
 )
 
 // ast is a parsed expression.
@@ -304,7 +343,8 @@ type ast struct {
 	text     string // opTerm: the term as written; opGroup, opScope: the name
 	suffix   byte   // opTerm: '*', '~' or 0
 	phrase   bool   // opTerm: written in quotes
-	n        int    // opNear
+	exact    bool   // opTerm: written with '='
+	n        int    // opNear: distance; opStart: number of words
 	off, end int    // byte range in the source
 }
 
@@ -451,7 +491,7 @@ func (p *parser) parseExpr() (*ast, error) {
 
 func startsUnary(k tkind) bool {
 	switch k {
-	case tWord, tPhrase, tGroup, tLParen, tFunc, tScope, tNot:
+	case tWord, tPhrase, tGroup, tLParen, tFunc, tStart, tScope, tNot:
 		return true
 	}
 	return false
@@ -575,7 +615,7 @@ func (p *parser) parsePrimary() (*ast, error) {
 		if err := p.advance(); err != nil {
 			return nil, err
 		}
-		return &ast{op: opTerm, text: t.text, suffix: t.suffix, phrase: t.kind == tPhrase, off: t.off, end: t.end}, nil
+		return &ast{op: opTerm, text: t.text, suffix: t.suffix, phrase: t.kind == tPhrase, exact: t.exact, off: t.off, end: t.end}, nil
 	case tGroup:
 		if err := p.advance(); err != nil {
 			return nil, err
@@ -590,7 +630,7 @@ func (p *parser) parsePrimary() (*ast, error) {
 			return nil, err
 		}
 		switch p.tok.kind {
-		case tWord, tPhrase, tGroup, tLParen, tFunc:
+		case tWord, tPhrase, tGroup, tLParen, tFunc, tStart:
 		default:
 			return nil, p.errf(p.tok.off, "expected a word, phrase, @group or '(' after %s at %s but found %s", t, where(src, p.tok.off), p.tok)
 		}
@@ -617,8 +657,9 @@ func (p *parser) parsePrimary() (*ast, error) {
 		if err := p.advance(); err != nil {
 			return nil, err
 		}
-		// Keep the parentheses in the node's source text.
-		if e.op == opAnd || e.op == opOr {
+		// Keep the parentheses in the node's source text (a scope's text
+		// ends where its expression does).
+		if e.op != opTerm && e.op != opGroup {
 			e.off, e.end = t.off, end
 		}
 		return e, nil
@@ -657,6 +698,32 @@ func (p *parser) parsePrimary() (*ast, error) {
 			return nil, p.errf(t.off, "SENTENCE at %s needs at least two arguments", where(src, t.off))
 		}
 		n.end = p.tok.end
+		if err := p.advance(); err != nil {
+			return nil, err
+		}
+		return n, nil
+	case tStart:
+		if err := p.enter(t.off); err != nil {
+			return nil, err
+		}
+		defer func() { p.depth-- }()
+		if err := p.advance(); err != nil { // START/n
+			return nil, err
+		}
+		if err := p.advance(); err != nil { // (
+			return nil, err
+		}
+		if p.tok.kind == tRParen {
+			return nil, p.errf(p.tok.off, "START at %s needs an argument", where(src, t.off))
+		}
+		e, err := p.parseExpr()
+		if err != nil {
+			return nil, err
+		}
+		if p.tok.kind != tRParen {
+			return nil, p.errf(p.tok.off, "expected ')' to close START( at %s but found %s", where(src, t.off), p.tok)
+		}
+		n := &ast{op: opStart, n: t.n, kids: []*ast{e}, off: t.off, end: p.tok.end}
 		if err := p.advance(); err != nil {
 			return nil, err
 		}

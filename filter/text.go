@@ -141,45 +141,48 @@ type rawTok struct {
 	sentence   int32 // sentence number within the field
 }
 
-// tokenize splits text into tokens and sentences. It calls emit for every
-// token and returns the number of sentences. A sentence ends at . ! ? … and
+// appendTokens splits text into tokens and sentences, appending the tokens
+// to dst. A sentence ends at . ! ? … and
 // their CJK forms, at a newline, or at a semicolon; a period after a single
 // letter (U.S.) or a known abbreviation does not end one.
-func tokenize(text string, emit func(rawTok)) int32 {
+func appendTokens(dst []rawTok, text string) []rawTok {
 	var sent int32
 	open := false // the current sentence has tokens
 	i := 0
 	lastStart, lastEnd := -1, -1
 	for i < len(text) {
-		if c := text[i]; c < utf8.RuneSelf && ('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+		if asciiWord[text[i]] {
 			// ASCII fast path for the common case.
 			j := i + 1
 			for j < len(text) {
 				c := text[j]
 				if c >= utf8.RuneSelf {
-					r2, _ := utf8.DecodeRuneInString(text[j:])
+					r2, n2 := utf8.DecodeRuneInString(text[j:])
 					if !isWordRune(r2) || isCJK(r2) {
 						break
 					}
-					_, n2 := utf8.DecodeRuneInString(text[j:])
 					j += n2
 					continue
 				}
-				if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+				if !asciiWord[c] {
 					break
 				}
 				j++
 			}
-			emit(rawTok{int32(i), int32(j), sent})
+			dst = append(dst, rawTok{int32(i), int32(j), sent})
 			open = true
 			lastStart, lastEnd = i, j
 			i = j
 			continue
 		}
+		if c := text[i]; c < utf8.RuneSelf && c != '.' && c != '\n' && c != ';' && c != '!' && c != '?' {
+			i++ // ASCII space or punctuation that ends no sentence
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(text[i:])
 		switch {
 		case isCJK(r):
-			emit(rawTok{int32(i), int32(i + n), sent})
+			dst = append(dst, rawTok{int32(i), int32(i + n), sent})
 			open = true
 			lastStart, lastEnd = -1, -1
 			i += n
@@ -193,7 +196,7 @@ func tokenize(text string, emit func(rawTok)) int32 {
 				}
 				j += n2
 			}
-			emit(rawTok{int32(i), int32(j), sent})
+			dst = append(dst, rawTok{int32(i), int32(j), sent})
 			open = true
 			lastStart, lastEnd = i, j
 			i = j
@@ -223,11 +226,16 @@ func tokenize(text string, emit func(rawTok)) int32 {
 		}
 		i += n
 	}
-	if open {
-		sent++
-	}
-	return sent
+	return dst
 }
+
+// asciiWord marks the ASCII bytes that belong inside a token.
+var asciiWord = func() (t [256]bool) {
+	for c := range 128 {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
 
 // blockTags break sentences when an item's HTML is reduced to text.
 var blockTags = map[string]bool{
