@@ -44,6 +44,10 @@ type Config struct {
 	Timeout     time.Duration
 	MaxBodyMB   int
 	UserAgent   string
+	// AllowPrivateNetworks lets redirects and DNS answers lead to
+	// loopback, private and link-local addresses; without it only a
+	// configured feed's own host:port may be one.
+	AllowPrivateNetworks bool
 
 	Dedup Dedup
 	// Budget is how long a run may keep starting fetches; 0 = no limit.
@@ -70,6 +74,8 @@ type Feed struct {
 	// Boilerplate lists phrases whose sentences never count for
 	// matching in this feed (besides what repeats on its own).
 	Boilerplate []string
+	TLSInsecure bool   // skip certificate verification for this feed only
+	CAFile      string // PEM file of extra trusted CAs (absolute path)
 }
 
 // Group is a named term group: [groups.NAME].
@@ -138,6 +144,7 @@ type file struct {
 	Timeout     *duration          `toml:"timeout"`
 	MaxBodyMB   *int               `toml:"max_body_mb"`
 	UserAgent   string             `toml:"user_agent"`
+	AllowPriv   bool               `toml:"allow_private_networks"`
 	Budget      *duration          `toml:"budget"`
 	KeepDays    *int               `toml:"keep_days"`
 	KeepMatched *int               `toml:"keep_matched_days"`
@@ -160,6 +167,8 @@ type fileFeed struct {
 	URL         *string  `toml:"url"`
 	Title       string   `toml:"title"`
 	Boilerplate []string `toml:"boilerplate"`
+	TLSInsecure bool     `toml:"tls_insecure"`
+	CAFile      string   `toml:"ca_file"`
 }
 
 type fileGrp struct {
@@ -300,6 +309,7 @@ func (v *validator) build(f *file) {
 		c.Timeout = f.Timeout.Duration
 	}
 	c.UserAgent = f.UserAgent
+	c.AllowPrivateNetworks = f.AllowPriv
 	if f.Budget != nil {
 		if f.Budget.Duration <= 0 {
 			v.errAt("budget", "budget must be positive, got %s (leave it out for no limit)", f.Budget.Duration)
@@ -355,7 +365,14 @@ func (v *validator) build(f *file) {
 			continue
 		}
 		seen[u] = i
-		c.Feeds = append(c.Feeds, Feed{URL: u, Title: ff.Title, Boilerplate: ff.Boilerplate})
+		fd := Feed{URL: u, Title: ff.Title, Boilerplate: ff.Boilerplate, TLSInsecure: ff.TLSInsecure}
+		if ff.CAFile != "" {
+			fd.CAFile = v.path(ff.CAFile)
+		}
+		if (fd.TLSInsecure || fd.CAFile != "") && !strings.HasPrefix(u, "https:") {
+			v.errAt(key+".url", "feed url %q: tls_insecure and ca_file apply to https feeds only", *ff.URL)
+		}
+		c.Feeds = append(c.Feeds, fd)
 	}
 	if len(f.Feeds) == 0 && len(f.OPML) == 0 {
 		v.errAt("", "no [[feeds]] and no opml files: subscribe to at least one feed")

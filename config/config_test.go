@@ -186,3 +186,35 @@ func TestLoad_Example(t *testing.T) {
 		})
 	}
 }
+
+// TestParse_FetchSafety: the keys that loosen or bound fetching.
+func TestParse_FetchSafety(t *testing.T) {
+	s := "allow_private_networks = true\nbudget = \"4m\"\n" + strings.Replace(minimal,
+		`url = "https://example.org/feed.xml"`,
+		"url = \"https://example.org/feed.xml\"\ntls_insecure = true\nca_file = \"ca.pem\"", 1)
+	c, err := Parse("/etc/feedsift/config.toml", []byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.AllowPrivateNetworks || c.Budget != 4*time.Minute {
+		t.Errorf("allow_private_networks %v budget %v", c.AllowPrivateNetworks, c.Budget)
+	}
+	if f := c.Feeds[0]; !f.TLSInsecure || f.CAFile != "/etc/feedsift/ca.pem" {
+		t.Errorf("feed = %+v", f)
+	}
+	if f := c.Feeds[1]; f.TLSInsecure || f.CAFile != "" {
+		t.Errorf("TLS settings leaked to another feed: %+v", f)
+	}
+	c, err = Parse("config.toml", []byte(minimal))
+	if err != nil || c.AllowPrivateNetworks || c.Budget != 0 {
+		t.Errorf("defaults: %v %v %v", err, c.AllowPrivateNetworks, c.Budget)
+	}
+	for name, bad := range map[string]string{
+		"negative budget":  "budget = \"-1s\"\n" + minimal,
+		"tls on file feed": strings.Replace(minimal, `title = "Local"`, "title = \"Local\"\ntls_insecure = true", 1),
+	} {
+		if _, err := Parse("config.toml", []byte(bad)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/unicode"
 )
@@ -66,6 +67,16 @@ func toUTF8(body []byte, contentType string) (out []byte, warn string, err error
 		}
 	}
 	if enc == nil || enc == unicode.UTF8 {
+		if name, guess := guessCyrillic(body); guess != nil {
+			b, err := guess.NewDecoder().Bytes(body)
+			if err == nil {
+				said := "no charset label"
+				if label != "" {
+					said = fmt.Sprintf("labelled %q", label)
+				}
+				return fixDecl(b), fmt.Sprintf("bytes are not UTF-8 (%s); decoded as %s, guessed from the bytes", said, name), nil
+			}
+		}
 		return fixDecl(bytes.ToValidUTF8(body, []byte("\uFFFD"))), "invalid UTF-8 replaced with U+FFFD", nil
 	}
 	b, err := enc.NewDecoder().Bytes(body)
@@ -135,4 +146,35 @@ func isIllegalXMLRune(r rune) bool {
 		return true
 	}
 	return false
+}
+
+// guessCyrillic recognises single-byte Cyrillic text that claims (or is
+// assumed) to be UTF-8: at least minGuessBytes high bytes, nearly all of
+// them Cyrillic letters in windows-1251 or KOI8-R. Which of the two is
+// told by case: running text is mostly lower case, which windows-1251
+// puts at 0xE0–0xFF and KOI8-R at 0xC0–0xDF. Anything else (a few stray
+// bytes in UTF-8 text) is not guessed: those become U+FFFD.
+func guessCyrillic(b []byte) (string, encoding.Encoding) {
+	const minGuessBytes = 16
+	var high, letters, upperHalf int
+	for _, c := range b {
+		if c < 0x80 {
+			continue
+		}
+		high++
+		switch {
+		case c >= 0xE0:
+			letters++
+			upperHalf++
+		case c >= 0xC0, c == 0xA8, c == 0xB8, c == 0xA3, c == 0xB3: // Ё ё in either
+			letters++
+		}
+	}
+	if high < minGuessBytes || letters*10 < high*9 {
+		return "", nil
+	}
+	if upperHalf*2 >= letters {
+		return "windows-1251", charmap.Windows1251
+	}
+	return "KOI8-R", charmap.KOI8R
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // Error classes: the <class> of "feed <url>: <class>: <detail>".
@@ -30,6 +31,11 @@ const (
 	ClassFile       = "file"
 	ClassStore      = "store"
 	ClassCanceled   = "canceled"
+	// ClassGone: HTTP 410; the feed is not fetched again.
+	ClassGone = "gone"
+	// ClassRateLimited: 429, or 503 with Retry-After; no request
+	// before the time the server gave. Not counted as a failure.
+	ClassRateLimited = "rate_limited"
 )
 
 // Error is one feed's failure.
@@ -38,6 +44,10 @@ type Error struct {
 	Class  string
 	Detail string
 	Err    error // the underlying error, if any
+
+	next  time.Time // rate_limited: no request before it
+	link  string    // not_a_feed: the feed an HTML page links to, as written
+	stack []byte    // panic: where, for the debug log
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("feed %s: %s: %s", e.URL, e.Class, e.Detail) }
@@ -70,7 +80,7 @@ func classifyNet(url string, err error) *Error {
 		return &Error{URL: url, Class: ClassTimeout, Detail: detail, Err: err}
 	case errors.As(err, &cert), errors.As(err, &unk), errors.As(err, &host), errors.As(err, &inval), errors.As(err, &rec):
 		return &Error{URL: url, Class: ClassTLS, Detail: detail, Err: err}
-	case strings.Contains(detail, "tls:") || strings.Contains(detail, "TLS handshake"):
+	case strings.Contains(detail, "tls:") || strings.Contains(detail, "TLS handshake") || strings.Contains(detail, "HTTP response to HTTPS client"):
 		if strings.Contains(detail, "timeout") {
 			return &Error{URL: url, Class: ClassTimeout, Detail: detail, Err: err}
 		}

@@ -2,6 +2,8 @@ package fetcher
 
 import (
 	"bytes"
+	"compress/gzip"
+	"compress/zlib"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -33,17 +35,30 @@ type Options struct {
 	PerHost      int           // feeds fetched at once from one host; default 2
 	Timeout      time.Duration // whole-feed deadline; default 30s
 	MaxBodyBytes int64         // cap on the decompressed body; default 16 MiB
-	UserAgent    string
-	Logger       *slog.Logger
-	Now          func() time.Time
-	// Dir is where relative file: URLs ("file:feeds/x.xml") are read.
-	Dir string
-	// Transport replaces the HTTP transport (tests); nil = a tuned one.
-	Transport http.RoundTripper
+	// Phase timeouts within the deadline: connecting (default 10s),
+	// the TLS handshake (10s) and waiting for response headers (15s);
+	// each is at most Timeout.
+	ConnectTimeout, TLSTimeout, HeaderTimeout time.Duration
+	// AllowPrivateNetworks lets redirects and DNS answers reach
+	// loopback, private and link-local addresses. Without it only the
+	// exact host:port of a configured feed may.
+	AllowPrivateNetworks bool
 	// Budget, when positive, is how long Run may keep starting fetches:
 	// a feed not started within it gets a Skipped result and is left
 	// untouched in the store (so it is the most overdue next time).
+	// Fetches in flight finish within their own deadline.
 	Budget time.Duration
+	// Force fetches feeds that are not due (Retry-After, back-off) or
+	// gone.
+	Force     bool
+	UserAgent string
+	Logger    *slog.Logger
+	Now       func() time.Time
+	// Dir is where relative file: URLs ("file:feeds/x.xml") are read.
+	Dir string
+	// Transport replaces the HTTP transport (tests); nil = a tuned one
+	// per TLS setting, with the private-network guard.
+	Transport http.RoundTripper
 	// OnStart and OnDone, when set, are called as each feed's fetch
 	// starts and ends (progress display); from several goroutines.
 	OnStart func(url string)
@@ -55,15 +70,6 @@ type Options struct {
 	OnSaved func(ctx context.Context, feedURL string, doc *store.Fetched, saved store.Saved)
 }
 
-// Limits on what one feed may put in the database.
-const (
-	maxItems      = 1000    // per fetch; the newest are kept
-	maxTitleBytes = 1024    // cut at a rune boundary
-	maxGUIDBytes  = 512     // longer GUIDs are hashed
-	maxHTMLBytes  = 1 << 20 // summary and content each
-	maxFieldBytes = 4096    // authors, categories, links
-)
-
 // Store is where a Fetcher keeps what it learns: the SQLite store, or the
 // PostgreSQL one (store/pg) that several processes share.
 type Store interface {
@@ -73,21 +79,42 @@ type Store interface {
 	Failed(ctx context.Context, url, class, msg string, now time.Time) error
 }
 
+// stateStore is a Store that also keeps what politeness needs across
+// runs: Retry-After and back-off times, 410 Gone, learned moves (the
+// SQLite store does). With a Store without it, feeds are fetched every
+// run and failures are recorded without a schedule.
+type stateStore interface {
+	FailedState(ctx context.Context, url string, f store.Failure, now time.Time) error
+	NotModifiedAt(ctx context.Context, url string, loc store.Location, now time.Time) error
+}
+
+// Limits on what one feed may put in the database.
+const (
+	maxItems      = 1000    // per fetch; the newest are kept
+	maxTitleBytes = 1024    // cut at a rune boundary
+	maxGUIDBytes  = 512     // longer GUIDs are hashed
+	maxHTMLBytes  = 1 << 20 // summary and content each
+	maxFieldBytes = 4096    // authors, categories, links
+)
+
 // Fetcher fetches feeds into a store.
 type Fetcher struct {
-	st     Store
-	opt    Options
-	client *http.Client
-	log    *slog.Logger
+	st      Store
+	opt     Options
+	log     *slog.Logger
+	allowed sync.Map // host:port of configured feeds
 
-	mu    sync.Mutex
-	hosts map[string]chan struct{}
+	mu      sync.Mutex
+	hosts   map[string]chan struct{}
+	clients map[tlsKey]*http.Client
 }
 
 // Feed is a feed to fetch.
 type Feed struct {
-	URL   string
-	Title string // the configured title, if any
+	URL         string
+	Title       string // the configured title, if any
+	TLSInsecure bool   // skip certificate verification (tls_insecure)
+	CAFile      string // extra trusted CA certificates, PEM (ca_file)
 }
 
 // Status is the outcome of one feed's fetch.
@@ -98,10 +125,13 @@ const (
 	NotModified               // 304 or an unchanged body
 	Failed
 	Skipped // not started: the run's time budget was spent
+	// Waiting: not fetched because the feed is not due (Retry-After,
+	// back-off) or gone (410); no request made, nothing recorded.
+	Waiting
 )
 
 func (s Status) String() string {
-	return [...]string{"fetched", "not_modified", "failed", "skipped"}[s]
+	return [...]string{"fetched", "not_modified", "failed", "skipped", "waiting"}[s]
 }
 
 // Result is one feed's outcome.
@@ -110,6 +140,7 @@ type Result struct {
 	Status   Status
 	Saved    store.Saved
 	Err      *Error
+	Skip     string // why a Skipped or Waiting feed was not fetched
 	Duration time.Duration
 	Timing   Timing
 }
@@ -122,6 +153,9 @@ type Timing struct {
 	Store time.Duration // database reads and writes, with waits for the writer
 }
 
+// errBudget is the cause of the context that says the budget is spent.
+var errBudget = errors.New("run budget spent")
+
 // New returns a Fetcher that stores into st.
 func New(st Store, opt Options) *Fetcher {
 	if opt.Concurrency <= 0 {
@@ -133,6 +167,15 @@ func New(st Store, opt Options) *Fetcher {
 	if opt.Timeout <= 0 {
 		opt.Timeout = 30 * time.Second
 	}
+	phase := func(d *time.Duration, def time.Duration) {
+		if *d <= 0 {
+			*d = def
+		}
+		*d = min(*d, opt.Timeout)
+	}
+	phase(&opt.ConnectTimeout, 10*time.Second)
+	phase(&opt.TLSTimeout, 10*time.Second)
+	phase(&opt.HeaderTimeout, 15*time.Second)
 	if opt.MaxBodyBytes <= 0 {
 		opt.MaxBodyBytes = 16 << 20
 	}
@@ -145,58 +188,49 @@ func New(st Store, opt Options) *Fetcher {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	tr := opt.Transport
-	if tr == nil {
-		tr = &http.Transport{
-			Proxy:                 http.ProxyFromEnvironment,
-			DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-			TLSHandshakeTimeout:   10 * time.Second,
-			ResponseHeaderTimeout: 15 * time.Second,
-			MaxIdleConnsPerHost:   opt.PerHost,
-			IdleConnTimeout:       30 * time.Second,
-			ForceAttemptHTTP2:     true,
-		}
-	}
-	f := &Fetcher{st: st, opt: opt, log: opt.Logger, hosts: map[string]chan struct{}{}}
-	f.client = &http.Client{
-		Transport: tr,
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= 10 {
-				return &Error{URL: via[0].URL.String(), Class: ClassRedirect, Detail: fmt.Sprintf("stopped after %d redirects", len(via))}
-			}
-			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-				return &Error{URL: via[0].URL.String(), Class: ClassBadScheme, Detail: fmt.Sprintf("redirect to %s: URL", req.URL.Scheme)}
-			}
-			return nil
-		},
-	}
-	return f
+	return &Fetcher{st: st, opt: opt, log: opt.Logger, hosts: map[string]chan struct{}{}, clients: map[tlsKey]*http.Client{}}
 }
 
 // Run fetches feeds concurrently and returns one Result per feed, in the
 // order given. A feed's failure is in its Result, never returned: only the
-// caller's context ends the run early.
+// caller's context ends the run early. Once the budget is spent no fetch
+// starts; the rest are Skipped.
 func (f *Fetcher) Run(ctx context.Context, feeds []Feed) []Result {
+	for _, fd := range feeds {
+		f.allow(fd.URL)
+	}
+	bctx := ctx
+	if f.opt.Budget > 0 {
+		var cancel context.CancelFunc
+		bctx, cancel = context.WithTimeoutCause(ctx, f.opt.Budget, errBudget)
+		defer cancel()
+	}
 	results := make([]Result, len(feeds))
-	start := time.Now()
-	overBudget := func() bool { return f.opt.Budget > 0 && time.Since(start) >= f.opt.Budget }
+	var g errgroup.Group
+	g.SetLimit(f.opt.Concurrency)
+	budgetSkip := func(i int) {
+		results[i] = Result{URL: feeds[i].URL, Status: Skipped, Skip: "run budget spent before it started"}
+	}
 	done := func(r Result) {
 		if f.opt.OnDone != nil {
 			f.opt.OnDone(r)
 		}
 	}
-	var g errgroup.Group
-	g.SetLimit(f.opt.Concurrency)
 	for i, fd := range feeds {
 		if ctx.Err() != nil {
 			results[i] = Result{URL: fd.URL, Status: Failed, Err: &Error{URL: fd.URL, Class: ClassCanceled, Detail: "run interrupted before this feed started"}}
 			done(results[i])
 			continue
 		}
+		if bctx.Err() != nil {
+			budgetSkip(i)
+			done(results[i])
+			continue
+		}
 		g.Go(func() error {
-			// Checked here, not in the loop: g.Go may wait for a slot.
-			if overBudget() {
-				results[i] = Result{URL: fd.URL, Status: Skipped}
+			// Checked here too: g.Go may have waited for a slot.
+			if ctx.Err() == nil && bctx.Err() != nil {
+				budgetSkip(i)
 			} else {
 				if f.opt.OnStart != nil {
 					f.opt.OnStart(fd.URL)
@@ -208,6 +242,13 @@ func (f *Fetcher) Run(ctx context.Context, feeds []Feed) []Result {
 		})
 	}
 	g.Wait()
+	// A run is one pass: keep no idle connections (and their goroutines)
+	// once it is over.
+	f.mu.Lock()
+	for _, c := range f.clients {
+		c.CloseIdleConnections()
+	}
+	f.mu.Unlock()
 	return results
 }
 
@@ -215,21 +256,28 @@ func (f *Fetcher) Run(ctx context.Context, feeds []Feed) []Result {
 func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 	start := time.Now()
 	res = Result{URL: fd.URL}
+	f.allow(fd.URL)
+	var fail store.Failure
 	defer func() {
 		if p := recover(); p != nil {
 			f.log.Debug("panic while fetching", "feed", fd.URL, "stack", string(debug.Stack()))
 			res.Status, res.Err = Failed, &Error{URL: fd.URL, Class: ClassPanic, Detail: fmt.Sprint(p)}
 		}
 		res.Duration = time.Since(start)
-		if res.Err != nil {
-			res.Status = Failed
-			f.log.Warn(res.Err.Error(), "feed", fd.URL, "class", res.Err.Class, "err", res.Err.Detail)
-			if res.Err.Class != ClassCanceled {
-				// The failure is kept on the feed's row; its items are untouched.
-				if err := f.st.Failed(context.WithoutCancel(ctx), fd.URL, res.Err.Class, res.Err.Error(), f.opt.Now()); err != nil {
-					f.log.Error("cannot record feed failure", "feed", fd.URL, "err", err)
-				}
-			}
+		if res.Err == nil {
+			return
+		}
+		res.Status = Failed
+		res.Err.URL = fd.URL // the configured URL names the feed, whatever was dialled
+		f.log.Warn(res.Err.Error(), "feed", fd.URL, "class", res.Err.Class, "err", res.Err.Detail,
+			"duration", res.Duration.Round(time.Millisecond))
+		if res.Err.Class == ClassCanceled {
+			return // the run was interrupted: not the feed's doing
+		}
+		fail.Class, fail.Msg = res.Err.Class, res.Err.Error()
+		// The failure is kept on the feed's row; its items are untouched.
+		if err := f.failed(context.WithoutCancel(ctx), fd.URL, fail, f.opt.Now()); err != nil {
+			f.log.Error("cannot record feed failure", "feed", fd.URL, "err", err)
 		}
 	}()
 	t := time.Now()
@@ -239,34 +287,58 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 		res.Err = newError(fd.URL, ClassStore, err)
 		return res
 	}
-	ctx, cancel := context.WithTimeout(ctx, f.opt.Timeout)
+	now := f.opt.Now()
+	if !f.opt.Force {
+		switch {
+		case !prev.GoneAt.IsZero():
+			res.Status, res.Skip = Waiting, "gone (HTTP 410) since "+prev.GoneAt.Format(time.RFC3339)
+		case prev.NextFetchAt.After(now):
+			res.Status, res.Skip = Waiting, "not due before "+prev.NextFetchAt.Format(time.RFC3339)
+		}
+		if res.Status == Waiting {
+			f.log.Debug("feed skipped", "feed", fd.URL, "reason", res.Skip)
+			return res
+		}
+	}
+	fctx, cancel := context.WithTimeout(ctx, f.opt.Timeout)
 	defer cancel()
 
+	target := fd.URL
+	if prev.FetchURL != "" {
+		target = prev.FetchURL
+	}
+	h := &hops{}
 	t = time.Now()
-	body, hdr, notModified, ferr := f.get(ctx, fd.URL, prev, known, &res.Timing)
+	body, hdr, notModified, ferr := f.get(context.WithValue(fctx, hopsKey{}, h), fd, target, prev, &res.Timing)
 	res.Timing.Fetch += time.Since(t) - res.Timing.Wait
 	if ferr != nil {
-		res.Err = ferr
+		res.Err = f.cut(ctx, fctx, ferr, &fail)
+		if !fail.NotCounted && !fail.Gone && fail.Next.IsZero() {
+			fail.Next = backoff(prev.Failures+1, now)
+		}
 		return res
 	}
-	now := f.opt.Now()
+	now = f.opt.Now()
+	loc := f.learn(ctx, fd.URL, prev.Location, h)
 	if notModified {
-		return f.notModified(ctx, fd.URL, now, res)
+		return f.notModified(ctx, fd.URL, loc, now, res)
 	}
 	t = time.Now()
 	sum := sha256.Sum256(body)
 	bodyHash := hex.EncodeToString(sum[:16])
 	if known && bodyHash == prev.BodyHash {
 		res.Timing.Parse += time.Since(t)
-		return f.notModified(ctx, fd.URL, now, res)
+		return f.notModified(ctx, fd.URL, loc, now, res)
 	}
 	fetched, perr := f.parse(fd.URL, body, hdr.Get("Content-Type"), now)
 	res.Timing.Parse += time.Since(t)
 	if perr != nil {
 		res.Err = perr
+		fail.Next = backoff(prev.Failures+1, now)
 		return res
 	}
 	fetched.ETag, fetched.LastModified, fetched.BodyHash = hdr.Get("ETag"), hdr.Get("Last-Modified"), bodyHash
+	fetched.Location = loc
 	t = time.Now()
 	saved, err := f.st.SaveFeed(context.WithoutCancel(ctx), fd.URL, *fetched, now)
 	res.Timing.Store += time.Since(t)
@@ -283,9 +355,35 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 	return res
 }
 
-func (f *Fetcher) notModified(ctx context.Context, url string, now time.Time, res Result) Result {
+// cut names errors that ended because a context did: the run was
+// interrupted (canceled) or the feed's own deadline passed (timeout);
+// and notes what rate limits and 410 mean for the schedule.
+func (f *Fetcher) cut(ctx, fctx context.Context, e *Error, fail *store.Failure) *Error {
+	switch {
+	case ctx.Err() != nil:
+		return &Error{URL: e.URL, Class: ClassCanceled, Detail: "run interrupted", Err: e}
+	case fctx.Err() != nil:
+		detail := fmt.Sprintf("no complete response within the %s deadline", f.opt.Timeout)
+		if !strings.Contains(e.Detail, "context deadline exceeded") {
+			detail += " (" + e.Detail + ")"
+		}
+		return &Error{URL: e.URL, Class: ClassTimeout, Detail: detail, Err: e}
+	case e.Class == ClassRateLimited:
+		fail.NotCounted, fail.Next = true, e.next
+	case e.Class == ClassGone:
+		fail.Gone = true
+	}
+	return e
+}
+
+func (f *Fetcher) notModified(ctx context.Context, url string, loc store.Location, now time.Time, res Result) Result {
 	t := time.Now()
-	err := f.st.NotModified(context.WithoutCancel(ctx), url, now)
+	var err error
+	if ss, ok := f.st.(stateStore); ok {
+		err = ss.NotModifiedAt(context.WithoutCancel(ctx), url, loc, now)
+	} else {
+		err = f.st.NotModified(context.WithoutCancel(ctx), url, now)
+	}
 	res.Timing.Store += time.Since(t)
 	if err != nil {
 		res.Err = newError(url, ClassStore, err)
@@ -296,8 +394,16 @@ func (f *Fetcher) notModified(ctx context.Context, url string, now time.Time, re
 	return res
 }
 
+// failed records a failure, with its schedule when the store keeps one.
+func (f *Fetcher) failed(ctx context.Context, url string, fail store.Failure, now time.Time) error {
+	if ss, ok := f.st.(stateStore); ok {
+		return ss.FailedState(ctx, url, fail, now)
+	}
+	return f.st.Failed(ctx, url, fail.Class, fail.Msg, now)
+}
+
 // get reads the feed's body, from a file or over HTTP.
-func (f *Fetcher) get(ctx context.Context, rawURL string, prev store.Feed, known bool, tm *Timing) (body []byte, hdr http.Header, notModified bool, ferr *Error) {
+func (f *Fetcher) get(ctx context.Context, fd Feed, rawURL string, prev store.Feed, tm *Timing) (body []byte, hdr http.Header, notModified bool, ferr *Error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, nil, false, newError(rawURL, ClassBadScheme, err)
@@ -312,7 +418,11 @@ func (f *Fetcher) get(ctx context.Context, rawURL string, prev store.Feed, known
 		return b, http.Header{}, false, ferr
 	case "http", "https":
 	default:
-		return nil, nil, false, &Error{URL: rawURL, Class: ClassBadScheme, Detail: fmt.Sprintf("unsupported scheme %q", u.Scheme)}
+		return nil, nil, false, &Error{URL: rawURL, Class: ClassBadScheme, Detail: fmt.Sprintf("unsupported scheme %q (http and https only)", u.Scheme)}
+	}
+	client, err := f.client(fd)
+	if err != nil {
+		return nil, nil, false, newError(rawURL, ClassTLS, err)
 	}
 
 	t := time.Now()
@@ -329,45 +439,115 @@ func (f *Fetcher) get(ctx context.Context, rawURL string, prev store.Feed, known
 	}
 	req.Header.Set("User-Agent", f.opt.UserAgent)
 	req.Header.Set("Accept", "application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8")
-	if known {
-		// Both validators, stored independently (RFC 9110 §13.1.3: the
-		// server prefers If-None-Match).
-		if prev.ETag != "" {
-			req.Header.Set("If-None-Match", prev.ETag)
-		}
-		if prev.LastModified != "" {
-			req.Header.Set("If-Modified-Since", prev.LastModified)
-		}
+	// Both validators, stored independently (RFC 9110 §13.1.3: the
+	// server prefers If-None-Match).
+	if prev.ETag != "" {
+		req.Header.Set("If-None-Match", prev.ETag)
 	}
-	resp, err := f.client.Do(req)
+	if prev.LastModified != "" {
+		req.Header.Set("If-Modified-Since", prev.LastModified)
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		return nil, nil, false, classifyNet(rawURL, err)
 	}
 	defer resp.Body.Close()
-	switch {
-	case resp.StatusCode == http.StatusNotModified:
-		if !known {
-			return nil, nil, false, &Error{URL: rawURL, Class: ClassHTTPStatus, Detail: "304 Not Modified for a request without validators"}
-		}
+	if e := f.status(rawURL, resp, prev); e != nil {
+		return nil, nil, false, e
+	}
+	if resp.StatusCode == http.StatusNotModified {
 		return nil, resp.Header, true, nil
-	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		return nil, nil, false, &Error{URL: rawURL, Class: ClassHTTPStatus, Detail: fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode))}
 	}
 	if resp.ContentLength > f.opt.MaxBodyBytes {
 		return nil, nil, false, &Error{URL: rawURL, Class: ClassTooLarge,
-			Detail: fmt.Sprintf("Content-Length %d is over the %d-byte cap", resp.ContentLength, f.opt.MaxBodyBytes)}
+			Detail: fmt.Sprintf("Content-Length %d is over the %d-byte cap (not read)", resp.ContentLength, f.opt.MaxBodyBytes)}
 	}
-	// The transport has already undone gzip, so the cap counts
-	// decompressed bytes.
-	body, err = io.ReadAll(io.LimitReader(resp.Body, f.opt.MaxBodyBytes+1))
+	r, decoded, e := decodeBody(rawURL, resp)
+	if e != nil {
+		return nil, nil, false, e
+	}
+	// The cap counts decompressed bytes: the transport has undone gzip,
+	// decodeBody any other encoding.
+	body, err = io.ReadAll(io.LimitReader(r, f.opt.MaxBodyBytes+1))
 	if err != nil {
+		if decoded && !isNetErr(err) {
+			return nil, nil, false, &Error{URL: rawURL, Class: ClassParse, Detail: "cannot decompress the body: " + err.Error(), Err: err}
+		}
 		return nil, nil, false, classifyNet(rawURL, err)
 	}
 	if int64(len(body)) > f.opt.MaxBodyBytes {
 		return nil, nil, false, &Error{URL: rawURL, Class: ClassTooLarge,
-			Detail: fmt.Sprintf("body is over the %d-byte cap", f.opt.MaxBodyBytes)}
+			Detail: fmt.Sprintf("body is over the %d-byte cap (after decompression)", f.opt.MaxBodyBytes)}
 	}
 	return body, resp.Header, false, nil
+}
+
+// status turns a response status that carries no feed into an error.
+// 2xx codes other than 204 and 206 are accepted with their body (299
+// included: a body that parses is a feed); 304 only for a feed that has
+// been fetched before.
+func (f *Fetcher) status(rawURL string, resp *http.Response, prev store.Feed) *Error {
+	code := resp.StatusCode
+	text := fmt.Sprintf("%d %s", code, http.StatusText(code))
+	if http.StatusText(code) == "" {
+		text = fmt.Sprintf("%d (not a known status code)", code)
+	}
+	switch {
+	case code == http.StatusNotModified:
+		if prev.SuccessAt.IsZero() {
+			return &Error{URL: rawURL, Class: ClassHTTPStatus, Detail: text + " for a feed never fetched before"}
+		}
+		return nil
+	case code == http.StatusNoContent || code == http.StatusPartialContent:
+		return &Error{URL: rawURL, Class: ClassHTTPStatus, Detail: text}
+	case code >= 200 && code <= 299:
+		return nil
+	case code == http.StatusGone:
+		return &Error{URL: rawURL, Class: ClassGone, Detail: text + ": not fetched again (stored items are kept); run with -force to try again"}
+	case code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") != "":
+		next, note := retryAfter(resp.Header.Get("Retry-After"), f.opt.Now())
+		return &Error{URL: rawURL, Class: ClassRateLimited, Detail: fmt.Sprintf("%s: no request before %s%s", text, next.UTC().Format(time.RFC3339), note), next: next}
+	case code >= 300 && code <= 399 && resp.Header.Get("Location") == "":
+		return &Error{URL: rawURL, Class: ClassHTTPStatus, Detail: text + " without a Location header"}
+	case code == http.StatusForbidden && strings.EqualFold(resp.Header.Get("Cf-Mitigated"), "challenge"):
+		return &Error{URL: rawURL, Class: ClassHTTPStatus, Detail: text + ": blocked by a bot challenge"}
+	}
+	return &Error{URL: rawURL, Class: ClassHTTPStatus, Detail: text}
+}
+
+// decodeBody undoes a Content-Encoding the transport left in place (it
+// undoes gzip itself, having asked for it). Compressed bytes are never
+// parsed as text: an unknown encoding fails.
+func decodeBody(rawURL string, resp *http.Response) (io.Reader, bool, *Error) {
+	if resp.Uncompressed {
+		return resp.Body, true, nil
+	}
+	switch enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))); enc {
+	case "", "identity":
+		return resp.Body, false, nil
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			return nil, true, &Error{URL: rawURL, Class: ClassParse, Detail: "cannot decompress the body: " + err.Error(), Err: err}
+		}
+		return zr, true, nil
+	case "deflate":
+		// RFC 9110 deflate is zlib-wrapped.
+		zr, err := zlib.NewReader(resp.Body)
+		if err != nil {
+			return nil, true, &Error{URL: rawURL, Class: ClassParse, Detail: "cannot decompress the deflate body: " + err.Error(), Err: err}
+		}
+		return zr, true, nil
+	default:
+		return nil, false, &Error{URL: rawURL, Class: ClassParse, Detail: fmt.Sprintf("unsupported Content-Encoding %q", trimDetail(enc))}
+	}
+}
+
+// isNetErr tells transport failures from decoder failures while reading
+// a compressed body.
+func isNetErr(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
 }
 
 func (f *Fetcher) readFile(rawURL, path string) ([]byte, *Error) {
@@ -412,20 +592,43 @@ func (f *Fetcher) parse(feedURL string, body []byte, contentType string, now tim
 	if err != nil {
 		return nil, newError(feedURL, ClassCharset, err)
 	}
-	if warn != "" {
-		f.log.Warn("feed repaired", "feed", feedURL, "detail", warn)
+	notes := []string{}
+	for _, repair := range []func([]byte) ([]byte, string){skipLeadingJunk, stripDoctype} {
+		var note string
+		if utf, note = repair(utf); note != "" {
+			notes = append(notes, note)
+		}
 	}
+	if warn != "" {
+		notes = append([]string{warn}, notes...)
+	}
+	utf, capped := capItems(utf, maxItems)
 	doc, err := parseFeed(utf)
 	if err != nil {
 		var fe *Error
 		if errors.As(err, &fe) {
 			fe.URL = feedURL
+			if fe.stack != nil {
+				f.log.Debug("parser panic", "feed", feedURL, "stack", string(fe.stack))
+			}
+			if fe.link != "" {
+				// Resolved, so that the message can be pasted into the config.
+				if base, err := url.Parse(feedURL); err == nil {
+					if abs := absLink(base, fe.link); abs != "" {
+						fe.Detail = strings.Replace(fe.Detail, fe.link, abs, 1)
+					}
+				}
+			}
 			return nil, fe
 		}
 		return nil, newError(feedURL, ClassParse, err)
 	}
+	// Logged only for a feed that parsed: a failed feed gets one line.
+	if len(notes) > 0 {
+		f.log.Warn("feed repaired", "feed", feedURL, "detail", strings.Join(notes, "; "))
+	}
 	fetched, dropped := normalise(feedURL, doc, now)
-	if dropped > 0 {
+	if dropped += capped; dropped > 0 {
 		f.log.Warn("feed capped", "feed", feedURL, "items_dropped", dropped, "max_items", maxItems)
 	}
 	return fetched, nil

@@ -9,9 +9,12 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"regexp"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/feedsift/feedsift/store"
@@ -45,7 +48,7 @@ func parseFeed(b []byte) (doc *gofeed.Feed, err error) {
 	b = cleanXML(b)
 	defer func() {
 		if p := recover(); p != nil {
-			doc, err = nil, &Error{Class: ClassPanic, Detail: fmt.Sprintf("parser panicked: %v", p)}
+			doc, err = nil, &Error{Class: ClassPanic, Detail: fmt.Sprintf("parser panicked: %v", p), stack: debug.Stack()}
 		}
 	}()
 	p := gofeed.NewParser()
@@ -62,12 +65,35 @@ func parseFeed(b []byte) (doc *gofeed.Feed, err error) {
 	return nil, &Error{Class: ClassParse, Detail: trimDetail(err.Error()), Err: err}
 }
 
+var (
+	linkTag  = regexp.MustCompile(`(?is)<link\s[^>]*>`)
+	attrHref = regexp.MustCompile(`(?is)\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))`)
+	feedType = regexp.MustCompile(`(?is)\btype\s*=\s*["']?application/(?:rss|atom|feed)\+(?:xml|json)`)
+)
+
+// feedLink is the href of the first <link rel="alternate"> of a feed type
+// in the head of an HTML page (feed auto-discovery), as written.
+func feedLink(b []byte) string {
+	for _, tag := range linkTag.FindAll(b[:min(len(b), 64<<10)], 20) {
+		if !feedType.Match(tag) || !bytes.Contains(bytes.ToLower(tag), []byte("alternate")) {
+			continue
+		}
+		if m := attrHref.FindSubmatch(tag); m != nil {
+			return string(bytes.TrimSpace(append(append(m[1], m[2]...), m[3]...)))
+		}
+	}
+	return ""
+}
+
 // notAFeed says what the document is instead.
 func notAFeed(b []byte) *Error {
 	head := bytes.TrimSpace(b[:min(len(b), 4096)])
 	lower := bytes.ToLower(head)
 	switch {
 	case bytes.HasPrefix(lower, []byte("<!doctype html")) || bytes.Contains(lower, []byte("<html")):
+		if link := feedLink(b); link != "" {
+			return &Error{Class: ClassNotAFeed, Detail: "got HTML, not a feed; the page links to a feed at " + link, link: link}
+		}
 		return &Error{Class: ClassNotAFeed, Detail: "got HTML, not a feed"}
 	case len(head) > 0 && head[0] != '<' && head[0] != '{':
 		if !utf8.Valid(head) || bytes.ContainsRune(head, utf8.RuneError) {
@@ -102,8 +128,8 @@ func normalise(feedURL string, doc *gofeed.Feed, now time.Time) (*store.Fetched,
 		}
 		it := store.Item{
 			Title:   capText(oneLine(gi.Title), maxTitleBytes),
-			Summary: capText(gi.Description, maxHTMLBytes),
-			Content: capText(gi.Content, maxHTMLBytes),
+			Summary: capHTML(gi.Description, maxHTMLBytes),
+			Content: capHTML(gi.Content, maxHTMLBytes),
 			Lang:    capText(doc.Language, 35),
 		}
 		it.Link = absLink(feedBase, gi.Link)
@@ -210,7 +236,20 @@ func absLink(base *url.URL, s string) string {
 	return u.String()
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine makes s one line of plain text: runs of white space become one
+// space; control characters (C0, DEL, C1) and bidi overrides go.
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(stripBidi(s)), " ")
+	if strings.ContainsFunc(s, unicode.IsControl) {
+		s = strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	return s
+}
 
 // capText cuts s to at most n bytes at a rune boundary.
 func capText(s string, n int) string {

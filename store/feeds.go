@@ -10,7 +10,7 @@ import (
 // Feed is a subscribed feed and what the last fetches learned about it.
 type Feed struct {
 	ID           int64
-	URL          string
+	URL          string // the configured URL: the feed's identity
 	Title        string
 	Home         string
 	ETag         string
@@ -19,22 +19,37 @@ type Feed struct {
 	CheckedAt    time.Time
 	SuccessAt    time.Time
 	ErrorClass   string
-	Error        string
-	Failures     int
-	Items        int // stored items (filled by Feeds only)
+	Error        string // "feed <url>: <class>: <detail>" of the last failure
+	ErrorAt      time.Time
+	Failures     int       // consecutive
+	NextFetchAt  time.Time // no request before it; zero = due
+	GoneAt       time.Time // the server said 410 Gone; zero = not gone
+	Location               // where it is fetched, and permanent moves seen
+	Items        int       // stored items (filled by Feeds only)
+}
+
+// Location is where a feed is fetched and what permanent redirects said
+// about it. FetchURL is empty until a move is learned.
+type Location struct {
+	FetchURL   string // learned permanent location; "" = the configured URL
+	MovedTo    string // where the last chain of permanent redirects ended
+	MovedCount int    // consecutive checks that ended there
 }
 
 const feedColumns = `id, url, title, home, etag, last_modified, body_hash,
-	checked_at, success_at, error_class, error, failures`
+	checked_at, success_at, error_class, error, failures,
+	next_fetch_at, gone_at, error_at, fetch_url, moved_to, moved_count`
 
 func scanFeed(row interface{ Scan(...any) error }, f *Feed, extra ...any) error {
-	var checked, success int64
+	var checked, success, next, gone, errAt int64
 	dst := append([]any{&f.ID, &f.URL, &f.Title, &f.Home, &f.ETag, &f.LastModified, &f.BodyHash,
-		&checked, &success, &f.ErrorClass, &f.Error, &f.Failures}, extra...)
+		&checked, &success, &f.ErrorClass, &f.Error, &f.Failures,
+		&next, &gone, &errAt, &f.FetchURL, &f.MovedTo, &f.MovedCount}, extra...)
 	if err := row.Scan(dst...); err != nil {
 		return err
 	}
 	f.CheckedAt, f.SuccessAt = fromUnix(checked), fromUnix(success)
+	f.NextFetchAt, f.GoneAt, f.ErrorAt = fromUnix(next), fromUnix(gone), fromUnix(errAt)
 	return nil
 }
 
@@ -81,6 +96,16 @@ func ensureFeed(ctx context.Context, tx *sql.Tx, url string) (int64, error) {
 	return id, err
 }
 
+// succeeded records a successful check in tx: health cleared, schedule
+// reset, location as the check found it.
+func succeeded(ctx context.Context, tx *sql.Tx, feedID int64, loc Location, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `UPDATE feeds SET checked_at = ?, success_at = ?,
+		error_class = '', error = '', failures = 0, next_fetch_at = 0, gone_at = 0,
+		fetch_url = ?, moved_to = ?, moved_count = ? WHERE id = ?`,
+		unix(now), unix(now), loc.FetchURL, loc.MovedTo, loc.MovedCount, feedID)
+	return err
+}
+
 // NotModified records a check that found nothing new (HTTP 304 or an
 // unchanged body): only the check time and the health change.
 func (s *Store) NotModified(ctx context.Context, url string, now time.Time) error {
@@ -88,20 +113,59 @@ func (s *Store) NotModified(ctx context.Context, url string, now time.Time) erro
 		if _, err := ensureFeed(ctx, tx, url); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE feeds SET checked_at = ?, success_at = ?,
-			error_class = '', error = '', failures = 0 WHERE url = ?`, unix(now), unix(now), url)
+		_, err := tx.ExecContext(ctx, `UPDATE feeds SET checked_at = ?, success_at = ?, error_class = '', error = '',
+			failures = 0, next_fetch_at = 0, gone_at = 0 WHERE url = ?`, unix(now), unix(now), url)
 		return err
 	})
 }
 
-// Failed records a failed fetch. Stored items are not touched.
+// NotModifiedAt is NotModified that also records where the feed was
+// fetched and the permanent moves seen.
+func (s *Store) NotModifiedAt(ctx context.Context, url string, loc Location, now time.Time) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		id, err := ensureFeed(ctx, tx, url)
+		if err != nil {
+			return err
+		}
+		return succeeded(ctx, tx, id, loc, now)
+	})
+}
+
+// Failure is one failed check of a feed.
+type Failure struct {
+	Class string
+	Msg   string    // the whole "feed <url>: <class>: <detail>" line
+	Next  time.Time // no request before it; zero = the next run may try
+	Gone  bool      // the server said 410 Gone: stop fetching
+	// NotCounted leaves the consecutive-failure count alone: the server
+	// asked us to wait (429/503), the feed is not broken.
+	NotCounted bool
+}
+
+// Failed records a failed check (class and the whole log line), counted
+// and without a schedule. Stored items are not touched.
 func (s *Store) Failed(ctx context.Context, url, class, msg string, now time.Time) error {
+	return s.FailedState(ctx, url, Failure{Class: class, Msg: msg}, now)
+}
+
+// FailedState records a failed check with what it means for the schedule.
+// Stored items are not touched.
+func (s *Store) FailedState(ctx context.Context, url string, f Failure, now time.Time) error {
+	inc := 1
+	if f.NotCounted {
+		inc = 0
+	}
+	gone := int64(0)
+	if f.Gone {
+		gone = unix(now)
+	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		if _, err := ensureFeed(ctx, tx, url); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE feeds SET checked_at = ?, error_class = ?, error = ?,
-			failures = failures + 1 WHERE url = ?`, unix(now), class, msg, url)
+		_, err := tx.ExecContext(ctx, `UPDATE feeds SET checked_at = ?, error_class = ?, error = ?, error_at = ?,
+			failures = failures + ?, next_fetch_at = ?, gone_at = CASE WHEN ? != 0 THEN ? ELSE gone_at END
+			WHERE url = ?`, unix(now), f.Class, f.Msg, unix(now), inc, unix(f.Next), gone, gone, url)
 		return err
 	})
 }

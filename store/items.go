@@ -67,6 +67,7 @@ type Fetched struct {
 	ETag         string
 	LastModified string
 	BodyHash     string
+	Location     Location // where it was fetched and permanent moves seen
 	Items        []Item
 }
 
@@ -102,8 +103,10 @@ func (s *Store) SaveFeed(ctx context.Context, url string, f Fetched, now time.Ti
 		}
 		res.FeedID = feedID
 		if _, err := tx.ExecContext(ctx, `UPDATE feeds SET title = ?, home = ?, etag = ?, last_modified = ?,
-			body_hash = ?, checked_at = ?, success_at = ?, error_class = '', error = '', failures = 0
-			WHERE id = ?`, f.Title, f.Home, f.ETag, f.LastModified, f.BodyHash, unix(now), unix(now), feedID); err != nil {
+			body_hash = ? WHERE id = ?`, f.Title, f.Home, f.ETag, f.LastModified, f.BodyHash, feedID); err != nil {
+			return err
+		}
+		if err := succeeded(ctx, tx, feedID, f.Location, now); err != nil {
 			return err
 		}
 		find, err := s.newFinder(ctx, tx, feedID, now)

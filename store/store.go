@@ -224,19 +224,32 @@ func (s *Store) IntegrityCheck(ctx context.Context) error {
 	return fmt.Errorf("%w: %s", ErrCorrupt, strings.Join(msgs, "; "))
 }
 
+// ErrFull is wrapped by writes that failed because the disk (or the
+// database's page limit) is full; the transaction was rolled back.
+var ErrFull = errors.New("disk full")
+
 // write runs fn in one immediate transaction, one writer at a time.
 func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return classify(err)
+		return s.full(classify(err))
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		return classify(err)
+		return s.full(classify(err))
 	}
-	return classify(tx.Commit())
+	return s.full(classify(tx.Commit()))
+}
+
+// full names the database file in a disk-full error, which SQLite
+// reports without a path.
+func (s *Store) full(err error) error {
+	if err != nil && (strings.Contains(err.Error(), "database or disk is full") || strings.Contains(err.Error(), "SQLITE_FULL")) {
+		return fmt.Errorf("database %s: %w: %v", s.path, ErrFull, err)
+	}
+	return err
 }
 
 func unix(t time.Time) int64 {

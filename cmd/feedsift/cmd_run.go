@@ -35,6 +35,7 @@ func (c *runCmd) Run(ctx context.Context, args []string) error {
 	jsonPath := fs.String("json", "", "write the run summary as JSON to `file`")
 	strict := fs.Bool("strict", false, "exit 4 when some feeds failed (default: 0 if the pass completed)")
 	budget := fs.Duration("budget", 0, "start no fetch after this `duration` (overrides the config's budget; 0 = none)")
+	force := fs.Bool("force", false, "also fetch feeds that asked to wait (Retry-After, back-off) or are gone (410)")
 	lockWait := fs.Duration("lock-wait", 0, "wait up to `duration` for another run's lock instead of exiting 75 at once")
 	// Hidden: for profiling a pass (see bench/).
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to `file`")
@@ -64,7 +65,7 @@ func (c *runCmd) Run(ctx context.Context, args []string) error {
 		now = time.Now
 	}
 	opt := runOptions{sum: &summary{Started: now().UTC()}, budget: *budget, lockWait: *lockWait, progress: prog,
-		worker: *worker, lease: *lease}
+		worker: *worker, lease: *lease, force: *force}
 	err = c.run(ctx, fs, *path, log, now, opt, *strict)
 	if *jsonPath != "" {
 		sum := opt.sum
@@ -123,6 +124,7 @@ type runOptions struct {
 	progress *progress     // nil unless stderr is a terminal
 	worker   bool          // fetch only (shared database)
 	lease    time.Duration // of a claim on a feed (shared database)
+	force    bool          // -force: fetch feeds that are not due or gone
 }
 
 // runPass takes the run lock and does one pass; the summary is logged at
@@ -149,6 +151,7 @@ func runPass(ctx context.Context, s *setup, log *slog.Logger, now func() time.Ti
 	}
 	p.sum, p.budget, p.progress = opt.sum, opt.budget, opt.progress
 	p.worker, p.lease, p.lockWait = opt.worker, opt.lease, opt.lockWait
+	p.force = opt.force
 	start := p.now()
 	defer func() {
 		p.sum.Duration = p.now().Sub(start).Seconds()
@@ -170,6 +173,7 @@ type pass struct {
 	worker   bool          // fetch only: another run writes outputs (shared database)
 	lease    time.Duration // of a claim on a feed (shared database); 0 = defaultLease
 	lockWait time.Duration // for the outputs lock (shared database)
+	force    bool          // -force: fetch feeds that are not due or gone
 
 	titles map[string]string // configured feed titles by URL
 }
@@ -203,7 +207,7 @@ func (p *pass) run(ctx context.Context) error {
 	}
 	feeds := make([]fetcher.Feed, len(cfg.Feeds))
 	for i, f := range cfg.Feeds {
-		feeds[i] = fetcher.Feed{URL: f.URL, Title: f.Title}
+		feeds[i] = fetcher.Feed{URL: f.URL, Title: f.Title, TLSInsecure: f.TLSInsecure, CAFile: f.CAFile}
 	}
 	opt := fetcher.Options{
 		Concurrency:  cfg.Concurrency,
@@ -216,6 +220,9 @@ func (p *pass) run(ctx context.Context) error {
 		Now:          p.now,
 		Budget:       p.budget,
 		OnSaved:      ev.saved,
+
+		AllowPrivateNetworks: cfg.AllowPrivateNetworks,
+		Force:                p.force,
 	}
 	if p.progress != nil {
 		p.progress.start(len(feeds))
@@ -290,6 +297,13 @@ func (p *pass) run(ctx context.Context) error {
 	ph.filter, ph.filterSum = time.Since(tFilter), ev.busy
 	tOutput := time.Now()
 	var outErrs []error
+	for _, r := range results {
+		if r.Err != nil && r.Err.Class == fetcher.ClassStore {
+			// The database, not the feed, failed (disk full…): the run fails.
+			outErrs = append(outErrs, r.Err)
+			break
+		}
+	}
 	var outs []written
 	for _, t := range p.topics {
 		f, err := p.writeTopic(ctx, t)

@@ -7,6 +7,8 @@
 //
 //	feedsift run -config FILE [flags]      one pass: fetch, store, filter, write, prune; exit
 //	feedsift check -config FILE            validate the configuration and topics only
+//	feedsift status -config FILE [-json]   each feed's health: last success, last error,
+//	                                       failures in a row, next allowed fetch, moved/gone
 //	feedsift replay -config FILE [flags]   re-evaluate topics over stored items; -dry-run shows the diff
 //	feedsift prune -config FILE [flags]    delete items older than keep_days / keep_matched_days
 //	feedsift feeds add -config FILE URL    add a feed, or the feed an HTML page announces
@@ -29,8 +31,9 @@
 //
 // run flags: -v (debug), -log-format text|json, -json FILE (summary),
 // -strict (exit 4 if some feeds failed), -budget DURATION (no fetch starts
-// after it; overrides the config's budget), -lock-wait DURATION (wait for
-// another run instead of exiting 75). replay flags: -topic NAME, -since
+// after it; overrides the config's budget), -force (also fetch feeds that
+// asked to wait or are gone), -lock-wait DURATION (wait for another run
+// instead of exiting 75). replay flags: -topic NAME, -since
 // 30d, -dry-run, -lock-wait. prune flags: -dry-run, -vacuum, -lock-wait.
 // feeds add takes -title; feeds export -o FILE. feeds add and import
 // edit the configuration as text, keeping every comment.
@@ -116,6 +119,8 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, now f
 		cmd = &runCmd{stdout: stdout, stderr: stderr, now: now}
 	case "check":
 		cmd = &checkCmd{stdout: stdout, stderr: stderr}
+	case "status":
+		cmd = &statusCmd{stdout: stdout, stderr: stderr, now: now}
 	case "replay":
 		cmd = &replayCmd{stdout: stdout, stderr: stderr, now: now}
 	case "feeds":
@@ -174,11 +179,14 @@ Usage:
       -budget DURATION     start no fetch after DURATION (10m); overrides the config's budget; 0 = none
       -lock-wait DURATION  wait up to DURATION for another run's lock instead of exiting 75 at once
                            (with PostgreSQL: for the outputs lock, else this run only fetches)
+      -force               also fetch feeds that asked to wait (Retry-After, back-off) or are gone (410)
       -worker              with database = "postgres://…": fetch only; a run without -worker
                            evaluates topics and writes outputs from the shared database
       -lease DURATION      with PostgreSQL: a claim on a feed lasts DURATION (default 1m) unless its
                            process renews it; a killed process's feeds are taken over after that
   feedsift check -config FILE             validate the configuration and every topic; no network, no database
+  feedsift status -config FILE [-json]    each feed's health: state, items stored, last success, failures
+                                          in a row, next allowed fetch, learned new URL, last error
   feedsift replay -config FILE [flags]    re-evaluate topics over the stored items and rewrite their outputs
       -topic NAME          only this topic
       -since PERIOD        only items from PERIOD back (30d, 12h), by published date, else first seen
@@ -223,6 +231,7 @@ warnings, the topics written and a one-line summary.
 
 Examples:
   feedsift check -config config.toml
+  feedsift status -config config.toml -json
   feedsift run -config config.toml -budget 10m -json /var/lib/feedsift/last-run.json
   feedsift replay -config config.toml -topic russia-china-security -since 30d -dry-run
   feedsift prune -config config.toml -dry-run
