@@ -2,6 +2,7 @@ package story
 
 import (
 	"container/heap"
+	"math"
 	"time"
 )
 
@@ -101,12 +102,14 @@ type Index struct {
 	byTitle map[string][]*entry
 	byBand  map[uint64][]*entry
 	ages    ageHeap
+	epoch   uint32 // Decide's current pass: entries it already saw carry it
 }
 
 type entry struct {
 	Member
 	bands []uint64
 	dead  bool
+	seen  uint32 // the Index's epoch when Decide last considered it
 }
 
 // NewIndex returns an empty index.
@@ -170,6 +173,9 @@ func (x *Index) Decide(it Item) Decision {
 		if e.dead || e.ID == it.ID || absDur(e.Time.Sub(it.Time)) > x.opt.Window {
 			return
 		}
+		if best.Score >= 1 && e.ID > bestID {
+			return // no score exceeds 1, and ties go to the lower id
+		}
 		d := x.score(it, e)
 		if d.Reason == "" {
 			return
@@ -190,11 +196,19 @@ func (x *Index) Decide(it Item) Decision {
 			consider(e)
 		}
 	}
-	seen := map[*entry]bool{}
+	// Each member once, however many bands it shares: a mark on the
+	// entry instead of a set (a busy band holds thousands of members).
+	x.epoch++
+	if x.epoch == 0 { // wrapped: clear the old marks
+		for _, e := range x.ages {
+			e.seen = 0
+		}
+		x.epoch = 1
+	}
 	for _, k := range bandKeys(&it.Features) {
 		for _, e := range x.byBand[k] {
-			if !seen[e] {
-				seen[e] = true
+			if e.seen != x.epoch {
+				e.seen = x.epoch
 				consider(e)
 			}
 		}
@@ -224,12 +238,64 @@ func Compare(it, e Item, threshold float64) Decision {
 	if it.TitleKey != "" && it.TitleKey == e.TitleKey {
 		return Decision{Score: 1, Reason: ByTitle}
 	}
+	// Most candidates share a band but little else: rule them out by
+	// counting only as much of the intersection as can still reach the
+	// threshold, then score the few that can join exactly.
+	if threshold > 0 && !reaches(it.Shingles, e.Shingles, threshold) && !reaches(it.TitleShingles, e.TitleShingles, threshold) {
+		return Decision{}
+	}
 	text := Jaccard(it.Shingles, e.Shingles)
 	title := Jaccard(it.TitleShingles, e.TitleShingles)
 	if s := max(text, title); s >= threshold && s > 0 {
 		return Decision{Score: s, Reason: ByText, TextScore: text, TitleScore: title}
 	}
 	return Decision{}
+}
+
+// reaches reports whether Jaccard(a, b) >= threshold and > 0, with the
+// same floating-point arithmetic as Jaccard, stopping as soon as the
+// answer is known.
+func reaches(a, b []uint64, threshold float64) bool {
+	m := min(len(a), len(b))
+	if m == 0 {
+		return false
+	}
+	n := len(a) + len(b)
+	// need is the least intersection that reaches the threshold:
+	// k/(n-k) grows with k, so start from the real-valued answer and
+	// settle it with Jaccard's own division.
+	ok := func(k int) bool { return float64(k)/float64(n-k) >= threshold }
+	need := int(math.Ceil(threshold * float64(n) / (1 + threshold)))
+	need = max(1, min(need, m+1))
+	for need > 1 && ok(need-1) {
+		need--
+	}
+	for need <= m && !ok(need) {
+		need++
+	}
+	if need > m {
+		return false
+	}
+	inter := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		if inter+min(len(a)-i, len(b)-j) < need {
+			return false
+		}
+		switch {
+		case a[i] == b[j]:
+			inter++
+			if inter >= need {
+				return true
+			}
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return inter >= need
 }
 
 // Place decides where it goes and adds it.
