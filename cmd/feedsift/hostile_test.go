@@ -701,6 +701,19 @@ query = 'feed:127'
 		}
 	})
 
+	// I3 by the W3C Feed Validator and real readers: 0 errors, every
+	// reader sees every entry. Warnings are logged, not failed: they come
+	// from the hostile data itself (many items sharing one timestamp,
+	// titles whose text looks like markup, year-1 dates).
+	t.Run("validator", func(t *testing.T) {
+		last := runs[len(runs)-1]
+		p := filepath.Join(t.TempDir(), "hostile.atom")
+		if err := os.WriteFile(p, last.atom, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		runChecker(t, p, false)
+	})
+
 	// I5: no goroutine outlives the runs (bounded wait for exits).
 	deadline := time.Now().Add(5 * time.Second)
 	for runtime.NumGoroutine() > goroutinesBefore+2 && time.Now().Before(deadline) {
