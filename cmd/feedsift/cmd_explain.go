@@ -81,6 +81,14 @@ func (c *explainCmd) Run(ctx context.Context, args []string) error {
 		if _, err := t.match.Explain(bp.NewDoc(filterItem(it, p.feedTitle(it)))).WriteTo(c.stdout); err != nil {
 			return err
 		}
+		// The story the item belongs to: the copies from other feeds
+		// and the similarity that joined each.
+		if p.cfg.Dedup.Enabled {
+			fmt.Fprintln(c.stdout)
+			if err := explainStory(ctx, c.stdout, p.st, it.ID, p.titles); err != nil {
+				fmt.Fprintf(c.stdout, "story: %v\n", err)
+			}
+		}
 	}
 	return nil
 }

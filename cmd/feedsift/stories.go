@@ -294,7 +294,11 @@ func explainStory(ctx context.Context, w io.Writer, st db, itemID int64, titles 
 	if err := st.EachItem(ctx, ids, func(it *store.FeedItem) error { items[it.ID] = *it; return nil }); err != nil {
 		return &exitError{exitDatabase, err}
 	}
-	fmt.Fprintf(w, "item %d is in story group %d (%d members)\n", itemID, m.GroupID, len(members))
+	noun := "copies"
+	if len(members) == 1 {
+		noun = "copy: no other feed carried it"
+	}
+	fmt.Fprintf(w, "item %d is in story group %d (%d %s)\n", itemID, m.GroupID, len(members), noun)
 	sort.SliceStable(members, func(i, j int) bool { return members[i].ItemID < members[j].ItemID })
 	for _, mm := range members {
 		it := items[mm.ItemID]

@@ -116,7 +116,7 @@ func TestRun_Stories(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("explain-story: exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"(2 members)", "first copy", "joined 1: similarity", "Daily Desk", "Wire Desk"} {
+	for _, want := range []string{"(2 copies)", "first copy", "joined 1: similarity", "Daily Desk", "Wire Desk"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("explain-story output lacks %q:\n%s", want, out)
 		}
