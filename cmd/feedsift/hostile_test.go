@@ -854,3 +854,43 @@ func TestActiveContent(t *testing.T) {
 		}
 	}
 }
+
+// TestHostile_GoodFeedsValidate: the outputs built from the catalogue's
+// good and repaired feeds (expect ok or ok-repaired) pass the W3C Feed
+// Validator with 0 errors, in Atom and RSS, and every reader sees every
+// entry. Its warnings are logged by type: today they remain
+// (DuplicateUpdated: the catalogue's feeds give many items one timestamp;
+// ImplausibleDate: year-1 dates kept as given; BadCharacters: bidi and
+// zero-width characters in titles), which is why issue 6's "0 warnings"
+// is not yet claimed for these outputs.
+func TestHostile_GoodFeedsValidate(t *testing.T) {
+	srv := startHostile(t)
+	dir := t.TempDir()
+	var cfg strings.Builder
+	cfg.WriteString("database = \"feedsift.db\"\noutput_dir = \"out\"\ntimeout = \"5s\"\nper_host = 16\n")
+	n := 0
+	for _, c := range srv.cases {
+		if c.Expect != "ok" && c.Expect != "ok-repaired" {
+			continue
+		}
+		for _, u := range c.URLs {
+			if strings.HasPrefix(u, "https:") {
+				continue // the test CA is not configured here
+			}
+			fmt.Fprintf(&cfg, "[[feeds]]\nurl = %q\n", u)
+			n++
+		}
+	}
+	cfg.WriteString("[[topics]]\nname = \"good\"\ntitle = \"The good and repaired hostile feeds\"\nmax_entries = 0\nquery = 'feed:127'\n")
+	cfgPath := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(cfgPath, []byte(cfg.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d good or repaired feed URLs", n)
+	if code, _, stderr := feedsift(t, "run", "-config", cfgPath); code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, trimTo(stderr, 3000))
+	}
+	for _, ext := range []string{".atom", ".rss"} {
+		t.Run(ext[1:], func(t *testing.T) { runChecker(t, filepath.Join(dir, "out", "good"+ext), false) })
+	}
+}
