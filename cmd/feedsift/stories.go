@@ -93,29 +93,47 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 		earliest[b] = e
 	}
 	times = nil
-	x := story.NewIndex(story.Options{Window: window, Threshold: p.groupThreshold()})
 	known, err := p.st.StoryWindow(ctx, from.Add(-window), to.Add(window))
 	if err != nil {
 		return 0, err
 	}
 	held := len(known)
-	for i := range known {
-		m := &known[i]
-		x.Add(story.Member{Group: m.GroupID, Item: story.Item{ID: m.ItemID, Feed: m.FeedID, Time: m.Time,
-			Features: story.Features{Link: m.Link, Host: hostOf(m.Link), TitleKey: m.TitleKey,
-				Shingles: m.Shingles, TitleShingles: m.TitleShingles}}})
-	}
-	known = nil
+	var x *story.Index
 	placed := 0
 	for b := range nb {
-		x.Expire(earliest[b].Add(-window))
 		batch, err := p.st.StoryItems(ctx, ids[b*groupBatch:min(len(ids), (b+1)*groupBatch)])
 		if err != nil {
 			return 0, err
 		}
-		out := make([]store.StoryMember, len(batch))
+		items := make([]story.Item, len(batch))
 		for i := range batch {
-			it := storyItem(&batch[i])
+			items[i] = storyItem(&batch[i])
+		}
+		batch = nil
+		if x == nil {
+			// The shingles common in the window and the first batch are
+			// looked up last: the same decisions, far fewer candidates.
+			sample := make([]story.Features, 0, len(known)+len(items))
+			for i := range known {
+				m := &known[i]
+				sample = append(sample, story.Features{Shingles: m.Shingles, TitleShingles: m.TitleShingles})
+			}
+			for i := range items {
+				sample = append(sample, items[i].Features)
+			}
+			x = story.NewIndex(story.Options{Window: window, Threshold: p.groupThreshold(), Common: story.CommonShingles(sample)})
+			sample = nil
+			for i := range known {
+				m := &known[i]
+				x.Add(story.Member{Group: m.GroupID, Item: story.Item{ID: m.ItemID, Feed: m.FeedID, Time: m.Time,
+					Features: story.Features{Link: m.Link, Host: hostOf(m.Link), TitleKey: m.TitleKey,
+						Shingles: m.Shingles, TitleShingles: m.TitleShingles}}})
+			}
+			known = nil
+		}
+		x.Expire(earliest[b].Add(-window))
+		out := make([]store.StoryMember, len(items))
+		for i, it := range items {
 			d := x.Place(it)
 			if d.Parent != 0 {
 				joined++
@@ -127,7 +145,7 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 		if err := p.st.SaveStoryMembers(ctx, out); err != nil {
 			return 0, err
 		}
-		placed += len(batch)
+		placed += len(items)
 	}
 	p.log.Debug("stories grouped", "items", placed, "joined", joined, "window_members", held)
 	return joined, nil
