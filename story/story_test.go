@@ -247,6 +247,11 @@ func TestIndex_Expire(t *testing.T) {
 	if n := len(x.byTitle); n != 1 {
 		t.Errorf("byTitle holds %d keys", n)
 	}
+	x.Expire(day0.Add(100 * 24 * time.Hour))
+	if x.Len() != 0 || len(x.byTitle) != 0 || len(x.byLink) != 0 || len(x.byPrefix[0]) != 0 || len(x.byPrefix[1]) != 0 {
+		t.Errorf("after expiring everything: Len %d, keys by title %d, link %d, prefix %d and %d",
+			x.Len(), len(x.byTitle), len(x.byLink), len(x.byPrefix[0]), len(x.byPrefix[1]))
+	}
 }
 
 func TestComponents(t *testing.T) {
