@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -83,6 +84,90 @@ func (s *Store) Ungrouped(ctx context.Context) ([]FeedItem, error) {
 			return nil
 		})
 	return out, err
+}
+
+// StoryItem is what grouping reads of an item: no HTML beyond a text of
+// bounded size.
+type StoryItem struct {
+	ID, FeedID  int64
+	Link, Title string
+	// Text is the summary, else the content: its first MaxStoryText
+	// characters.
+	Text                 string
+	Published, FirstSeen time.Time
+}
+
+// MaxStoryText bounds StoryItem.Text, in characters: a summary is far
+// shorter, and more of a full article would only cost memory.
+const MaxStoryText = 16 << 10
+
+// StoryStamp is an ungrouped item's id and the times its story time is
+// taken from.
+type StoryStamp struct {
+	ID                   int64
+	Published, FirstSeen time.Time
+}
+
+// UngroupedStamps returns the items not yet placed in a story group, in id
+// order, as ids and times only: grouping reads them in batches with
+// StoryItems.
+func (s *Store) UngroupedStamps(ctx context.Context) ([]StoryStamp, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT i.id, i.published, i.first_seen FROM items i
+		WHERE NOT EXISTS (SELECT 1 FROM story_members s WHERE s.item_id = i.id) ORDER BY i.id`)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	var out []StoryStamp
+	for rows.Next() {
+		var st StoryStamp
+		var pub, first int64
+		if err := rows.Scan(&st.ID, &pub, &first); err != nil {
+			return nil, classify(err)
+		}
+		st.Published, st.FirstSeen = fromUnix(pub), fromUnix(first)
+		out = append(out, st)
+	}
+	return out, classify(rows.Err())
+}
+
+// storyItemColumns are StoryItem's columns, the text cut to MaxStoryText
+// characters by the database.
+var storyItemColumns = `i.id, i.feed_id, i.link, i.title,
+	substr(CASE WHEN i.summary <> '' THEN i.summary ELSE i.content END, 1, ` + strconv.Itoa(MaxStoryText) + `), i.published, i.first_seen`
+
+// StoryItems returns what grouping reads of the items with the given ids,
+// in id order.
+func (s *Store) StoryItems(ctx context.Context, ids []int64) ([]StoryItem, error) {
+	out := make([]StoryItem, 0, len(ids))
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		args := make([]any, n)
+		for i := range args {
+			args[i] = ids[i]
+		}
+		rows, err := s.db.QueryContext(ctx, `SELECT `+storyItemColumns+` FROM items i WHERE i.id IN (?`+
+			strings.Repeat(",?", n-1)+`) ORDER BY i.id`, args...)
+		if err != nil {
+			return nil, classify(err)
+		}
+		for rows.Next() {
+			var it StoryItem
+			var pub, first int64
+			if err := rows.Scan(&it.ID, &it.FeedID, &it.Link, &it.Title, &it.Text, &pub, &first); err != nil {
+				rows.Close()
+				return nil, classify(err)
+			}
+			it.Published, it.FirstSeen = fromUnix(pub), fromUnix(first)
+			out = append(out, it)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, classify(err)
+		}
+		ids = ids[n:]
+	}
+	return out, nil
 }
 
 // StoryWindow returns the members whose time lies in [from, to], the

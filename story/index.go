@@ -3,15 +3,18 @@ package story
 import (
 	"container/heap"
 	"math"
+	"slices"
+	"sort"
 	"time"
 )
 
-// MinHash and banding parameters: 64 values in 32 bands of 2. An item
-// becomes a candidate of another when one band agrees; for Jaccard
-// similarity J that happens with probability 1-(1-J²)³², which is above
-// 0.95 from J = 0.3 and below 0.05 under J = 0.04, so thresholds from 0.3
-// up lose almost nothing while most unrelated items never meet. Candidates
-// are then scored exactly, so the banding decides only the cost.
+// MinHash and banding parameters: 64 values in 32 bands of 2. Two items
+// may join by text only when one band agrees; for Jaccard similarity J
+// that happens with probability 1-(1-J²)³², which is above 0.95 from
+// J = 0.3. The index does not look members up by band, though: it finds
+// every member that can reach the threshold exactly (prefix filtering,
+// below), and the band agreement is checked only for a member that would
+// win, so that decisions stay those of the banded index.
 const (
 	numHashes = 64
 	bandRows  = 2
@@ -82,6 +85,10 @@ type Decision struct {
 type Options struct {
 	Window    time.Duration // items further apart in time never join
 	Threshold float64       // least similarity (Jaccard of shingles) to join
+	// Common shingles come last in the order prefixes are taken in, so
+	// that prefixes hold rare ones and meet few members. Any set gives
+	// the same decisions; it must not change while the index is used.
+	Common map[uint64]bool
 }
 
 // Defaults: three days, and a little over half the shingles in common
@@ -94,22 +101,63 @@ const (
 
 // Index holds the members placed recently, keyed so that the candidates
 // of an item are found without looking at the others: by canonical link,
-// by title and by LSH band. Its size is bounded by what Expire keeps, so
-// the cost of Place does not depend on the length of the history.
+// by title, and by the shingles of their prefixes. Its size is bounded by
+// what Expire keeps, so the cost of Place does not depend on the length of
+// the history.
+//
+// Prefix filtering: for sets x and y with Jaccard(x, y) >= t, the
+// intersection has at least α = ⌈t·|x|⌉ elements, so the first |x|-α+1
+// of x's elements in any fixed order (here: the shingles not in
+// Options.Common, then those, each part in ascending hash) include one of
+// y's first |y|-⌈t·|y|⌉+1. Each member is
+// indexed under its prefix of text and of title shingles; an item looks
+// up only its own prefixes, and a member met first at positions i (item)
+// and j (member) has at most 1+min(|x|-1-i, |y|-1-j) elements in common,
+// which rules most of them out before any set is read.
 type Index struct {
-	opt     Options
-	byLink  map[string][]*entry
-	byTitle map[string][]*entry
-	byBand  map[uint64][]*entry
-	ages    ageHeap
-	epoch   uint32 // Decide's current pass: entries it already saw carry it
+	opt      Options
+	byLink   map[string][]*entry
+	byTitle  map[string][]*entry
+	byPrefix [2]map[uint64][]posting // text, title
+	ages     ageHeap
+	epoch    uint32 // Decide's current pass: entries it already saw carry it
+}
+
+// CommonShingles returns the shingles (of text or title) found in at
+// least 1% of the sample's items, and in two of them at least: for
+// Options.Common. A small vocabulary makes a few bigrams very common;
+// taken last, they leave the prefixes to rarer ones.
+func CommonShingles(sample []Features) map[uint64]bool {
+	df := map[uint64]int{}
+	for i := range sample {
+		for _, h := range sample[i].Shingles {
+			df[h]++
+		}
+		for _, h := range sample[i].TitleShingles {
+			df[h]++
+		}
+	}
+	least := max(2, len(sample)/100)
+	common := map[uint64]bool{}
+	for h, n := range df {
+		if n >= least {
+			common[h] = true
+		}
+	}
+	return common
+}
+
+// posting is a member under one shingle of its prefix: where the shingle
+// stands in the member's set and how large the set is.
+type posting struct {
+	e      *entry
+	pos, n int32
 }
 
 type entry struct {
 	Member
-	bands []uint64
-	dead  bool
-	seen  uint32 // the Index's epoch when Decide last considered it
+	dead bool
+	seen uint32 // the Index's epoch when Decide last considered it
 }
 
 // NewIndex returns an empty index.
@@ -118,10 +166,10 @@ func NewIndex(opt Options) *Index {
 		opt.Window = DefaultWindow
 	}
 	return &Index{
-		opt:     opt,
-		byLink:  map[string][]*entry{},
-		byTitle: map[string][]*entry{},
-		byBand:  map[uint64][]*entry{},
+		opt:      opt,
+		byLink:   map[string][]*entry{},
+		byTitle:  map[string][]*entry{},
+		byPrefix: [2]map[uint64][]posting{{}, {}},
 	}
 }
 
@@ -148,13 +196,66 @@ func bandKeys(f *Features) []uint64 {
 	return keys
 }
 
+// kinds returns the text and title shingles of f, in byPrefix's order,
+// each in the index's order.
+func (x *Index) kinds(f *Features) [2][]uint64 {
+	return [2][]uint64{x.order(f.Shingles), x.order(f.TitleShingles)}
+}
+
+// order returns sh with the common shingles moved last, keeping hash
+// order within each part.
+func (x *Index) order(sh []uint64) []uint64 {
+	if len(x.opt.Common) == 0 {
+		return sh
+	}
+	out := make([]uint64, 0, len(sh))
+	for _, h := range sh {
+		if !x.opt.Common[h] {
+			out = append(out, h)
+		}
+	}
+	if len(out) == len(sh) {
+		return sh
+	}
+	for _, h := range sh {
+		if x.opt.Common[h] {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// prefixLen is how many of a set's n smallest shingles are indexed and
+// looked up: n-α+1 with α the least intersection at threshold t, taken a
+// little low so that rounding never loses a pair.
+func prefixLen(n int, t float64) int {
+	if n == 0 {
+		return 0
+	}
+	alpha := 1
+	if t > 0 {
+		alpha = max(1, int(math.Ceil(t*float64(n)*(1-1e-9))))
+	}
+	return max(0, min(n, n-alpha+1))
+}
+
+// minOverlap is a lower bound of the intersection two sets of nx and ny
+// elements need for a Jaccard of at least t (and above 0).
+func minOverlap(nx, ny int, t float64) int {
+	if t <= 0 {
+		return 1
+	}
+	return max(1, int(math.Ceil(t*float64(nx+ny)/(1+t)*(1-1e-9))))
+}
+
 // Add puts an already placed member into the index (loading it from
 // storage).
 func (x *Index) Add(m Member) {
 	e := &entry{Member: m}
-	e.bands = bandKeys(&m.Features)
-	for _, k := range e.bands {
-		x.byBand[k] = append(x.byBand[k], e)
+	for k, sh := range x.kinds(&e.Features) {
+		for i := range prefixLen(len(sh), x.opt.Threshold) {
+			x.byPrefix[k][sh[i]] = append(x.byPrefix[k][sh[i]], posting{e: e, pos: int32(i), n: int32(len(sh))})
+		}
 	}
 	if m.Link != "" {
 		x.byLink[m.Link] = append(x.byLink[m.Link], e)
@@ -165,11 +266,24 @@ func (x *Index) Add(m Member) {
 	heap.Push(&x.ages, e)
 }
 
+// sharesBand reports whether a and b agree on an LSH band (a's keys
+// sorted): the condition for joining by text.
+func sharesBand(a []uint64, b *Features) bool {
+	for _, k := range bandKeys(b) {
+		i := sort.Search(len(a), func(i int) bool { return a[i] >= k })
+		if i < len(a) && a[i] == k {
+			return true
+		}
+	}
+	return false
+}
+
 // Decide returns where it goes, without adding it.
 func (x *Index) Decide(it Item) Decision {
 	best := Decision{Group: it.ID}
 	var bestID int64
-	consider := func(e *entry) {
+	var keys []uint64 // the item's band keys, sorted, once needed
+	consider := func(e *entry, banded bool) {
 		if e.dead || e.ID == it.ID || absDur(e.Time.Sub(it.Time)) > x.opt.Window {
 			return
 		}
@@ -180,24 +294,36 @@ func (x *Index) Decide(it Item) Decision {
 		if d.Reason == "" {
 			return
 		}
-		if d.Score > best.Score || (d.Score == best.Score && e.ID < bestID) {
-			d.Group, d.Parent = e.Group, e.ID
-			best = d
-			bestID = e.ID
+		if !(d.Score > best.Score || (d.Score == best.Score && e.ID < bestID)) {
+			return
 		}
+		if banded && d.Reason == ByText {
+			// A member joins by text only when it shares a band.
+			if keys == nil {
+				keys = bandKeys(&it.Features)
+				slices.Sort(keys)
+			}
+			if !sharesBand(keys, &e.Features) {
+				return
+			}
+		}
+		d.Group, d.Parent = e.Group, e.ID
+		best = d
+		bestID = e.ID
 	}
 	if it.Link != "" {
 		for _, e := range x.byLink[it.Link] {
-			consider(e)
+			consider(e, false)
 		}
 	}
 	if it.TitleKey != "" {
 		for _, e := range x.byTitle[it.TitleKey] {
-			consider(e)
+			consider(e, false)
 		}
 	}
-	// Each member once, however many bands it shares: a mark on the
-	// entry instead of a set (a busy band holds thousands of members).
+	// Each member once, however many prefix shingles it shares: a mark on
+	// the entry instead of a set (a common shingle has thousands of
+	// members).
 	x.epoch++
 	if x.epoch == 0 { // wrapped: clear the old marks
 		for _, e := range x.ages {
@@ -205,11 +331,19 @@ func (x *Index) Decide(it Item) Decision {
 		}
 		x.epoch = 1
 	}
-	for _, k := range bandKeys(&it.Features) {
-		for _, e := range x.byBand[k] {
-			if e.seen != x.epoch {
-				e.seen = x.epoch
-				consider(e)
+	t := x.opt.Threshold
+	for k, sh := range x.kinds(&it.Features) {
+		n := len(sh)
+		for i := range prefixLen(n, t) {
+			for _, p := range x.byPrefix[k][sh[i]] {
+				// First met here, so at most this many in common.
+				if 1+min(n-1-i, int(p.n-1-p.pos)) < minOverlap(n, int(p.n), t) {
+					continue
+				}
+				if e := p.e; e.seen != x.epoch {
+					e.seen = x.epoch
+					consider(e, true)
+				}
 			}
 		}
 	}
@@ -323,10 +457,20 @@ func (x *Index) Expire(before time.Time) {
 				delete(x.byTitle, e.TitleKey)
 			}
 		}
-		for _, k := range e.bands {
-			x.byBand[k] = remove(x.byBand[k], e)
-			if len(x.byBand[k]) == 0 {
-				delete(x.byBand, k)
+		for k, sh := range x.kinds(&e.Features) {
+			for _, h := range sh[:prefixLen(len(sh), x.opt.Threshold)] {
+				ps := x.byPrefix[k][h]
+				for i := range ps {
+					if ps[i].e == e {
+						ps = append(ps[:i], ps[i+1:]...)
+						break
+					}
+				}
+				if len(ps) == 0 {
+					delete(x.byPrefix[k], h)
+				} else {
+					x.byPrefix[k][h] = ps
+				}
 			}
 		}
 	}

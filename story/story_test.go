@@ -2,6 +2,8 @@ package story
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 )
@@ -245,6 +247,11 @@ func TestIndex_Expire(t *testing.T) {
 	if n := len(x.byTitle); n != 1 {
 		t.Errorf("byTitle holds %d keys", n)
 	}
+	x.Expire(day0.Add(100 * 24 * time.Hour))
+	if x.Len() != 0 || len(x.byTitle) != 0 || len(x.byLink) != 0 || len(x.byPrefix[0]) != 0 || len(x.byPrefix[1]) != 0 {
+		t.Errorf("after expiring everything: Len %d, keys by title %d, link %d, prefix %d and %d",
+			x.Len(), len(x.byTitle), len(x.byLink), len(x.byPrefix[0]), len(x.byPrefix[1]))
+	}
 }
 
 func TestComponents(t *testing.T) {
@@ -266,4 +273,74 @@ func TestComponents(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestIndex_SameAsAllPairs: the prefix index decides as comparing each
+// item with every earlier member would, when joining by text needs a
+// shared LSH band, with and without common shingles taken last, at
+// several thresholds. Items are drawn from a small vocabulary, so that
+// many pairs are near the threshold.
+func TestIndex_SameAsAllPairs(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	words := strings.Fields("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon")
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var items []Item
+	for i := range 600 {
+		n := 3 + r.IntN(10)
+		var title, text []string
+		for range n {
+			title = append(title, words[r.IntN(len(words))])
+		}
+		for range r.IntN(12) {
+			text = append(text, words[r.IntN(len(words))])
+		}
+		link := fmt.Sprintf("https://site%d.example.org/%d", r.IntN(40), r.IntN(300))
+		items = append(items, Item{ID: int64(i + 1), Feed: int64(1 + r.IntN(60)), Time: t0.Add(time.Duration(r.IntN(200)) * time.Hour),
+			Features: Extract(link, strings.Join(title, " "), strings.Join(text, " "))})
+	}
+	var sample []Features
+	for _, it := range items[:200] {
+		sample = append(sample, it.Features)
+	}
+	for _, th := range []float64{0, 0.2, 0.3, 0.55, 0.8, 1} {
+		opt := Options{Window: 72 * time.Hour, Threshold: th}
+		for _, common := range []map[uint64]bool{nil, CommonShingles(sample)} {
+			opt.Common = common
+			x := NewIndex(opt)
+			for i, it := range items {
+				got := x.Place(it)
+				want := Decision{Group: it.ID}
+				var wantID int64
+				keys := bandKeys(&it.Features)
+				for _, e := range items[:i] {
+					if absDur(e.Time.Sub(it.Time)) > opt.Window {
+						continue
+					}
+					d := Compare(it, e, th)
+					if d.Reason == "" || (d.Reason == ByText && !shareKey(keys, bandKeys(&e.Features))) {
+						continue
+					}
+					if d.Score > want.Score || (d.Score == want.Score && e.ID < wantID) {
+						d.Parent = e.ID
+						want, wantID = d, e.ID
+					}
+				}
+				if got.Parent != want.Parent || got.Score != want.Score || got.Reason != want.Reason {
+					t.Fatalf("threshold %v, common %d: item %d: got parent %d %v %s, want %d %v %s", th, len(common), it.ID,
+						got.Parent, got.Score, got.Reason, want.Parent, want.Score, want.Reason)
+				}
+			}
+		}
+	}
+}
+
+func shareKey(a, b []uint64) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
 }

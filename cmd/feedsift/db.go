@@ -28,6 +28,8 @@ type db interface {
 	ItemByKey(ctx context.Context, key string) ([]store.FeedItem, error)
 	FeedTexts(ctx context.Context, feedIDs []int64, perFeed int, fn func(feedURL, summary, content string)) error
 	Ungrouped(ctx context.Context) ([]store.FeedItem, error)
+	UngroupedStamps(ctx context.Context) ([]store.StoryStamp, error)
+	StoryItems(ctx context.Context, ids []int64) ([]store.StoryItem, error)
 	StoryWindow(ctx context.Context, from, to time.Time) ([]store.StoryMember, error)
 	StoryGroups(ctx context.Context, itemIDs []int64) ([]store.StoryMember, error)
 	StoryMember(ctx context.Context, itemID int64) (store.StoryMember, bool, error)

@@ -21,18 +21,19 @@ import (
 // published date, else (or when it claims to be later than when it was
 // first seen) its first-seen time.
 func storyTime(it *store.FeedItem) time.Time {
-	if it.Published.IsZero() || it.Published.After(it.FirstSeen) {
-		return it.FirstSeen
-	}
-	return it.Published
+	return storyTimeOf(it.Published, it.FirstSeen)
 }
 
-func storyItem(it *store.FeedItem) story.Item {
-	summary := it.Summary
-	if summary == "" {
-		summary = it.Content
+func storyTimeOf(published, firstSeen time.Time) time.Time {
+	if published.IsZero() || published.After(firstSeen) {
+		return firstSeen
 	}
-	return story.Item{ID: it.ID, Feed: it.FeedID, Time: storyTime(it), Features: story.Extract(it.Link, it.Title, summary)}
+	return published
+}
+
+func storyItem(it *store.StoryItem) story.Item {
+	t := storyTimeOf(it.Published, it.FirstSeen)
+	return story.Item{ID: it.ID, Feed: it.FeedID, Time: t, Features: story.Extract(it.Link, it.Title, it.Text)}
 }
 
 // groupThreshold is the least similarity any topic merges at: groups are
@@ -48,48 +49,105 @@ func (s *setup) groupThreshold() float64 {
 	return t
 }
 
+// groupBatch is how many ungrouped items grouping reads, places and saves
+// at a time.
+const groupBatch = 2000
+
 // groupStories places every item not yet in a story group (this run's new
 // items; after an upgrade, all older ones) in order of arrival, comparing
-// it only with the members stored within the window of it.
+// it only with the members stored within the window of it. It reads the
+// items in batches, only what grouping needs of them, and the index keeps
+// only the members that a later item can still join.
 func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 	if !p.cfg.Dedup.Enabled {
 		return 0, nil
 	}
-	fresh, err := p.st.Ungrouped(ctx)
-	if err != nil || len(fresh) == 0 {
+	stamps, err := p.st.UngroupedStamps(ctx)
+	if err != nil || len(stamps) == 0 {
 		return 0, err
 	}
 	window := p.cfg.Dedup.Window
-	items := make([]story.Item, len(fresh))
-	from, to := storyTime(&fresh[0]), storyTime(&fresh[0])
-	for i := range fresh {
-		items[i] = storyItem(&fresh[i])
-		from, to = minTime(from, items[i].Time), maxTime(to, items[i].Time)
+	ids := make([]int64, len(stamps))
+	times := make([]time.Time, len(stamps))
+	for i := range stamps {
+		ids[i] = stamps[i].ID
+		times[i] = storyTimeOf(stamps[i].Published, stamps[i].FirstSeen)
 	}
+	stamps = nil
+	from, to := times[0], times[0]
+	for _, t := range times {
+		from, to = minTime(from, t), maxTime(to, t)
+	}
+	// earliest[b] is the earliest time from batch b on: members older than
+	// it by more than the window can no longer join anything.
+	nb := (len(ids) + groupBatch - 1) / groupBatch
+	earliest := make([]time.Time, nb)
+	for b := nb - 1; b >= 0; b-- {
+		e := times[b*groupBatch]
+		for _, t := range times[b*groupBatch : min(len(times), (b+1)*groupBatch)] {
+			e = minTime(e, t)
+		}
+		if b+1 < nb {
+			e = minTime(e, earliest[b+1])
+		}
+		earliest[b] = e
+	}
+	times = nil
 	known, err := p.st.StoryWindow(ctx, from.Add(-window), to.Add(window))
 	if err != nil {
 		return 0, err
 	}
-	x := story.NewIndex(story.Options{Window: window, Threshold: p.groupThreshold()})
-	for _, m := range known {
-		x.Add(story.Member{Group: m.GroupID, Item: story.Item{ID: m.ItemID, Feed: m.FeedID, Time: m.Time,
-			Features: story.Features{Link: m.Link, Host: hostOf(m.Link), TitleKey: m.TitleKey,
-				Shingles: m.Shingles, TitleShingles: m.TitleShingles}}})
-	}
-	out := make([]store.StoryMember, len(items))
-	for i, it := range items {
-		d := x.Place(it)
-		if d.Parent != 0 {
-			joined++
+	held := len(known)
+	var x *story.Index
+	placed := 0
+	for b := range nb {
+		batch, err := p.st.StoryItems(ctx, ids[b*groupBatch:min(len(ids), (b+1)*groupBatch)])
+		if err != nil {
+			return 0, err
 		}
-		out[i] = store.StoryMember{ItemID: it.ID, GroupID: d.Group, ParentID: d.Parent, Score: d.Score,
-			Reason: string(d.Reason), TextScore: d.TextScore, TitleScore: d.TitleScore, Time: it.Time,
-			Link: it.Link, TitleKey: it.TitleKey, Shingles: it.Shingles, TitleShingles: it.TitleShingles}
+		items := make([]story.Item, len(batch))
+		for i := range batch {
+			items[i] = storyItem(&batch[i])
+		}
+		batch = nil
+		if x == nil {
+			// The shingles common in the window and the first batch are
+			// looked up last: the same decisions, far fewer candidates.
+			sample := make([]story.Features, 0, len(known)+len(items))
+			for i := range known {
+				m := &known[i]
+				sample = append(sample, story.Features{Shingles: m.Shingles, TitleShingles: m.TitleShingles})
+			}
+			for i := range items {
+				sample = append(sample, items[i].Features)
+			}
+			x = story.NewIndex(story.Options{Window: window, Threshold: p.groupThreshold(), Common: story.CommonShingles(sample)})
+			sample = nil
+			for i := range known {
+				m := &known[i]
+				x.Add(story.Member{Group: m.GroupID, Item: story.Item{ID: m.ItemID, Feed: m.FeedID, Time: m.Time,
+					Features: story.Features{Link: m.Link, Host: hostOf(m.Link), TitleKey: m.TitleKey,
+						Shingles: m.Shingles, TitleShingles: m.TitleShingles}}})
+			}
+			known = nil
+		}
+		x.Expire(earliest[b].Add(-window))
+		out := make([]store.StoryMember, len(items))
+		for i, it := range items {
+			d := x.Place(it)
+			if d.Parent != 0 {
+				joined++
+			}
+			out[i] = store.StoryMember{ItemID: it.ID, GroupID: d.Group, ParentID: d.Parent, Score: d.Score,
+				Reason: string(d.Reason), TextScore: d.TextScore, TitleScore: d.TitleScore, Time: it.Time,
+				Link: it.Link, TitleKey: it.TitleKey, Shingles: it.Shingles, TitleShingles: it.TitleShingles}
+		}
+		if err := p.st.SaveStoryMembers(ctx, out); err != nil {
+			return 0, err
+		}
+		placed += len(items)
 	}
-	if err := p.st.SaveStoryMembers(ctx, out); err != nil {
-		return 0, err
-	}
-	p.log.Debug("stories grouped", "items", len(items), "joined", joined, "window_members", len(known))
+	p.log.Debug("stories grouped", "items", placed, "joined", joined, "window_members", held)
 	return joined, nil
 }
 

@@ -41,6 +41,54 @@ func (s *Store) Ungrouped(ctx context.Context) ([]store.FeedItem, error) {
 	return out, err
 }
 
+// UngroupedStamps returns the items not yet placed in a story group, in id
+// order, as ids and times only.
+func (s *Store) UngroupedStamps(ctx context.Context) ([]store.StoryStamp, error) {
+	rows, err := s.pool.Query(ctx, `SELECT i.id, i.published, i.first_seen FROM items i
+		WHERE NOT EXISTS (SELECT 1 FROM story_members s WHERE s.item_id = i.id) ORDER BY i.id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.StoryStamp
+	for rows.Next() {
+		var st store.StoryStamp
+		var pub, first int64
+		if err := rows.Scan(&st.ID, &pub, &first); err != nil {
+			return nil, err
+		}
+		st.Published, st.FirstSeen = store.FromUnix(pub), store.FromUnix(first)
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// StoryItems returns what grouping reads of the items with the given ids,
+// in id order, the text cut to store.MaxStoryText characters.
+func (s *Store) StoryItems(ctx context.Context, ids []int64) ([]store.StoryItem, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT i.id, i.feed_id, i.link, i.title,
+		substr(CASE WHEN i.summary <> '' THEN i.summary ELSE i.content END, 1, $2), i.published, i.first_seen
+		FROM items i WHERE i.id = ANY($1) ORDER BY i.id`, ids, store.MaxStoryText)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]store.StoryItem, 0, len(ids))
+	for rows.Next() {
+		var it store.StoryItem
+		var pub, first int64
+		if err := rows.Scan(&it.ID, &it.FeedID, &it.Link, &it.Title, &it.Text, &pub, &first); err != nil {
+			return nil, err
+		}
+		it.Published, it.FirstSeen = store.FromUnix(pub), store.FromUnix(first)
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
 // StoryWindow returns the members whose time lies in [from, to].
 func (s *Store) StoryWindow(ctx context.Context, from, to time.Time) ([]store.StoryMember, error) {
 	return s.stories(ctx, `WHERE s.time BETWEEN $1 AND $2 ORDER BY s.item_id`, from.Unix(), to.Unix())

@@ -33,6 +33,8 @@ type Store interface {
 	ItemByKey(ctx context.Context, key string) ([]store.FeedItem, error)
 	FeedTexts(ctx context.Context, feedIDs []int64, perFeed int, fn func(feedURL, summary, content string)) error
 	Ungrouped(ctx context.Context) ([]store.FeedItem, error)
+	UngroupedStamps(ctx context.Context) ([]store.StoryStamp, error)
+	StoryItems(ctx context.Context, ids []int64) ([]store.StoryItem, error)
 	StoryWindow(ctx context.Context, from, to time.Time) ([]store.StoryMember, error)
 	StoryGroups(ctx context.Context, itemIDs []int64) ([]store.StoryMember, error)
 	StoryMember(ctx context.Context, itemID int64) (store.StoryMember, bool, error)
@@ -61,6 +63,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"EachItem", testEachItem},
 		{"FeedTexts_NewestPerFeed", testFeedTexts},
 		{"Stories_RoundTrip", testStories},
+		{"StoryItems_Text", testStoryItemsText},
 		{"Prune", testPrune},
 		{"Summarize", testSummarize},
 	} {
@@ -332,6 +335,29 @@ func testFeedTexts(t *testing.T, s Store) {
 	}
 }
 
+// testStoryItemsText: grouping reads the summary, else the content, cut
+// to MaxStoryText characters (not bytes).
+func testStoryItemsText(t *testing.T, s Store) {
+	ctx := context.Background()
+	long := strings.Repeat("é", store.MaxStoryText+10)
+	mustSave(t, s, "https://a.example.org/feed", []store.Item{
+		{GUID: "a1", Link: "https://a.example.org/1", Title: "One", Summary: "<p>short</p>", Content: "full"},
+		{GUID: "a2", Link: "https://a.example.org/2", Title: "Two", Content: long},
+		{GUID: "a3", Link: "https://a.example.org/3", Title: "Three"},
+	}, t0)
+	stamps, err := s.UngroupedStamps(ctx)
+	if err != nil || len(stamps) != 3 {
+		t.Fatalf("UngroupedStamps = %d, %v", len(stamps), err)
+	}
+	its, err := s.StoryItems(ctx, []int64{stamps[0].ID, stamps[1].ID, stamps[2].ID})
+	if err != nil || len(its) != 3 {
+		t.Fatalf("StoryItems = %d, %v", len(its), err)
+	}
+	if its[0].Text != "<p>short</p>" || its[1].Text != long[:2*store.MaxStoryText] || its[2].Text != "" {
+		t.Errorf("StoryItems texts = %q, %d bytes, %q", its[0].Text, len(its[1].Text), its[2].Text)
+	}
+}
+
 func testStories(t *testing.T, s Store) {
 	ctx := context.Background()
 	mustSave(t, s, "https://a.example.org/feed", []store.Item{{GUID: "a1", Link: "https://a.example.org/1", Title: "One"}}, t0)
@@ -345,6 +371,15 @@ func testStories(t *testing.T, s Store) {
 		t.Fatalf("Ungrouped = %d items, want 3 in id order", len(un))
 	}
 	a, b, c := un[0].ID, un[1].ID, un[2].ID
+	stamps, err := s.UngroupedStamps(ctx)
+	if err != nil || len(stamps) != 3 || stamps[0].ID != a || stamps[2].ID != c || !stamps[2].FirstSeen.Equal(un[2].FirstSeen) || !stamps[0].Published.Equal(un[0].Published) {
+		t.Errorf("UngroupedStamps = %+v, %v; want the ids and times of %d, %d, %d", stamps, err, a, b, c)
+	}
+	sis, err := s.StoryItems(ctx, []int64{c, a})
+	if err != nil || len(sis) != 2 || sis[0].ID != a || sis[1].ID != c || sis[0].Link != un[0].Link || sis[1].Title != "Two" ||
+		sis[0].FeedID != un[0].FeedID || !sis[1].FirstSeen.Equal(un[2].FirstSeen) {
+		t.Errorf("StoryItems(c, a) = %+v, %v", sis, err)
+	}
 	ms := []store.StoryMember{
 		{ItemID: a, FeedID: un[0].FeedID, GroupID: a, Time: t0, Link: "a.example.org/1", TitleKey: "one", Shingles: []uint64{1, 2, 1 << 63}},
 		{ItemID: b, FeedID: un[1].FeedID, GroupID: a, ParentID: a, Score: 0.75, Reason: "text", TextScore: 0.5, TitleScore: 0.75,
