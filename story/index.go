@@ -350,6 +350,67 @@ func (x *Index) Decide(it Item) Decision {
 	return best
 }
 
+// Candidates calls fn with each member that it could join, and how: the
+// members Decide chooses from (Group is the member's). Joining is
+// symmetric, so a caller can also find the items of the index that a
+// member held elsewhere could join.
+func (x *Index) Candidates(it Item, fn func(e *Member, d Decision)) {
+	var keys []uint64
+	x.epoch++
+	if x.epoch == 0 {
+		for _, e := range x.ages {
+			e.seen = 0
+		}
+		x.epoch = 1
+	}
+	consider := func(e *entry, banded bool) {
+		if e.seen == x.epoch {
+			return
+		}
+		e.seen = x.epoch
+		if e.dead || e.ID == it.ID || absDur(e.Time.Sub(it.Time)) > x.opt.Window {
+			return
+		}
+		d := x.score(it, e)
+		if d.Reason == "" {
+			return
+		}
+		if banded && d.Reason == ByText {
+			if keys == nil {
+				keys = bandKeys(&it.Features)
+				slices.Sort(keys)
+			}
+			if !sharesBand(keys, &e.Features) {
+				return
+			}
+		}
+		d.Group, d.Parent = e.Group, e.ID
+		fn(&e.Member, d)
+	}
+	if it.Link != "" {
+		for _, e := range x.byLink[it.Link] {
+			consider(e, false)
+		}
+	}
+	if it.TitleKey != "" {
+		for _, e := range x.byTitle[it.TitleKey] {
+			consider(e, false)
+		}
+	}
+	t := x.opt.Threshold
+	for k, sh := range x.kinds(&it.Features) {
+		n := len(sh)
+		for i := range prefixLen(n, t) {
+			for _, p := range x.byPrefix[k][sh[i]] {
+				if 1+min(n-1-i, int(p.n-1-p.pos)) < minOverlap(n, int(p.n), t) {
+					continue
+				}
+				consider(p.e, true)
+			}
+		}
+	}
+}
+
 // score compares an item with a member; Reason "" means they do not join.
 func (x *Index) score(it Item, e *entry) Decision {
 	return Compare(it, e.Item, x.opt.Threshold)

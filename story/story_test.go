@@ -308,7 +308,18 @@ func TestIndex_SameAsAllPairs(t *testing.T) {
 			opt.Common = common
 			x := NewIndex(opt)
 			for i, it := range items {
+				// Candidates offers the same members Decide chooses from.
+				var viaCandidates Decision
+				x.Candidates(it, func(_ *Member, d Decision) {
+					if d.Score > viaCandidates.Score || (d.Score == viaCandidates.Score && d.Parent < viaCandidates.Parent) {
+						viaCandidates = d
+					}
+				})
 				got := x.Place(it)
+				if viaCandidates.Parent != got.Parent || viaCandidates.Score != got.Score {
+					t.Fatalf("threshold %v: item %d: Candidates' best %d %v, Decide %d %v", th, it.ID,
+						viaCandidates.Parent, viaCandidates.Score, got.Parent, got.Score)
+				}
 				want := Decision{Group: it.ID}
 				var wantID int64
 				keys := bandKeys(&it.Features)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -56,8 +57,10 @@ const groupBatch = 2000
 // groupStories places every item not yet in a story group (this run's new
 // items; after an upgrade, all older ones) in order of arrival, comparing
 // it only with the members stored within the window of it. It reads the
-// items in batches, only what grouping needs of them, and the index keeps
-// only the members that a later item can still join.
+// new items in batches, only what grouping needs of them, and places them
+// in an index of their own; then it reads the stored members a few hours
+// at a time and offers each to the new items it could join (joining is
+// symmetric), so that the window's members are never all in memory.
 func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 	if !p.cfg.Dedup.Enabled {
 		return 0, nil
@@ -74,80 +77,111 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 		times[i] = storyTimeOf(stamps[i].Published, stamps[i].FirstSeen)
 	}
 	stamps = nil
-	from, to := times[0], times[0]
+	// The spans of time the stored members can join from: within the
+	// window of a new item (feeds' dates can lie centuries apart).
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	var spans [][2]time.Time
 	for _, t := range times {
-		from, to = minTime(from, t), maxTime(to, t)
-	}
-	// earliest[b] is the earliest time from batch b on: members older than
-	// it by more than the window can no longer join anything.
-	nb := (len(ids) + groupBatch - 1) / groupBatch
-	earliest := make([]time.Time, nb)
-	for b := nb - 1; b >= 0; b-- {
-		e := times[b*groupBatch]
-		for _, t := range times[b*groupBatch : min(len(times), (b+1)*groupBatch)] {
-			e = minTime(e, t)
+		if n := len(spans); n > 0 && !t.Add(-window).After(spans[n-1][1]) {
+			spans[n-1][1] = t.Add(window)
+		} else {
+			spans = append(spans, [2]time.Time{t.Add(-window), t.Add(window)})
 		}
-		if b+1 < nb {
-			e = minTime(e, earliest[b+1])
-		}
-		earliest[b] = e
 	}
 	times = nil
-	known, err := p.st.StoryWindow(ctx, from.Add(-window), to.Add(window))
-	if err != nil {
-		return 0, err
-	}
-	held := len(known)
+	// The new items among themselves, in id order.
 	var x *story.Index
-	placed := 0
-	for b := range nb {
-		batch, err := p.st.StoryItems(ctx, ids[b*groupBatch:min(len(ids), (b+1)*groupBatch)])
+	items := make([]story.Item, 0, len(ids))
+	best := make([]story.Decision, len(ids))
+	for b := 0; b < len(ids); b += groupBatch {
+		batch, err := p.st.StoryItems(ctx, ids[b:min(len(ids), b+groupBatch)])
 		if err != nil {
 			return 0, err
 		}
-		items := make([]story.Item, len(batch))
 		for i := range batch {
-			items[i] = storyItem(&batch[i])
+			items = append(items, storyItem(&batch[i]))
 		}
-		batch = nil
 		if x == nil {
-			// The shingles common in the window and the first batch are
-			// looked up last: the same decisions, far fewer candidates.
-			sample := make([]story.Features, 0, len(known)+len(items))
-			for i := range known {
-				m := &known[i]
-				sample = append(sample, story.Features{Shingles: m.Shingles, TitleShingles: m.TitleShingles})
-			}
+			// The shingles common in the first batch are looked up last:
+			// the same decisions, far fewer candidates.
+			sample := make([]story.Features, len(items))
 			for i := range items {
-				sample = append(sample, items[i].Features)
+				sample[i] = items[i].Features
 			}
 			x = story.NewIndex(story.Options{Window: window, Threshold: p.groupThreshold(), Common: story.CommonShingles(sample)})
-			sample = nil
-			for i := range known {
-				m := &known[i]
-				x.Add(story.Member{Group: m.GroupID, Item: story.Item{ID: m.ItemID, Feed: m.FeedID, Time: m.Time,
-					Features: story.Features{Link: m.Link, Host: hostOf(m.Link), TitleKey: m.TitleKey,
-						Shingles: m.Shingles, TitleShingles: m.TitleShingles}}})
-			}
-			known = nil
 		}
-		x.Expire(earliest[b].Add(-window))
-		out := make([]store.StoryMember, len(items))
-		for i, it := range items {
-			d := x.Place(it)
-			if d.Parent != 0 {
-				joined++
+		for i := b; i < len(items); i++ {
+			best[i] = x.Place(items[i])
+		}
+	}
+	// An item deleted meanwhile (retention) is simply not read.
+	ids, best = ids[:len(items)], best[:len(items)]
+	for i := range items {
+		ids[i] = items[i].ID
+	}
+	at := func(id int64) int {
+		i, ok := slices.BinarySearch(ids, id)
+		if !ok {
+			return -1
+		}
+		return i
+	}
+	// The stored members, a few hours at a time: each may be a better
+	// parent for the new items it could join (the same score with a lower
+	// id, as Decide prefers).
+	held := 0
+	const slice = 6 * time.Hour
+	for _, span := range spans {
+		for a := span[0]; !a.After(span[1]); a = a.Add(slice) {
+			known, err := p.st.StoryWindow(ctx, a, minTime(a.Add(slice-time.Second), span[1]))
+			if err != nil {
+				return 0, err
 			}
-			out[i] = store.StoryMember{ItemID: it.ID, GroupID: d.Group, ParentID: d.Parent, Score: d.Score,
+			held += len(known)
+			for k := range known {
+				m := &known[k]
+				if at(m.ItemID) >= 0 {
+					continue // placed by this pass already (an item cannot be both)
+				}
+				it := story.Item{ID: m.ItemID, Feed: m.FeedID, Time: m.Time,
+					Features: story.Features{Link: m.Link, Host: hostOf(m.Link), TitleKey: m.TitleKey,
+						Shingles: m.Shingles, TitleShingles: m.TitleShingles}}
+				x.Candidates(it, func(e *story.Member, d story.Decision) {
+					i := at(e.ID)
+					if cur := &best[i]; d.Score > cur.Score || (d.Score == cur.Score && m.ItemID < cur.Parent) {
+						d.Group, d.Parent = m.GroupID, m.ItemID
+						*cur = d
+					}
+				})
+			}
+		}
+	}
+	// Groups follow parents, which come first in id order.
+	for i := range best {
+		d := &best[i]
+		switch j := at(d.Parent); {
+		case d.Parent == 0:
+			d.Group = ids[i]
+		case j >= 0:
+			d.Group = best[j].Group
+		}
+		if d.Parent != 0 {
+			joined++
+		}
+	}
+	for b := 0; b < len(items); b += groupBatch {
+		out := make([]store.StoryMember, 0, groupBatch)
+		for i := b; i < min(len(items), b+groupBatch); i++ {
+			it, d := &items[i], &best[i]
+			out = append(out, store.StoryMember{ItemID: it.ID, GroupID: d.Group, ParentID: d.Parent, Score: d.Score,
 				Reason: string(d.Reason), TextScore: d.TextScore, TitleScore: d.TitleScore, Time: it.Time,
-				Link: it.Link, TitleKey: it.TitleKey, Shingles: it.Shingles, TitleShingles: it.TitleShingles}
+				Link: it.Link, TitleKey: it.TitleKey, Shingles: it.Shingles, TitleShingles: it.TitleShingles})
 		}
 		if err := p.st.SaveStoryMembers(ctx, out); err != nil {
 			return 0, err
 		}
-		placed += len(items)
 	}
-	p.log.Debug("stories grouped", "items", placed, "joined", joined, "window_members", held)
+	p.log.Debug("stories grouped", "items", len(items), "joined", joined, "window_members", held)
 	return joined, nil
 }
 
