@@ -362,7 +362,7 @@ func (f *Fetcher) cut(ctx, fctx context.Context, e *Error, fail *store.Failure) 
 	switch {
 	case ctx.Err() != nil:
 		return &Error{URL: e.URL, Class: ClassCanceled, Detail: "run interrupted", Err: e}
-	case fctx.Err() != nil:
+	case fctx.Err() != nil && !verdictOnContent(e.Class):
 		detail := fmt.Sprintf("no complete response within the %s deadline", f.opt.Timeout)
 		if !strings.Contains(e.Detail, "context deadline exceeded") {
 			detail += " (" + e.Detail + ")"
@@ -374,6 +374,18 @@ func (f *Fetcher) cut(ctx, fctx context.Context, e *Error, fail *store.Failure) 
 		fail.Gone = true
 	}
 	return e
+}
+
+// verdictOnContent reports whether class was decided from what the
+// server sent (a body over the cap, a document that is not a feed), which
+// stays the verdict even when the deadline passed meanwhile, as it may on
+// a loaded machine while a gzip bomb inflates to the cap.
+func verdictOnContent(class string) bool {
+	switch class {
+	case ClassTooLarge, ClassNotAFeed, ClassParse, ClassCharset, ClassEmpty, ClassPanic:
+		return true
+	}
+	return false
 }
 
 func (f *Fetcher) notModified(ctx context.Context, url string, loc store.Location, now time.Time, res Result) Result {
