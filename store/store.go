@@ -105,34 +105,38 @@ func (s *Store) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, 
 	return tx.StmtContext(ctx, st), nil
 }
 
-type migration struct {
-	version int
-	name    string
-	sql     string
+// Migration is one embedded, numbered schema change.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
 }
 
-func migrations() ([]migration, error) {
-	ents, err := fs.ReadDir(migrationFS, "migrations")
+// ReadMigrations reads the numbered .sql files in dir of fsys (NNNN_name.sql),
+// in order, and checks that they are numbered 1, 2, 3… without gaps. Both
+// engines keep their migrations this way.
+func ReadMigrations(fsys fs.FS, dir string) ([]Migration, error) {
+	ents, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, err
 	}
-	var ms []migration
+	var ms []Migration
 	for _, e := range ents {
 		num, _, ok := strings.Cut(e.Name(), "_")
 		v, err := strconv.Atoi(num)
 		if !ok || err != nil {
 			return nil, fmt.Errorf("migration %s: name must start with a number", e.Name())
 		}
-		b, err := fs.ReadFile(migrationFS, path.Join("migrations", e.Name()))
+		b, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
 		if err != nil {
 			return nil, err
 		}
-		ms = append(ms, migration{v, e.Name(), string(b)})
+		ms = append(ms, Migration{v, e.Name(), string(b)})
 	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
 	for i, m := range ms {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: want number %d", m.name, i+1)
+		if m.Version != i+1 {
+			return nil, fmt.Errorf("migration %s: want number %d", m.Name, i+1)
 		}
 	}
 	return ms, nil
@@ -141,7 +145,7 @@ func migrations() ([]migration, error) {
 // migrate applies the migrations the database lacks, each in its own
 // immediate transaction, and refuses foreign or newer databases.
 func (s *Store) migrate(ctx context.Context) error {
-	ms, err := migrations()
+	ms, err := ReadMigrations(migrationFS, "migrations")
 	if err != nil {
 		return err
 	}
@@ -177,10 +181,10 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("%w: version %d, this binary knows %d", ErrTooNew, version, len(ms))
 	}
 	for _, m := range ms[version:] {
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			return fmt.Errorf("migration %s: %w", m.name, err)
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			return fmt.Errorf("migration %s: %w", m.Name, err)
 		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.Version)); err != nil {
 			return err
 		}
 	}

@@ -13,11 +13,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
-	"path"
-	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/feedsift/feedsift/store"
@@ -88,44 +84,11 @@ func (s *Store) Close() error {
 	return nil
 }
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func migrations() ([]migration, error) {
-	ents, err := fs.ReadDir(migrationFS, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, e := range ents {
-		num, _, ok := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("migration %s: name must start with a number", e.Name())
-		}
-		b, err := fs.ReadFile(migrationFS, path.Join("migrations", e.Name()))
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{v, e.Name(), string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	for i, m := range ms {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: want number %d", m.name, i+1)
-		}
-	}
-	return ms, nil
-}
-
 // migrate applies the migrations the database lacks in one transaction,
 // holding an advisory lock so that workers starting together take turns,
 // and refuses a schema that is not feedsift's or is newer than this binary.
 func (s *Store) migrate(ctx context.Context) error {
-	ms, err := migrations()
+	ms, err := store.ReadMigrations(migrationFS, "migrations")
 	if err != nil {
 		return err
 	}
@@ -156,10 +119,10 @@ func (s *Store) migrate(ctx context.Context) error {
 			return fmt.Errorf("%w: version %d, this binary knows %d", store.ErrTooNew, version, len(ms))
 		}
 		for _, m := range ms[version:] {
-			if _, err := tx.Exec(ctx, m.sql); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
+			if _, err := tx.Exec(ctx, m.SQL); err != nil {
+				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
-			if _, err := tx.Exec(ctx, `UPDATE feedsift_schema SET version = $1`, m.version); err != nil {
+			if _, err := tx.Exec(ctx, `UPDATE feedsift_schema SET version = $1`, m.Version); err != nil {
 				return err
 			}
 		}
