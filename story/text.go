@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Features is what grouping compares of an item.
@@ -64,22 +65,64 @@ func hasPrefix(s, pre []string) bool {
 }
 
 // boilerplate is text feeds add around every item: syndication footers,
-// "read more" links and agency datelines.
-var boilerplate = []*regexp.Regexp{
-	regexp.MustCompile(`(?is)the post .{0,300}? appeared first on .*$`),
-	regexp.MustCompile(`(?is)\b(continue reading|read more|read the full (story|article)|click here|full story)\b.*$`),
-	regexp.MustCompile(`(?is)\b(this (article|story) (was|is) (originally )?(published|produced|republished))\b.*$`),
-	regexp.MustCompile(`(?i)\[\s*(…|\.\.\.|&hellip;)\s*\]`),
+// "read more" links and agency datelines. Each pattern runs only on text
+// that holds all of its need strings (lower-cased, free of the letters s
+// and k, which case-insensitive matching also finds as ſ and K): most
+// items hold none of them, and a pattern that cannot match costs a full
+// scan of the text.
+var boilerplate = []struct {
+	re    *regexp.Regexp
+	need  [][]string // one of each list, in the lower-cased text
+	cased [][]string // the same, in the text as it is
+}{
+	{re: regexp.MustCompile(`(?is)the post .{0,300}? appeared first on .*$`), need: [][]string{{"appeared fir"}}},
+	{re: regexp.MustCompile(`(?is)\b(continue reading|read more|read the full (story|article)|click here|full story)\b.*$`),
+		need: [][]string{{"continue reading", "read more", "read the full", "clic", "full "}}},
+	{re: regexp.MustCompile(`(?is)\b(this (article|story) (was|is) (originally )?(published|produced|republished))\b.*$`),
+		need: [][]string{{"article", "tory"}, {"publi", "produced"}}},
+	{re: regexp.MustCompile(`(?i)\[\s*(…|\.\.\.|&hellip;)\s*\]`), cased: [][]string{{"["}}},
 	// "WASHINGTON (AP) — ", "Moscow (Reuters) - ", "(AFP) - "
-	regexp.MustCompile(`^\s*([\p{Lu}][\p{L} .,'/-]{0,40})?\s*\((AP|Reuters|AFP|Bloomberg|CNN|dpa|DPA|Xinhua|TASS|UPI|Kyodo|Yonhap|ANI|PTI)\)\s*[-—–:]+\s*`),
+	{re: regexp.MustCompile(`^\s*([\p{Lu}][\p{L} .,'/-]{0,40})?\s*\((` + agencies + `)\)\s*[-—–:]+\s*`),
+		cased: [][]string{agencyTags}},
+}
+
+const agencies = `AP|Reuters|AFP|Bloomberg|CNN|dpa|DPA|Xinhua|TASS|UPI|Kyodo|Yonhap|ANI|PTI`
+
+var agencyTags = func() (tags []string) {
+	for _, a := range strings.Split(agencies, "|") {
+		tags = append(tags, "("+a+")")
+	}
+	return tags
+}()
+
+// holds reports whether s contains one string of each list.
+func holds(s string, lists [][]string) bool {
+	for _, alts := range lists {
+		found := false
+		for _, sub := range alts {
+			if strings.Contains(s, sub) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // clean turns HTML into text and removes boilerplate.
 func clean(s string) string {
 	s = html.UnescapeString(stripTags(s))
 	s = html.UnescapeString(s) // feeds that escape twice
-	for _, re := range boilerplate {
-		s = re.ReplaceAllString(s, " ")
+	lower := strings.ToLower(s)
+	for _, b := range boilerplate {
+		if !holds(lower, b.need) || !holds(s, b.cased) {
+			continue
+		}
+		s = b.re.ReplaceAllString(s, " ")
+		lower = strings.ToLower(s)
 	}
 	return s
 }
@@ -185,6 +228,20 @@ func tokens(s string) []string {
 		cjk = cjk[:0]
 	}
 	for _, r := range s {
+		if r < utf8.RuneSelf { // ASCII: no CJK, no marks
+			switch {
+			case 'a' <= r && r <= 'z' || '0' <= r && r <= '9':
+				flushCJK()
+				word = append(word, r)
+			case 'A' <= r && r <= 'Z':
+				flushCJK()
+				word = append(word, r+'a'-'A')
+			default:
+				flushWord()
+				flushCJK()
+			}
+			continue
+		}
 		switch {
 		case isCJK(r):
 			flushWord()
