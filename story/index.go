@@ -290,7 +290,8 @@ func (x *Index) Decide(it Item) Decision {
 		if best.Score >= 1 && e.ID > bestID {
 			return // no score exceeds 1, and ties go to the lower id
 		}
-		d := x.score(it, e)
+		// Only a member scoring at least the best so far can win.
+		d := compare(it, e.Item, x.opt.Threshold, best.Score)
 		if d.Reason == "" {
 			return
 		}
@@ -331,10 +332,17 @@ func (x *Index) Decide(it Item) Decision {
 		}
 		x.epoch = 1
 	}
-	t := x.opt.Threshold
+	// A member that can win scores at least the best so far (ties go to
+	// the lower id), so once one is found the item's prefixes and the
+	// overlaps are those of that higher threshold: the members indexed
+	// at the index's threshold are still all found.
 	for k, sh := range x.kinds(&it.Features) {
 		n := len(sh)
-		for i := range prefixLen(n, t) {
+		for i := 0; ; i++ {
+			t := max(x.opt.Threshold, best.Score)
+			if i >= prefixLen(n, t) {
+				break
+			}
 			for _, p := range x.byPrefix[k][sh[i]] {
 				// First met here, so at most this many in common.
 				if 1+min(n-1-i, int(p.n-1-p.pos)) < minOverlap(n, int(p.n), t) {
@@ -421,6 +429,12 @@ func (x *Index) score(it Item, e *entry) Decision {
 // the same title or title and summary (or the title alone) similar
 // enough. Reason "" means they do not join.
 func Compare(it, e Item, threshold float64) Decision {
+	return compare(it, e, threshold, threshold)
+}
+
+// compare is Compare, but a pair joining by text whose similarity is
+// below floor is not scored (Reason ""): Decide's best so far.
+func compare(it, e Item, threshold, floor float64) Decision {
 	if it.Link != "" && it.Link == e.Link {
 		return Decision{Score: 1, Reason: ByLink}
 	}
@@ -436,7 +450,7 @@ func Compare(it, e Item, threshold float64) Decision {
 	// Most candidates share a band but little else: rule them out by
 	// counting only as much of the intersection as can still reach the
 	// threshold, then score the few that can join exactly.
-	if threshold > 0 && !reaches(it.Shingles, e.Shingles, threshold) && !reaches(it.TitleShingles, e.TitleShingles, threshold) {
+	if floor = max(threshold, floor); floor > 0 && !reaches(it.Shingles, e.Shingles, floor) && !reaches(it.TitleShingles, e.TitleShingles, floor) {
 		return Decision{}
 	}
 	text := Jaccard(it.Shingles, e.Shingles)
