@@ -65,6 +65,11 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 	if !p.cfg.Dedup.Enabled {
 		return 0, nil
 	}
+	var placed *placer
+	placed, p.placed = p.placed, nil
+	if placed != nil {
+		placed.finish() // before any return
+	}
 	stamps, err := p.st.UngroupedStamps(ctx)
 	if err != nil || len(stamps) == 0 {
 		return 0, err
@@ -89,29 +94,40 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 		}
 	}
 	times = nil
-	// The new items among themselves, in id order.
-	var x *story.Index
-	items := make([]story.Item, 0, len(ids))
-	best := make([]story.Decision, len(ids))
-	for b := 0; b < len(ids); b += groupBatch {
-		batch, err := p.st.StoryItems(ctx, ids[b:min(len(ids), b+groupBatch)])
-		if err != nil {
-			return 0, err
+	// The new items among themselves, in id order: placed during the
+	// fetch when the placer saw exactly these, else read back now.
+	var (
+		x     *story.Index
+		items []story.Item
+		best  []story.Decision
+	)
+	if placed != nil {
+		var ok bool
+		x, items, best, ok = placed.finish()
+		if !ok || !placedIDs(items, ids) {
+			p.log.Debug("stories: grouping the ungrouped items again", "placed", len(items), "ungrouped", len(ids))
+			x, items, best = nil, nil, nil
 		}
-		for i := range batch {
-			items = append(items, storyItem(&batch[i]))
-		}
-		if x == nil {
-			// The shingles common in the first batch are looked up last:
-			// the same decisions, far fewer candidates.
-			sample := make([]story.Features, len(items))
-			for i := range items {
-				sample[i] = items[i].Features
+	}
+	if x == nil {
+		items = make([]story.Item, 0, len(ids))
+		best = make([]story.Decision, len(ids))
+		for b := 0; b < len(ids); b += groupBatch {
+			batch, err := p.st.StoryItems(ctx, ids[b:min(len(ids), b+groupBatch)])
+			if err != nil {
+				return 0, err
 			}
-			x = story.NewIndex(story.Options{Window: window, Threshold: p.groupThreshold(), Common: story.CommonShingles(sample)})
-		}
-		for i := b; i < len(items); i++ {
-			best[i] = x.Place(items[i])
+			for i := range batch {
+				items = append(items, storyItem(&batch[i]))
+			}
+			if x == nil {
+				// The shingles common in the first batch are looked up
+				// last: the same decisions, far fewer candidates.
+				x = newStoryIndex(items, window, p.groupThreshold())
+			}
+			for i := b; i < len(items); i++ {
+				best[i] = x.Place(items[i])
+			}
 		}
 	}
 	// An item deleted meanwhile (retention) is simply not read.
@@ -183,6 +199,16 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 	}
 	p.log.Debug("stories grouped", "items", len(items), "joined", joined, "window_members", held)
 	return joined, nil
+}
+
+// newStoryIndex returns an index whose common shingles are those of
+// first (a pass's first groupBatch new items).
+func newStoryIndex(first []story.Item, window time.Duration, threshold float64) *story.Index {
+	sample := make([]story.Features, len(first))
+	for i := range first {
+		sample[i] = first[i].Features
+	}
+	return story.NewIndex(story.Options{Window: window, Threshold: threshold, Common: story.CommonShingles(sample)})
 }
 
 func hostOf(canon string) string {
