@@ -640,6 +640,11 @@ func isFile(p string) bool {
 
 // startProfiles starts a CPU profile and returns a function that stops it
 // and writes a heap profile; either file may be "".
+// peakProfile, when -memprofile is given, writes the heap in use to
+// <file>.peak when grouping has placed the pass's new items, with the
+// story index still held: about the most memory a pass holds.
+var peakProfile func()
+
 func startProfiles(cpu, mem string) (stop func(), err error) {
 	var cf *os.File
 	if cpu != "" {
@@ -649,6 +654,15 @@ func startProfiles(cpu, mem string) (stop func(), err error) {
 		if err := pprof.StartCPUProfile(cf); err != nil {
 			cf.Close()
 			return nil, fmt.Errorf("-cpuprofile: %w", err)
+		}
+	}
+	if mem != "" {
+		peakProfile = func() {
+			runtime.GC()
+			if mf, err := os.Create(mem + ".peak"); err == nil {
+				pprof.Lookup("heap").WriteTo(mf, 0)
+				mf.Close()
+			}
 		}
 	}
 	return func() {

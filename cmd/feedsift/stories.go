@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -171,6 +172,10 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 				})
 			}
 		}
+	}
+	if peakProfile != nil {
+		peakProfile()
+		runtime.KeepAlive(x)
 	}
 	// Groups follow parents, which come first in id order.
 	for i := range best {
