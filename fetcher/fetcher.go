@@ -68,12 +68,6 @@ type Options struct {
 	// their ID set, so the caller can filter them while they are in
 	// memory instead of reading them back.
 	OnSaved func(ctx context.Context, feedURL string, doc *store.Fetched, saved store.Saved)
-	// Stored, when set, is called right after each successful SaveFeed,
-	// before OnSaved, with SaveFeed and Stored under one lock: the calls
-	// come in the order the saves did (so in the order of the new items'
-	// ids), one at a time, with the time the items were stored at (their
-	// first-seen time). It must be quick; saves wait for it.
-	Stored func(feedURL string, saved store.Saved, now time.Time)
 }
 
 // Store is where a Fetcher keeps what it learns: the SQLite store, or the
@@ -109,8 +103,6 @@ type Fetcher struct {
 	opt     Options
 	log     *slog.Logger
 	allowed sync.Map // host:port of configured feeds
-
-	saving sync.Mutex // SaveFeed and Options.Stored, when Stored is set
 
 	mu      sync.Mutex
 	hosts   map[string]chan struct{}
@@ -363,20 +355,10 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 	return res
 }
 
-// save stores a fetched document and tells Options.Stored, in order. A
-// save once begun is not cancelled: the feed's items are stored whole or
-// not at all.
+// save stores a fetched document. A save once begun is not cancelled:
+// the feed's items are stored whole or not at all.
 func (f *Fetcher) save(ctx context.Context, url string, doc *store.Fetched, now time.Time) (store.Saved, error) {
-	if f.opt.Stored == nil {
-		return f.st.SaveFeed(context.WithoutCancel(ctx), url, *doc, now)
-	}
-	f.saving.Lock()
-	defer f.saving.Unlock()
-	saved, err := f.st.SaveFeed(context.WithoutCancel(ctx), url, *doc, now)
-	if err == nil {
-		f.opt.Stored(url, saved, now)
-	}
-	return saved, err
+	return f.st.SaveFeed(context.WithoutCancel(ctx), url, *doc, now)
 }
 
 // cut names errors that ended because a context did: the run was

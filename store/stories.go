@@ -101,24 +101,6 @@ type StoryItem struct {
 // shorter, and more of a full article would only cost memory.
 const MaxStoryText = 16 << 10
 
-// StoryText is StoryItem.Text of an item with this summary and content,
-// as StoryItems reads it: the summary, else the content, cut to
-// MaxStoryText characters.
-func StoryText(summary, content string) string {
-	s := summary
-	if s == "" {
-		s = content
-	}
-	n := 0
-	for i := range s {
-		if n == MaxStoryText {
-			return s[:i]
-		}
-		n++
-	}
-	return s
-}
-
 // StoryStamp is an ungrouped item's id and the times its story time is
 // taken from.
 type StoryStamp struct {

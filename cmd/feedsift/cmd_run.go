@@ -176,7 +176,6 @@ type pass struct {
 	force    bool          // -force: fetch feeds that are not due or gone
 
 	titles map[string]string // configured feed titles by URL
-	placed *placer           // groups the new items during the fetch; nil = after it
 }
 
 // openPass opens the database for a pass (no lock: callers that write
@@ -230,18 +229,6 @@ func (p *pass) run(ctx context.Context) error {
 		opt.OnStart, opt.OnDone = p.progress.begun, p.progress.finished
 	}
 	sh, shared := p.st.(sharedDB)
-	if !shared && !p.worker && cfg.Dedup.Enabled {
-		// Group the new items as they come (a shared database's other
-		// workers' items are grouped after the fetch).
-		pl := newPlacer(cfg.Dedup.Window, p.groupThreshold())
-		p.placed = pl
-		defer pl.finish()
-		opt.Stored = pl.stored
-		opt.OnSaved = func(ctx context.Context, feedURL string, doc *store.Fetched, saved store.Saved) {
-			pl.saved(feedURL, doc, saved)
-			ev.saved(ctx, feedURL, doc, saved)
-		}
-	}
 	tFetch := time.Now()
 	var results []fetcher.Result
 	if shared {

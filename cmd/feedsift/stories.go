@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -12,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/feedsift/feedsift/feedout"
@@ -51,91 +53,50 @@ func (s *setup) groupThreshold() float64 {
 	return t
 }
 
-// groupBatch is how many ungrouped items grouping reads, places and saves
-// at a time.
+// groupBatch is how many ungrouped items grouping reads and extracts at
+// a time, and how many it saves at a time.
 const groupBatch = 2000
 
 // groupStories places every item not yet in a story group (this run's new
-// items; after an upgrade, all older ones) in order of arrival, comparing
-// it only with the members stored within the window of it. It reads the
-// new items in batches, only what grouping needs of them, and places them
-// in an index of their own; then it reads the stored members a few hours
-// at a time and offers each to the new items it could join (joining is
-// symmetric), so that the window's members are never all in memory.
+// items; after an upgrade, all older ones) in a sweep through time: items
+// and the stored members within the window of them, in order of story
+// time (ties: stored members first, then by id). A new item joins the
+// most similar member placed before it (ties: the lower id, so a stored,
+// already published copy wins); a stored member is added as it is and
+// offered to the new items placed before it that it could join (joining
+// is symmetric), so that a later-dated copy already published keeps its
+// entry. Members more than the window behind the sweep leave the index,
+// and new items that far behind are final and saved: memory and the cost
+// of each placement follow the items within one window, not the pass.
 func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 	if !p.cfg.Dedup.Enabled {
 		return 0, nil
-	}
-	var placed *placer
-	placed, p.placed = p.placed, nil
-	if placed != nil {
-		placed.finish() // before any return
 	}
 	stamps, err := p.st.UngroupedStamps(ctx)
 	if err != nil || len(stamps) == 0 {
 		return 0, err
 	}
 	window := p.cfg.Dedup.Window
+	// The new items in sweep order, and their ids in id order (with
+	// each one's final group, once known) to look parents up in.
+	type stamp struct {
+		id int64
+		t  time.Time
+	}
+	order := make([]stamp, len(stamps))
 	ids := make([]int64, len(stamps))
-	times := make([]time.Time, len(stamps))
 	for i := range stamps {
 		ids[i] = stamps[i].ID
-		times[i] = storyTimeOf(stamps[i].Published, stamps[i].FirstSeen)
+		order[i] = stamp{stamps[i].ID, storyTimeOf(stamps[i].Published, stamps[i].FirstSeen)}
 	}
 	stamps = nil
-	// The spans of time the stored members can join from: within the
-	// window of a new item (feeds' dates can lie centuries apart).
-	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
-	var spans [][2]time.Time
-	for _, t := range times {
-		if n := len(spans); n > 0 && !t.Add(-window).After(spans[n-1][1]) {
-			spans[n-1][1] = t.Add(window)
-		} else {
-			spans = append(spans, [2]time.Time{t.Add(-window), t.Add(window)})
+	slices.SortFunc(order, func(a, b stamp) int {
+		if c := a.t.Compare(b.t); c != 0 {
+			return c
 		}
-	}
-	times = nil
-	// The new items among themselves, in id order: placed during the
-	// fetch when the placer saw exactly these, else read back now.
-	var (
-		x     *story.Index
-		items []story.Item
-		best  []story.Decision
-	)
-	if placed != nil {
-		var ok bool
-		x, items, best, ok = placed.finish()
-		if !ok || !placedIDs(items, ids) {
-			p.log.Debug("stories: grouping the ungrouped items again", "placed", len(items), "ungrouped", len(ids))
-			x, items, best = nil, nil, nil
-		}
-	}
-	if x == nil {
-		items = make([]story.Item, 0, len(ids))
-		best = make([]story.Decision, len(ids))
-		for b := 0; b < len(ids); b += groupBatch {
-			batch, err := p.st.StoryItems(ctx, ids[b:min(len(ids), b+groupBatch)])
-			if err != nil {
-				return 0, err
-			}
-			for i := range batch {
-				items = append(items, storyItem(&batch[i]))
-			}
-			if x == nil {
-				// The shingles common in the first batch are looked up
-				// last: the same decisions, far fewer candidates.
-				x = newStoryIndex(items, window, p.groupThreshold())
-			}
-			for i := b; i < len(items); i++ {
-				best[i] = x.Place(items[i])
-			}
-		}
-	}
-	// An item deleted meanwhile (retention) is simply not read.
-	ids, best = ids[:len(items)], best[:len(items)]
-	for i := range items {
-		ids[i] = items[i].ID
-	}
+		return cmp.Compare(a.id, b.id)
+	})
+	groups := make([]int64, len(ids)) // final group by position in ids; 0 = not yet
 	at := func(id int64) int {
 		i, ok := slices.BinarySearch(ids, id)
 		if !ok {
@@ -143,67 +104,249 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 		}
 		return i
 	}
-	// The stored members, a few hours at a time: each may be a better
-	// parent for the new items it could join (the same score with a lower
-	// id, as Decide prefers).
-	held := 0
+	// The spans of time the stored members can join from: within the
+	// window of a new item (feeds' dates can lie centuries apart).
+	var spans [][2]time.Time
+	for _, o := range order {
+		if n := len(spans); n > 0 && !o.t.Add(-window).After(spans[n-1][1]) {
+			spans[n-1][1] = o.t.Add(window)
+		} else {
+			spans = append(spans, [2]time.Time{o.t.Add(-window), o.t.Add(window)})
+		}
+	}
+
+	// New items come read and extracted ahead of the sweep, a batch at a
+	// time, in sweep order.
+	batchIDs := make([][]int64, 0, len(order)/groupBatch+1)
+	for b := 0; b < len(order); b += groupBatch {
+		part := make([]int64, 0, groupBatch)
+		for _, o := range order[b:min(len(order), b+groupBatch)] {
+			part = append(part, o.id)
+		}
+		batchIDs = append(batchIDs, part)
+	}
+	order = nil
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches, readErr := p.readStoryBatches(ctx, batchIDs)
+
+	// Stored members, a few hours at a time, in sweep order.
 	const slice = 6 * time.Hour
-	for _, span := range spans {
-		for a := span[0]; !a.After(span[1]); a = a.Add(slice) {
-			known, err := p.st.StoryWindow(ctx, a, minTime(a.Add(slice-time.Second), span[1]))
+	var stored []store.StoryMember
+	si, span := 0, 0
+	next := spans[0][0]
+	held := 0
+	more := func() error { // the next slice of stored members, if any
+		for len(stored) == si && span < len(spans) {
+			to := minTime(next.Add(slice-time.Second), spans[span][1])
+			ms, err := p.st.StoryWindow(ctx, next, to)
 			if err != nil {
-				return 0, err
+				return err
 			}
-			held += len(known)
-			for k := range known {
-				m := &known[k]
-				if at(m.ItemID) >= 0 {
-					continue // placed by this pass already (an item cannot be both)
+			if next = to.Add(time.Second); next.After(spans[span][1]) {
+				if span++; span < len(spans) {
+					next = spans[span][0]
 				}
-				it := story.Item{ID: m.ItemID, Feed: m.FeedID, Time: m.Time,
-					Features: story.Features{Link: m.Link, Host: hostOf(m.Link), TitleKey: m.TitleKey,
-						Shingles: m.Shingles, TitleShingles: m.TitleShingles}}
-				x.Candidates(it, func(e *story.Member, d story.Decision) {
-					i := at(e.ID)
-					if cur := &best[i]; d.Score > cur.Score || (d.Score == cur.Score && m.ItemID < cur.Parent) {
-						d.Group, d.Parent = m.GroupID, m.ItemID
-						*cur = d
-					}
-				})
+			}
+			stored, si = stored[:0], 0
+			for _, m := range ms {
+				if at(m.ItemID) < 0 { // not one this sweep places
+					stored = append(stored, m)
+				}
+			}
+			slices.SortFunc(stored, func(a, b store.StoryMember) int {
+				if c := a.Time.Compare(b.Time); c != 0 {
+					return c
+				}
+				return cmp.Compare(a.ItemID, b.ItemID)
+			})
+			held += len(stored)
+		}
+		return nil
+	}
+
+	// Placed new items not yet final, in sweep order: pending[k] is the
+	// base+k-th placed, pos finds them by id.
+	type placedItem struct {
+		story.Item
+		d story.Decision
+	}
+	var (
+		pending []placedItem
+		base    int
+		pos     = map[int64]int{}
+		out     []store.StoryMember
+		x       *story.Index
+	)
+	flush := func() error {
+		if len(out) == 0 {
+			return nil
+		}
+		err := p.st.SaveStoryMembers(ctx, out)
+		out = out[:0]
+		return err
+	}
+	// finalize saves the new items placed before the sweep reached
+	// before (all of them: before zero): nothing can change them any more.
+	finalize := func(before time.Time) error {
+		n := 0
+		for ; n < len(pending) && (before.IsZero() || pending[n].Time.Before(before)); n++ {
+			it := &pending[n]
+			d := &it.d
+			switch j := at(d.Parent); {
+			case d.Parent == 0:
+				d.Group = it.ID
+			case j >= 0:
+				d.Group = groups[j] // a new item earlier in the sweep: final
+			}
+			groups[at(it.ID)] = d.Group
+			delete(pos, it.ID)
+			if d.Parent != 0 {
+				joined++
+			}
+			out = append(out, store.StoryMember{ItemID: it.ID, GroupID: d.Group, ParentID: d.Parent, Score: d.Score,
+				Reason: string(d.Reason), TextScore: d.TextScore, TitleScore: d.TitleScore, Time: it.Time,
+				Link: it.Link, TitleKey: it.TitleKey, Shingles: it.Shingles, TitleShingles: it.TitleShingles})
+			if len(out) == groupBatch {
+				if err := flush(); err != nil {
+					return err
+				}
 			}
 		}
+		pending, base = pending[n:], base+n
+		return nil
+	}
+	// advance moves the sweep to t: members out of the window leave the
+	// index, new items out of it are saved.
+	advance := func(t time.Time) error {
+		x.Expire(t.Add(-window))
+		return finalize(t.Add(-window))
+	}
+	// offer adds a stored member, and makes it the parent of the new
+	// items placed before it that it suits better (the same score with a
+	// lower id, as Decide prefers).
+	offer := func(m *store.StoryMember) error {
+		if err := advance(m.Time); err != nil {
+			return err
+		}
+		it := story.Item{ID: m.ItemID, Feed: m.FeedID, Time: m.Time,
+			Features: story.Features{Link: m.Link, Host: hostOf(m.Link), TitleKey: m.TitleKey,
+				Shingles: m.Shingles, TitleShingles: m.TitleShingles}}
+		x.Candidates(it, func(e *story.Member, d story.Decision) {
+			k, ok := pos[e.ID]
+			if !ok {
+				return // a stored member: both placed already
+			}
+			if cur := &pending[k-base].d; d.Score > cur.Score || (d.Score == cur.Score && m.ItemID < cur.Parent) {
+				d.Group, d.Parent = m.GroupID, m.ItemID
+				*cur = d
+			}
+		})
+		x.Add(story.Member{Item: it, Group: m.GroupID})
+		return nil
+	}
+	// offerUpTo offers the stored members dated up to t (all: zero).
+	offerUpTo := func(t time.Time) error {
+		for {
+			if err := more(); err != nil {
+				return err
+			}
+			if si == len(stored) || (!t.IsZero() && stored[si].Time.After(t)) {
+				return nil
+			}
+			si++
+			if err := offer(&stored[si-1]); err != nil {
+				return err
+			}
+		}
+	}
+	for batch := range batches {
+		if x == nil {
+			// The shingles common in the first batch are looked up
+			// last: the same decisions, far fewer candidates.
+			x = newStoryIndex(batch, window, p.groupThreshold())
+		}
+		for _, it := range batch {
+			if err := offerUpTo(it.Time); err != nil {
+				return 0, err
+			}
+			if err := advance(it.Time); err != nil {
+				return 0, err
+			}
+			pos[it.ID] = base + len(pending)
+			pending = append(pending, placedItem{it, x.Place(it)})
+		}
+	}
+	if err := readErr(); err != nil {
+		return 0, err
+	}
+	if x != nil {
+		if err := offerUpTo(time.Time{}); err != nil {
+			return 0, err
+		}
+	}
+	if err := finalize(time.Time{}); err != nil {
+		return 0, err
+	}
+	if err := flush(); err != nil {
+		return 0, err
 	}
 	if peakProfile != nil {
 		peakProfile()
 		runtime.KeepAlive(x)
 	}
-	// Groups follow parents, which come first in id order.
-	for i := range best {
-		d := &best[i]
-		switch j := at(d.Parent); {
-		case d.Parent == 0:
-			d.Group = ids[i]
-		case j >= 0:
-			d.Group = best[j].Group
-		}
-		if d.Parent != 0 {
-			joined++
-		}
-	}
-	for b := 0; b < len(items); b += groupBatch {
-		out := make([]store.StoryMember, 0, groupBatch)
-		for i := b; i < min(len(items), b+groupBatch); i++ {
-			it, d := &items[i], &best[i]
-			out = append(out, store.StoryMember{ItemID: it.ID, GroupID: d.Group, ParentID: d.Parent, Score: d.Score,
-				Reason: string(d.Reason), TextScore: d.TextScore, TitleScore: d.TitleScore, Time: it.Time,
-				Link: it.Link, TitleKey: it.TitleKey, Shingles: it.Shingles, TitleShingles: it.TitleShingles})
-		}
-		if err := p.st.SaveStoryMembers(ctx, out); err != nil {
-			return 0, err
-		}
-	}
-	p.log.Debug("stories grouped", "items", len(items), "joined", joined, "window_members", held)
+	p.log.Debug("stories grouped", "items", len(ids), "joined", joined, "window_members", held)
 	return joined, nil
+}
+
+// readStoryBatches reads the new items of each batch of ids and extracts
+// their features, on other goroutines, a batch or two ahead of the
+// caller: each batch comes in the order of its ids. The channel closes
+// after the last batch or at the first error, which err returns once the
+// channel is drained.
+func (p *pass) readStoryBatches(ctx context.Context, batches [][]int64) (<-chan []story.Item, func() error) {
+	ch := make(chan []story.Item, 1)
+	var readErr error
+	go func() {
+		defer close(ch)
+		for _, ids := range batches {
+			rows, err := p.st.StoryItems(ctx, ids)
+			if err != nil {
+				readErr = err
+				return
+			}
+			byID := make(map[int64]*store.StoryItem, len(rows))
+			for i := range rows {
+				byID[rows[i].ID] = &rows[i]
+			}
+			items := make([]story.Item, 0, len(ids))
+			for _, id := range ids {
+				if r := byID[id]; r != nil { // deleted meanwhile (retention): not read
+					items = append(items, story.Item{ID: id})
+				}
+			}
+			// Extract on every core.
+			var wg sync.WaitGroup
+			workers := runtime.GOMAXPROCS(0)
+			for w := range workers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := w; i < len(items); i += workers {
+						items[i] = storyItem(byID[items[i].ID])
+					}
+				}()
+			}
+			wg.Wait()
+			select {
+			case ch <- items:
+			case <-ctx.Done():
+				readErr = ctx.Err()
+				return
+			}
+		}
+	}()
+	return ch, func() error { return readErr }
 }
 
 // newStoryIndex returns an index whose common shingles are those of
