@@ -361,8 +361,9 @@ func (x *Index) Decide(it Item) Decision {
 // Candidates calls fn with each member that it could join, and how: the
 // members Decide chooses from (Group is the member's). Joining is
 // symmetric, so a caller can also find the items of the index that a
-// member held elsewhere could join.
-func (x *Index) Candidates(it Item, fn func(e *Member, d Decision)) {
+// member held elsewhere could join. Members for which keep (when not
+// nil) is false are passed over before they are compared.
+func (x *Index) Candidates(it Item, keep func(e *Member) bool, fn func(e *Member, d Decision)) {
 	var keys []uint64
 	x.epoch++
 	if x.epoch == 0 {
@@ -376,7 +377,7 @@ func (x *Index) Candidates(it Item, fn func(e *Member, d Decision)) {
 			return
 		}
 		e.seen = x.epoch
-		if e.dead || e.ID == it.ID || absDur(e.Time.Sub(it.Time)) > x.opt.Window {
+		if e.dead || e.ID == it.ID || absDur(e.Time.Sub(it.Time)) > x.opt.Window || (keep != nil && !keep(&e.Member)) {
 			return
 		}
 		d := x.score(it, e)

@@ -232,12 +232,9 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 		it := story.Item{ID: m.ItemID, Feed: m.FeedID, Time: m.Time,
 			Features: story.Features{Link: m.Link, Host: hostOf(m.Link), TitleKey: m.TitleKey,
 				Shingles: m.Shingles, TitleShingles: m.TitleShingles}}
-		x.Candidates(it, func(e *story.Member, d story.Decision) {
-			k, ok := pos[e.ID]
-			if !ok {
-				return // a stored member: both placed already
-			}
-			if cur := &pending[k-base].d; d.Score > cur.Score || (d.Score == cur.Score && m.ItemID < cur.Parent) {
+		pendingOnly := func(e *story.Member) bool { _, ok := pos[e.ID]; return ok } // stored ones are placed already
+		x.Candidates(it, pendingOnly, func(e *story.Member, d story.Decision) {
+			if cur := &pending[pos[e.ID]-base].d; d.Score > cur.Score || (d.Score == cur.Score && m.ItemID < cur.Parent) {
 				d.Group, d.Parent = m.GroupID, m.ItemID
 				*cur = d
 			}
