@@ -176,7 +176,7 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 		base    int
 		pos     = map[int64]int{}
 		out     []store.StoryMember
-		x       *story.Index
+		x, old  *story.Index // the new items, the stored members
 	)
 	flush := func() error {
 		if len(out) == 0 {
@@ -220,29 +220,33 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 	// index, new items out of it are saved.
 	advance := func(t time.Time) error {
 		x.Expire(t.Add(-window))
+		old.Expire(t.Add(-window))
 		return finalize(t.Add(-window))
 	}
-	// offer adds a stored member, and makes it the parent of the new
-	// items placed before it that it suits better (the same score with a
-	// lower id, as Decide prefers).
-	offer := func(m *store.StoryMember) error {
+	// offer makes a stored member the parent of the new items placed
+	// before it that it suits better (the same score with a lower id, as
+	// Decide prefers), and adds it to the stored members' index when a new
+	// item still to come (the next at next; none: zero) is within reach.
+	offer := func(m *store.StoryMember, next time.Time) error {
 		if err := advance(m.Time); err != nil {
 			return err
 		}
 		it := story.Item{ID: m.ItemID, Feed: m.FeedID, Time: m.Time,
 			Features: story.Features{Link: m.Link, Host: hostOf(m.Link), TitleKey: m.TitleKey,
 				Shingles: m.Shingles, TitleShingles: m.TitleShingles}}
-		pendingOnly := func(e *story.Member) bool { _, ok := pos[e.ID]; return ok } // stored ones are placed already
-		x.Candidates(it, pendingOnly, func(e *story.Member, d story.Decision) {
+		x.Candidates(it, nil, func(e *story.Member, d story.Decision) {
 			if cur := &pending[pos[e.ID]-base].d; d.Score > cur.Score || (d.Score == cur.Score && m.ItemID < cur.Parent) {
 				d.Group, d.Parent = m.GroupID, m.ItemID
 				*cur = d
 			}
 		})
-		x.Add(story.Member{Item: it, Group: m.GroupID})
+		if !next.IsZero() && next.Sub(m.Time) <= window {
+			old.Add(story.Member{Item: it, Group: m.GroupID})
+		}
 		return nil
 	}
-	// offerUpTo offers the stored members dated up to t (all: zero).
+	// offerUpTo offers the stored members dated up to t, the next new
+	// item's time (all: zero).
 	offerUpTo := func(t time.Time) error {
 		for {
 			if err := more(); err != nil {
@@ -252,7 +256,7 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 				return nil
 			}
 			si++
-			if err := offer(&stored[si-1]); err != nil {
+			if err := offer(&stored[si-1], t); err != nil {
 				return err
 			}
 		}
@@ -261,7 +265,8 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 		if x == nil {
 			// The shingles common in the first batch are looked up
 			// last: the same decisions, far fewer candidates.
-			x = newStoryIndex(batch, window, p.groupThreshold())
+			opt := storyOptions(batch, window, p.groupThreshold())
+			x, old = story.NewIndex(opt), story.NewIndex(opt)
 		}
 		for _, it := range batch {
 			if err := offerUpTo(it.Time); err != nil {
@@ -270,8 +275,15 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 			if err := advance(it.Time); err != nil {
 				return 0, err
 			}
+			// The best of the new items and the stored members placed
+			// before it (ties: the lower id).
+			d := x.Decide(it)
+			if o := old.Decide(it); o.Score > d.Score || (o.Score == d.Score && o.Parent != 0 && (d.Parent == 0 || o.Parent < d.Parent)) {
+				d = o
+			}
+			x.Add(story.Member{Item: it, Group: d.Group})
 			pos[it.ID] = base + len(pending)
-			pending = append(pending, placedItem{it, x.Place(it)})
+			pending = append(pending, placedItem{it, d})
 		}
 	}
 	if err := readErr(); err != nil {
@@ -291,6 +303,7 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 	if peakProfile != nil {
 		peakProfile()
 		runtime.KeepAlive(x)
+		runtime.KeepAlive(old)
 	}
 	p.log.Debug("stories grouped", "items", len(ids), "joined", joined, "window_members", held)
 	return joined, nil
@@ -346,14 +359,14 @@ func (p *pass) readStoryBatches(ctx context.Context, batches [][]int64) (<-chan 
 	return ch, func() error { return readErr }
 }
 
-// newStoryIndex returns an index whose common shingles are those of
+// storyOptions returns index options whose common shingles are those of
 // first (a pass's first groupBatch new items).
-func newStoryIndex(first []story.Item, window time.Duration, threshold float64) *story.Index {
+func storyOptions(first []story.Item, window time.Duration, threshold float64) story.Options {
 	sample := make([]story.Features, len(first))
 	for i := range first {
 		sample[i] = first[i].Features
 	}
-	return story.NewIndex(story.Options{Window: window, Threshold: threshold, Common: story.CommonShingles(sample)})
+	return story.Options{Window: window, Threshold: threshold, Common: story.CommonShingles(sample)}
 }
 
 func hostOf(canon string) string {

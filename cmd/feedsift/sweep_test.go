@@ -133,7 +133,7 @@ func TestRun_GroupSweep(t *testing.T) {
 		}
 		return cmp.Compare(a.ID, b.ID)
 	})
-	x := newStoryIndex(items[:min(len(items), groupBatch)], config.DefaultDedupWindow, config.DefaultDedupThreshold)
+	x := story.NewIndex(storyOptions(items[:min(len(items), groupBatch)], config.DefaultDedupWindow, config.DefaultDedupThreshold))
 	group := map[int64]int64{}
 	want := map[int64]groupRow{}
 	joined := 0
