@@ -182,6 +182,8 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 		if len(out) == 0 {
 			return nil
 		}
+		// In id order: the table's key, so rows go to few pages.
+		slices.SortFunc(out, func(a, b store.StoryMember) int { return cmp.Compare(a.ItemID, b.ItemID) })
 		err := p.st.SaveStoryMembers(ctx, out)
 		out = out[:0]
 		return err
