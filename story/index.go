@@ -120,7 +120,38 @@ type Index struct {
 	byTitle  map[string][]*entry
 	byPrefix [2]map[uint64][]posting // text, title
 	ages     ageHeap
-	epoch    uint32 // Decide's current pass: entries it already saw carry it
+	slots    int32   // entries' slots given out (see Scratch)
+	free     []int32 // slots of expired entries, to give out again
+	own      Scratch // Decide's and Candidates' own
+}
+
+// Scratch is what one call of DecideWith keeps of the members it has
+// seen: a mark per member slot. Calls with different scratches may run
+// at once (without Add or Expire meanwhile).
+type Scratch struct {
+	epoch uint32
+	seen  []uint32 // by slot: the epoch of the call that last saw it
+}
+
+// begin starts a call over an index of n slots.
+func (s *Scratch) begin(n int32) {
+	if int(n) > len(s.seen) {
+		s.seen = append(s.seen, make([]uint32, int(n)-len(s.seen))...)
+	}
+	if s.epoch++; s.epoch == 0 { // wrapped: clear the old marks
+		clear(s.seen)
+		s.epoch = 1
+	}
+}
+
+// first reports whether e is met for the first time in this call, and
+// marks it.
+func (s *Scratch) first(e *entry) bool {
+	if s.seen[e.slot] == s.epoch {
+		return false
+	}
+	s.seen[e.slot] = s.epoch
+	return true
 }
 
 // CommonShingles returns the shingles (of text or title) found in at
@@ -157,7 +188,7 @@ type posting struct {
 type entry struct {
 	Member
 	dead bool
-	seen uint32 // the Index's epoch when Decide last considered it
+	slot int32 // its mark's place in a Scratch; reused after it expires
 }
 
 // NewIndex returns an empty index.
@@ -252,6 +283,12 @@ func minOverlap(nx, ny int, t float64) int {
 // storage).
 func (x *Index) Add(m Member) {
 	e := &entry{Member: m}
+	if n := len(x.free); n > 0 {
+		e.slot, x.free = x.free[n-1], x.free[:n-1]
+	} else {
+		e.slot = x.slots
+		x.slots++
+	}
 	for k, sh := range x.kinds(&e.Features) {
 		for i := range prefixLen(len(sh), x.opt.Threshold) {
 			x.byPrefix[k][sh[i]] = append(x.byPrefix[k][sh[i]], posting{e: e, pos: int32(i), n: int32(len(sh))})
@@ -280,6 +317,13 @@ func sharesBand(a []uint64, b *Features) bool {
 
 // Decide returns where it goes, without adding it.
 func (x *Index) Decide(it Item) Decision {
+	return x.DecideWith(it, &x.own)
+}
+
+// DecideWith is Decide with the caller's scratch: calls with different
+// scratches may run at once, as long as nothing is added or expired
+// meanwhile.
+func (x *Index) DecideWith(it Item, s *Scratch) Decision {
 	best := Decision{Group: it.ID}
 	var bestID int64
 	var keys []uint64 // the item's band keys, sorted, once needed
@@ -322,16 +366,10 @@ func (x *Index) Decide(it Item) Decision {
 			consider(e, false)
 		}
 	}
-	// Each member once, however many prefix shingles it shares: a mark on
-	// the entry instead of a set (a common shingle has thousands of
+	// Each member once, however many prefix shingles it shares: a mark
+	// by slot instead of a set (a common shingle has thousands of
 	// members).
-	x.epoch++
-	if x.epoch == 0 { // wrapped: clear the old marks
-		for _, e := range x.ages {
-			e.seen = 0
-		}
-		x.epoch = 1
-	}
+	s.begin(x.slots)
 	// A member that can win scores at least the best so far (ties go to
 	// the lower id), so once one is found the item's prefixes and the
 	// overlaps are those of that higher threshold: the members indexed
@@ -348,9 +386,8 @@ func (x *Index) Decide(it Item) Decision {
 				if 1+min(n-1-i, int(p.n-1-p.pos)) < minOverlap(n, int(p.n), t) {
 					continue
 				}
-				if e := p.e; e.seen != x.epoch {
-					e.seen = x.epoch
-					consider(e, true)
+				if s.first(p.e) {
+					consider(p.e, true)
 				}
 			}
 		}
@@ -365,18 +402,12 @@ func (x *Index) Decide(it Item) Decision {
 // nil) is false are passed over before they are compared.
 func (x *Index) Candidates(it Item, keep func(e *Member) bool, fn func(e *Member, d Decision)) {
 	var keys []uint64
-	x.epoch++
-	if x.epoch == 0 {
-		for _, e := range x.ages {
-			e.seen = 0
-		}
-		x.epoch = 1
-	}
+	s := &x.own
+	s.begin(x.slots)
 	consider := func(e *entry, banded bool) {
-		if e.seen == x.epoch {
+		if !s.first(e) {
 			return
 		}
-		e.seen = x.epoch
 		if e.dead || e.ID == it.ID || absDur(e.Time.Sub(it.Time)) > x.opt.Window || (keep != nil && !keep(&e.Member)) {
 			return
 		}
@@ -521,6 +552,7 @@ func (x *Index) Expire(before time.Time) {
 	for len(x.ages) > 0 && x.ages[0].Time.Before(before) {
 		e := heap.Pop(&x.ages).(*entry)
 		e.dead = true
+		x.free = append(x.free, e.slot)
 		if e.Link != "" {
 			x.byLink[e.Link] = remove(x.byLink[e.Link], e)
 			if len(x.byLink[e.Link]) == 0 {
@@ -584,4 +616,32 @@ func (h *ageHeap) Pop() any {
 	e := old[len(old)-1]
 	*h = old[:len(old)-1]
 	return e
+}
+
+// Consider returns the better of best and joining m, as Decide chooses
+// between the members of an index: m is a member placed before it (as if
+// in the index), best what Decide or Consider returned so far.
+func (x *Index) Consider(it Item, m Member, best Decision) Decision {
+	if m.ID == it.ID || absDur(m.Time.Sub(it.Time)) > x.opt.Window {
+		return best
+	}
+	bestID := best.Parent
+	if best.Score >= 1 && m.ID > bestID {
+		return best
+	}
+	d := compare(it, m.Item, x.opt.Threshold, best.Score)
+	if d.Reason == "" || !(d.Score > best.Score || (d.Score == best.Score && m.ID < bestID)) {
+		return best
+	}
+	// Text joins need a shared band; link and title joins are found by
+	// their keys, not by band, in Decide too.
+	if d.Reason == ByText {
+		keys := bandKeys(&it.Features)
+		slices.Sort(keys)
+		if !sharesBand(keys, &m.Features) {
+			return best
+		}
+	}
+	d.Group, d.Parent = m.Group, m.ID
+	return d
 }

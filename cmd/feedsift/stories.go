@@ -178,15 +178,38 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 		out     []store.StoryMember
 		x, old  *story.Index // the new items, the stored members
 	)
-	flush := func() error {
-		if len(out) == 0 {
+	// Final members are saved on another goroutine while the sweep goes
+	// on; flush hands it what is ready.
+	saves := make(chan []store.StoryMember, 2)
+	saved := make(chan error, 1)
+	go func() {
+		var err error
+		for ms := range saves { // after an error, drained unsaved
+			if err == nil {
+				// In id order: the table's key, so rows go to few pages.
+				slices.SortFunc(ms, func(a, b store.StoryMember) int { return cmp.Compare(a.ItemID, b.ItemID) })
+				err = p.st.SaveStoryMembers(ctx, ms)
+			}
+		}
+		saved <- err
+	}()
+	saving := true
+	// stopSaving waits for the saves handed over, and returns their error.
+	stopSaving := func() error {
+		if !saving {
 			return nil
 		}
-		// In id order: the table's key, so rows go to few pages.
-		slices.SortFunc(out, func(a, b store.StoryMember) int { return cmp.Compare(a.ItemID, b.ItemID) })
-		err := p.st.SaveStoryMembers(ctx, out)
-		out = out[:0]
-		return err
+		saving = false
+		close(saves)
+		return <-saved
+	}
+	defer stopSaving()
+	flush := func() error { // an error comes from stopSaving
+		if len(out) > 0 {
+			saves <- out
+			out = make([]store.StoryMember, 0, groupBatch)
+		}
+		return nil
 	}
 	// finalize saves the new items placed before the sweep reached
 	// before (all of them: before zero): nothing can change them any more.
@@ -263,6 +286,8 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 			}
 		}
 	}
+	decisions := make([]story.Decision, sweepRun)
+	scratches := make([][2]story.Scratch, runtime.GOMAXPROCS(0))
 	for batch := range batches {
 		if x == nil {
 			// The shingles common in the first batch are looked up
@@ -270,22 +295,31 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 			opt := storyOptions(batch, window, p.groupThreshold())
 			x, old = story.NewIndex(opt), story.NewIndex(opt)
 		}
-		for _, it := range batch {
-			if err := offerUpTo(it.Time); err != nil {
+		for i := 0; i < len(batch); {
+			if err := offerUpTo(batch[i].Time); err != nil {
 				return 0, err
 			}
-			if err := advance(it.Time); err != nil {
+			if err := advance(batch[i].Time); err != nil {
 				return 0, err
 			}
-			// The best of the new items and the stored members placed
-			// before it (ties: the lower id).
-			d := x.Decide(it)
-			if o := old.Decide(it); o.Score > d.Score || (o.Score == d.Score && o.Parent != 0 && (d.Parent == 0 || o.Parent < d.Parent)) {
-				d = o
+			// A run of items with no stored member dated among them is
+			// decided at once against the indexes (on every core), then
+			// each also against the run's items before it.
+			j := i + 1
+			for j < len(batch) && j-i < sweepRun && (si == len(stored) || batch[j].Time.Before(stored[si].Time)) {
+				j++
 			}
-			x.Add(story.Member{Item: it, Group: d.Group})
-			pos[it.ID] = base + len(pending)
-			pending = append(pending, placedItem{it, d})
+			run, ds := batch[i:j], decisions[:j-i]
+			decideRun(x, old, run, ds, scratches)
+			for k := range run {
+				for m := range k {
+					ds[k] = x.Consider(run[k], story.Member{Item: run[m], Group: ds[m].Group}, ds[k])
+				}
+				x.Add(story.Member{Item: run[k], Group: ds[k].Group})
+				pos[run[k].ID] = base + len(pending)
+				pending = append(pending, placedItem{run[k], ds[k]})
+			}
+			i = j
 		}
 	}
 	if err := readErr(); err != nil {
@@ -302,6 +336,9 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 	if err := flush(); err != nil {
 		return 0, err
 	}
+	if err := stopSaving(); err != nil {
+		return 0, err
+	}
 	if peakProfile != nil {
 		peakProfile()
 		runtime.KeepAlive(x)
@@ -309,6 +346,40 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 	}
 	p.log.Debug("stories grouped", "items", len(ids), "joined", joined, "window_members", held)
 	return joined, nil
+}
+
+// sweepRun is how many new items the sweep decides at once.
+const sweepRun = 64
+
+// decideRun sets ds[k] to where run[k] goes among the members of x and
+// old (the better: the higher score, then the lower id), one goroutine
+// per scratch pair, each index's own scratch.
+func decideRun(x, old *story.Index, run []story.Item, ds []story.Decision, scratches [][2]story.Scratch) {
+	decide := func(k int, s *[2]story.Scratch) {
+		d := x.DecideWith(run[k], &s[0])
+		if o := old.DecideWith(run[k], &s[1]); o.Score > d.Score || (o.Score == d.Score && o.Parent != 0 && (d.Parent == 0 || o.Parent < d.Parent)) {
+			d = o
+		}
+		ds[k] = d
+	}
+	workers := len(scratches)
+	if len(run) < 8 || workers == 1 {
+		for k := range run {
+			decide(k, &scratches[0])
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := w; k < len(run); k += workers {
+				decide(k, &scratches[w])
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // readStoryBatches reads the new items of each batch of ids and extracts
