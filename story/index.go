@@ -89,7 +89,18 @@ type Options struct {
 	// that prefixes hold rare ones and meet few members. Any set gives
 	// the same decisions; it must not change while the index is used.
 	Common map[uint64]bool
+	// MaxCompared bounds the members Decide compares an item with by its
+	// text and by its title shingles (each), and so the cost of placing
+	// one: in a window crowded with similar text it takes the best of the
+	// first it meets (those sharing its rarest shingles). 0 means
+	// DefaultMaxCompared; negative, no bound.
+	MaxCompared int
 }
+
+// DefaultMaxCompared is Options.MaxCompared's default: news items have a
+// handful of candidates (the dev corpus: at most 12), synthetic feeds
+// built from a few sentence templates thousands.
+const DefaultMaxCompared = 256
 
 // Defaults: three days, and a little over half the shingles in common
 // (measured on the dev news corpus: at 0.5, explainers and photo galleries
@@ -374,19 +385,30 @@ func (x *Index) DecideWith(it Item, s *Scratch) Decision {
 	// the lower id), so once one is found the item's prefixes and the
 	// overlaps are those of that higher threshold: the members indexed
 	// at the index's threshold are still all found.
+	limit := x.opt.MaxCompared
+	if limit == 0 {
+		limit = DefaultMaxCompared
+	}
+kinds:
 	for k, sh := range x.kinds(&it.Features) {
 		n := len(sh)
+		compared, scanned := 0, 0
 		for i := 0; ; i++ {
 			t := max(x.opt.Threshold, best.Score)
 			if i >= prefixLen(n, t) {
 				break
 			}
 			for _, p := range x.byPrefix[k][sh[i]] {
+				if limit > 0 && (compared >= limit || scanned >= 16*limit) {
+					continue kinds
+				}
+				scanned++
 				// First met here, so at most this many in common.
 				if 1+min(n-1-i, int(p.n-1-p.pos)) < minOverlap(n, int(p.n), t) {
 					continue
 				}
 				if s.first(p.e) {
+					compared++
 					consider(p.e, true)
 				}
 			}

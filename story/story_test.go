@@ -3,6 +3,7 @@ package story
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -354,4 +355,42 @@ func shareKey(a, b []uint64) bool {
 		}
 	}
 	return false
+}
+
+// TestIndex_MaxCompared: in a window crowded with similar items, Decide
+// compares an item with at most MaxCompared members per kind of shingles,
+// those met first; without the bound it finds the best of all.
+func TestIndex_MaxCompared(t *testing.T) {
+	t0 := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	shared := make([]uint64, 30)
+	for i := range shared {
+		shared[i] = uint64(1000 + i)
+	}
+	member := func(id int64, own int) Item {
+		sh := append([]uint64(nil), shared[:own]...)
+		for i := own; i < 30; i++ {
+			sh = append(sh, uint64(1_000_000+id*100+int64(i)))
+		}
+		slices.Sort(sh)
+		return Item{ID: id, Feed: id, Time: t0, Features: Features{Link: fmt.Sprintf("https://s%d.example/x", id),
+			Host: fmt.Sprintf("s%d.example", id), Shingles: sh}}
+	}
+	for _, tc := range []struct {
+		limit      int
+		wantParent int64
+	}{
+		{-1, 200}, // the closest copy, met last
+		{0, 200},  // the default bound is far above 200 members
+		{20, 1},   // the best of the first 20: ties go to the lower id
+	} {
+		x := NewIndex(Options{Threshold: 0.5, MaxCompared: tc.limit})
+		for id := int64(1); id < 200; id++ {
+			x.Add(Member{Item: member(id, 24), Group: id}) // 24 of 30 shared: J = 0.67
+		}
+		x.Add(Member{Item: member(200, 29), Group: 200}) // J = 0.93
+		d := x.Decide(member(500, 30))
+		if d.Parent != tc.wantParent {
+			t.Errorf("MaxCompared %d: parent %d (score %.2f), want %d", tc.limit, d.Parent, d.Score, tc.wantParent)
+		}
+	}
 }
