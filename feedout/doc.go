@@ -19,9 +19,16 @@
 // Updated or Published. A Source needs Link, Title and Updated (its ID
 // defaults to Link). Untrusted data is cleaned, not refused: HTML goes
 // through SanitizeHTMLBase with the entry's link as base, non-http(s)
-// links and enclosures are dropped, bad language tags are dropped,
-// characters XML cannot carry are removed, an untitled entry is titled from
-// its text, and an entry with no text gets its title as summary.
+// links and enclosures are dropped, bad language tags are dropped, an
+// untitled entry is titled from its text, and an entry with no text gets
+// its title as summary.
+//
+// Characters (text.go): published text holds no character XML cannot
+// carry and none that misleads a reader. C1 controls, windows-1252 read as
+// ISO-8859-1, become the windows-1252 character meant (U+0093 a curly
+// quote); U+FFFD, noncharacters and the bidi embedding, override and
+// isolate controls that could make a title read as something else are
+// dropped.
 //
 // Also: WriteFile (atomic replace), WriteOPML and ReadOPML (subscription
 // lists), WriteIndex (the HTML page listing topics) and Handler (serves the

@@ -208,16 +208,6 @@ func fallbackTitle(it item) string {
 	return "(untitled)"
 }
 
-// cleanLine is cleanText for single-line fields: it also trims and turns
-// line breaks and tabs into spaces.
-func cleanLine(s string) string {
-	s = cleanText(s)
-	if strings.ContainsAny(s, "\r\n\t") {
-		s = strings.Join(strings.Fields(s), " ")
-	}
-	return strings.TrimSpace(s)
-}
-
 // absIRI reports whether s looks like an absolute IRI: a scheme, a colon
 // and no spaces.
 func absIRI(s string) bool {
