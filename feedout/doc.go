@@ -16,9 +16,9 @@
 // (the absolute http(s) URL the document is served at; for a local file the
 // validator treats it as the file's location), Updated, and Author unless
 // every entry has Authors. Each Entry needs a unique absolute-IRI ID and
-// Updated or Published. A Source needs Link, Title and Updated (its ID
-// defaults to Link). Untrusted data is cleaned, not refused: HTML goes
-// through SanitizeHTMLBase with the entry's link as base, non-http(s)
+// Updated, Published or FirstSeen. A Source needs Link, Title and Updated
+// (its ID defaults to Link). Untrusted data is cleaned, not refused: HTML
+// goes through SanitizeHTMLBase with the entry's link as base, non-http(s)
 // links and enclosures are dropped, bad language tags are dropped, an
 // untitled entry is titled from its text, and an entry with no text gets
 // its title as summary.
@@ -29,6 +29,12 @@
 // quote); U+FFFD, noncharacters and the bidi embedding, override and
 // isolate controls that could make a title read as something else are
 // dropped.
+//
+// Dates (dates.go): a date before 1990 is not a publication date (a
+// placeholder such as year 1, 1900-01-01 or the Unix epoch; the validator
+// calls it implausible): an entry publishes the time it was first seen
+// (Entry.FirstSeen) instead. A feed and each atom:source are at least as
+// recent as their newest entry.
 //
 // Also: WriteFile (atomic replace), WriteOPML and ReadOPML (subscription
 // lists), WriteIndex (the HTML page listing topics) and Handler (serves the

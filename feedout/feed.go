@@ -26,6 +26,7 @@ type Entry struct {
 	Link        string
 	Published   time.Time
 	Updated     time.Time
+	FirstSeen   time.Time // when the caller first saw it: stands in for a date before 1990
 	Authors     []string
 	SummaryHTML string
 	ContentHTML string

@@ -30,10 +30,11 @@ type IndexTopic struct {
 
 // IndexEntry is one entry shown under its topic.
 type IndexEntry struct {
-	Title  string
-	Link   string // only http(s) links are linked
-	Date   time.Time
-	Source string // the source feed's title
+	Title     string
+	Link      string // only http(s) links are linked
+	Date      time.Time
+	FirstSeen time.Time // shown instead of a Date before 1990, as in the feeds
+	Source    string    // the source feed's title
 }
 
 // indexTmpl is html/template, so every string is escaped for its context.
@@ -132,6 +133,12 @@ func WriteIndex(w io.Writer, idx Index) error {
 			}
 			if e.Title == "" {
 				e.Title = "(untitled)"
+			}
+			if !plausible(e.Date) {
+				e.Date = time.Time{}
+				if plausible(e.FirstSeen) {
+					e.Date = e.FirstSeen
+				}
 			}
 			entries[j] = e
 		}

@@ -87,11 +87,9 @@ func prepare(f *Feed) (*doc, error) {
 		e := &f.Entries[i]
 		field := func(s string) string { return fmt.Sprintf("Entries[%d].%s", i, s) }
 		it := item{
-			id:        cleanLine(e.ID),
-			title:     cleanLine(e.Title),
-			published: e.Published,
-			updated:   e.Updated,
-			lang:      langTag(e.Lang),
+			id:    cleanLine(e.ID),
+			title: cleanLine(e.Title),
+			lang:  langTag(e.Lang),
 		}
 		if it.id == "" {
 			return nil, bad(field("ID"), "empty")
@@ -103,11 +101,9 @@ func prepare(f *Feed) (*doc, error) {
 			return nil, bad(field("ID"), "duplicate %q", e.ID)
 		}
 		seen[it.id] = true
-		if it.updated.IsZero() {
-			it.updated = it.published
-		}
-		if it.updated.IsZero() {
-			return nil, bad(field("Updated"), "entry %s has neither Updated nor Published", e.ID)
+		var ok bool
+		if it.published, it.updated, ok = entryDates(e); !ok {
+			return nil, bad(field("Updated"), "entry %s has neither Updated, Published nor FirstSeen", e.ID)
 		}
 		if _, ok := httpURL(e.Link); ok {
 			it.link = cleanLine(e.Link)
@@ -183,6 +179,23 @@ func prepare(f *Feed) (*doc, error) {
 			it.source = &src
 		}
 		d.items = append(d.items, it)
+	}
+	// A feed, and a source, is at least as recent as its newest entry:
+	// the caller's dates may predate an entry's once entryDates has
+	// replaced an implausible date, and an implausible one goes.
+	newest := map[string]time.Time{} // by source ID
+	for _, it := range d.items {
+		if it.updated.After(d.updated) {
+			d.updated = it.updated
+		}
+		if s := it.source; s != nil && it.updated.After(newest[s.ID]) {
+			newest[s.ID] = it.updated
+		}
+	}
+	for _, it := range d.items {
+		if s := it.source; s != nil && newest[s.ID].After(s.Updated) {
+			s.Updated = newest[s.ID]
+		}
 	}
 	return d, nil
 }

@@ -90,7 +90,7 @@ func (p *pass) writeIndex(ctx context.Context, outs []written) error {
 			if e.Source != nil {
 				src = e.Source.Title
 			}
-			it.Entries = append(it.Entries, feedout.IndexEntry{Title: e.Title, Link: e.Link, Date: e.Published, Source: src})
+			it.Entries = append(it.Entries, feedout.IndexEntry{Title: e.Title, Link: e.Link, Date: e.Published, FirstSeen: e.FirstSeen, Source: src})
 		}
 		if o.feed.Updated.After(idx.Updated) {
 			idx.Updated = o.feed.Updated
@@ -198,6 +198,7 @@ func entry(m store.Matched, feedTitle string) feedout.Entry {
 		Link:        it.Link,
 		Published:   published,
 		Updated:     updated,
+		FirstSeen:   it.FirstSeen,
 		Authors:     authors,
 		SummaryHTML: it.Summary,
 		ContentHTML: it.Content,
