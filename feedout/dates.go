@@ -1,6 +1,9 @@
 package feedout
 
-import "time"
+import (
+	"hash/fnv"
+	"time"
+)
 
 // plausibleFrom is the earliest date feedout publishes as a date. No web
 // feed is older (the web dates from 1991, RSS from 1999): an earlier date
@@ -62,4 +65,61 @@ func earliest(a, b time.Time) time.Time {
 		return b
 	}
 	return a
+}
+
+// Distinct updated times. The W3C Feed Validator warns (DuplicateUpdated)
+// when two entries of one feed have the same atom:updated: it compares the
+// literal values of every entry's updated in the document, nothing else.
+// In feedsift's outputs they often agree honestly: sources date items to
+// the second or the minute, feeds of one publisher date a story alike,
+// and every undated item first seen in one run gets that run's time.
+//
+// Writing the same instant differently ("Z" and "+00:00") would satisfy
+// the comparison and mean nothing; nudging only the entries that collide
+// would move an entry's updated time when another entry arrives or
+// leaves, which readers take for an edit. Instead every entry's dates are
+// published to the microsecond, with a sub-second part that depends on
+// the entry's id alone: the second its source stated, plus id-derived
+// microseconds. No date leaves the second it was stated in (sources give
+// none finer, and feedsift stores seconds), an entry's updated changes
+// only when the entry's own date does, and the same input gives the same
+// bytes. Published gets the same part, so that an entry never looks
+// edited a fraction of a second after it appeared. Two ids with the same
+// part (about one pair in a million) in the same second: the later entry
+// takes the next free microsecond of that second. RSS's dates have no
+// fractions and show the stated second.
+
+// distinctDates gives each item's updated and published times the
+// sub-second part of its id, unique among items.
+func distinctDates(items []item) {
+	type instant struct {
+		sec  int64
+		nsec int
+	}
+	used := make(map[instant]bool, len(items))
+	for i := range items {
+		it := &items[i]
+		off := idMicros(it.id)
+		base := it.updated.Truncate(time.Second)
+		for k := 0; k < 1e6; k++ {
+			u := base.Add(time.Duration((off+k)%1e6) * time.Microsecond)
+			if key := (instant{u.Unix(), u.Nanosecond()}); !used[key] {
+				used[key] = true
+				off = (off + k) % 1e6
+				break
+			}
+		}
+		it.updated = base.Add(time.Duration(off) * time.Microsecond)
+		if !it.published.IsZero() {
+			it.published = it.published.Truncate(time.Second).Add(time.Duration(off) * time.Microsecond)
+		}
+	}
+}
+
+// idMicros is the sub-second part of an entry's dates, in microseconds:
+// FNV-1a of its id.
+func idMicros(id string) int {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return int(h.Sum64() % 1e6)
 }

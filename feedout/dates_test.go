@@ -2,6 +2,8 @@ package feedout
 
 import (
 	"bytes"
+	"encoding/xml"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -115,15 +117,133 @@ func TestPrepare_NewestEntry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !d.updated.Equal(t0) {
-		t.Errorf("feed updated %v, want the newest entry's %v", d.updated, t0)
+	newest := d.items[0].updated // t0 and a fraction of a second
+	if !d.updated.Equal(newest) {
+		t.Errorf("feed updated %v, want the newest entry's %v", d.updated, newest)
 	}
-	for i, want := range []time.Time{t0, t0, t0.Add(-time.Minute)} {
+	for i, want := range []time.Time{newest, newest, t0.Add(-time.Minute)} {
 		if got := d.items[i].source.Updated; !got.Equal(want) {
 			t.Errorf("entry %d: source updated %v, want %v", i, got, want)
 		}
 	}
 	if !f.Entries[0].Source.Updated.Equal(t0.Add(-2 * time.Hour)) {
 		t.Errorf("the caller's Source was changed")
+	}
+}
+
+func TestDistinctDates(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
+	// Two ids whose sub-second parts agree, found by search.
+	var clashA, clashB string
+	byPart := map[int]string{}
+	for i := 0; clashB == ""; i++ {
+		id := fmt.Sprintf("tag:example.org,2026:clash/%d", i)
+		if other, ok := byPart[idMicros(id)]; ok {
+			clashA, clashB = other, id
+		}
+		byPart[idMicros(id)] = id
+	}
+	mk := func(id string, published, updated time.Time) item {
+		return item{id: id, published: published, updated: updated}
+	}
+	tests := []struct {
+		name  string
+		items []item
+	}{
+		{"one entry", []item{mk("tag:a", t0, t0)}},
+		{"same second", []item{mk("tag:a", t0, t0), mk("tag:b", t0, t0), mk("tag:c", time.Time{}, t0)}},
+		{"updated after published", []item{mk("tag:a", t0.Add(-time.Hour), t0), mk("tag:b", t0, t0.Add(time.Minute))}},
+		{"sub-second input", []item{mk("tag:a", t0.Add(300*time.Millisecond), t0.Add(700*time.Millisecond))}},
+		{"clashing ids", []item{mk(clashA, t0, t0), mk(clashB, t0, t0)}},
+		{"many in one second", func() []item {
+			var its []item
+			for i := range 500 {
+				its = append(its, mk(fmt.Sprintf("urn:uuid:%d", i), t0, t0))
+			}
+			return its
+		}()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := append([]item(nil), tt.items...)
+			distinctDates(tt.items)
+			seen := map[string]string{}
+			for i, it := range tt.items {
+				was := in[i]
+				u := rfc3339(it.updated)
+				if other, dup := seen[u]; dup {
+					t.Errorf("%s and %s both updated %s", other, it.id, u)
+				}
+				seen[u] = it.id
+				if got, want := it.updated.Truncate(time.Second), was.updated.Truncate(time.Second); !got.Equal(want) {
+					t.Errorf("%s: updated %s left the second %s", it.id, u, want)
+				}
+				if it.updated.Nanosecond()%1000 != 0 {
+					t.Errorf("%s: updated %v is finer than a microsecond", it.id, it.updated)
+				}
+				if was.published.IsZero() != it.published.IsZero() {
+					t.Errorf("%s: published %v, was %v", it.id, it.published, was.published)
+				}
+				if !was.published.IsZero() {
+					if it.published.Nanosecond() != it.updated.Nanosecond() {
+						t.Errorf("%s: published %v and updated %v differ in their fractions", it.id, it.published, it.updated)
+					}
+					if got, want := it.published.Truncate(time.Second), was.published.Truncate(time.Second); !got.Equal(want) {
+						t.Errorf("%s: published %v left the second %v", it.id, it.published, want)
+					}
+				}
+				// Alone, an entry gets the same dates: they depend on it
+				// only, unless its id clashes with an earlier entry's.
+				alone := []item{was}
+				distinctDates(alone)
+				moved := it.updated.Nanosecond()/1000 != idMicros(it.id)
+				if moved != (it.id == clashB) {
+					t.Errorf("%s: updated %v, its id's part is %d µs", it.id, it.updated, idMicros(it.id))
+				}
+				if !moved && !alone[0].updated.Equal(it.updated) {
+					t.Errorf("%s: updated %v among others, %v alone", it.id, it.updated, alone[0].updated)
+				}
+			}
+		})
+	}
+}
+
+// TestWrite_DistinctUpdated: entries dated the same second have distinct
+// atom:updated values; RSS shows the second as stated.
+func TestWrite_DistinctUpdated(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
+	f := &Feed{ID: "tag:example.org,2026:f", Title: "f", Self: selfURL("atom"), Author: "a", Updated: t0}
+	for i := range 40 {
+		f.Entries = append(f.Entries, Entry{ID: fmt.Sprintf("tag:example.org,2026:e%d", i), Title: "t", Published: t0})
+	}
+	var b bytes.Buffer
+	if err := WriteAtom(&b, f); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Entries []struct {
+			Updated string `xml:"updated"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, e := range doc.Entries {
+		if seen[e.Updated] {
+			t.Errorf("two entries updated %s", e.Updated)
+		}
+		seen[e.Updated] = true
+		if !strings.HasPrefix(e.Updated, "2026-03-02T09:30:00.") || len(e.Updated) != len("2026-03-02T09:30:00.000000Z") {
+			t.Errorf("updated %s, want 2026-03-02T09:30:00 and six digits", e.Updated)
+		}
+	}
+	b.Reset()
+	f.Self = selfURL("rss")
+	if err := WriteRSS(&b, f); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(b.String(), "<pubDate>Mon, 02 Mar 2026 09:30:00 +0000</pubDate>"); n != 40 {
+		t.Errorf("%d RSS items dated the stated second, want 40", n)
 	}
 }

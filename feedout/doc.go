@@ -33,8 +33,12 @@
 // Dates (dates.go): a date before 1990 is not a publication date (a
 // placeholder such as year 1, 1900-01-01 or the Unix epoch; the validator
 // calls it implausible): an entry publishes the time it was first seen
-// (Entry.FirstSeen) instead. A feed and each atom:source are at least as
-// recent as their newest entry.
+// (Entry.FirstSeen) instead. An entry's dates are published to the
+// microsecond: the second given plus a fraction derived from the entry's
+// id alone, so that entries dated the same second (all those first seen in
+// one run) have distinct atom:updated values, as the validator asks,
+// while an entry's updated changes only when its own date does. A feed
+// and each atom:source are at least as recent as their newest entry.
 //
 // Also: WriteFile (atomic replace), WriteOPML and ReadOPML (subscription
 // lists), WriteIndex (the HTML page listing topics) and Handler (serves the

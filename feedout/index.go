@@ -41,7 +41,7 @@ type IndexEntry struct {
 // The page has no JavaScript and its policy forbids any.
 var indexTmpl = template.Must(template.New("index").Funcs(template.FuncMap{
 	"date":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-	"isodate": func(t time.Time) string { return rfc3339(t) },
+	"isodate": func(t time.Time) string { return rfc3339(t.Truncate(time.Second)) },
 }).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>

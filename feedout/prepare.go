@@ -54,7 +54,7 @@ func prepare(f *Feed) (*doc, error) {
 		title:    cleanLine(f.Title),
 		subtitle: cleanLine(f.Subtitle),
 		author:   cleanLine(f.Author),
-		updated:  f.Updated,
+		updated:  f.Updated.Truncate(time.Second),
 		lang:     langTag(f.Lang),
 	}
 	if d.id == "" {
@@ -155,7 +155,7 @@ func prepare(f *Feed) (*doc, error) {
 			src := Source{
 				ID:      cleanLine(s.ID),
 				Title:   cleanLine(s.Title),
-				Updated: s.Updated,
+				Updated: s.Updated.Truncate(time.Second),
 			}
 			// A local source file has no link to publish.
 			if _, ok := httpURL(s.Link); ok {
@@ -180,6 +180,7 @@ func prepare(f *Feed) (*doc, error) {
 		}
 		d.items = append(d.items, it)
 	}
+	distinctDates(d.items)
 	// A feed, and a source, is at least as recent as its newest entry:
 	// the caller's dates may predate an entry's once entryDates has
 	// replaced an implausible date, and an implausible one goes.
@@ -258,8 +259,17 @@ func mediaType(t string) string {
 }
 
 // rfc3339 formats t for Atom and JSON Feed, in UTC so that output does not
-// depend on the time zone of the caller's time.Time values.
-func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+// depend on the time zone of the caller's time.Time values. Fractions of
+// a second (see distinctDates) have six digits, which every RFC 3339
+// parser reads (Python's datetime.fromisoformat before 3.11 wants three
+// or six); a whole second has none.
+func rfc3339(t time.Time) string {
+	t = t.UTC()
+	if t.Nanosecond() == 0 {
+		return t.Format(time.RFC3339)
+	}
+	return t.Format("2006-01-02T15:04:05.000000Z07:00")
+}
 
 // rfc822 formats t for RSS 2.0.
 func rfc822(t time.Time) string { return t.UTC().Format(time.RFC1123Z) }
