@@ -10,8 +10,9 @@ import (
 
 // gorilla/feeds' AtomFeed and AtomEntry cannot express a valid feed for
 // feedsift (one link per feed, one category and author per entry, no
-// generator, atom:source or xml:lang), so feedout has its own document types
-// and reuses gorilla's for the leaves: links, people, summary and content.
+// generator, atom:source or xml:lang; links without a title), so feedout
+// has its own document types and reuses gorilla's for the other leaves:
+// people, summary and content.
 
 const (
 	atomNS        = "http://www.w3.org/2005/Atom"
@@ -25,12 +26,22 @@ type atomFeed struct {
 	Lang      string            `xml:"xml:lang,attr,omitempty"`
 	Title     atomText          `xml:"title"`
 	Subtitle  *atomText         `xml:"subtitle,omitempty"`
-	Links     []feeds.AtomLink  `xml:"link"`
+	Links     []atomLink        `xml:"link"`
 	ID        string            `xml:"id"`
 	Updated   string            `xml:"updated"`
 	Author    *feeds.AtomAuthor `xml:"author,omitempty"`
 	Generator atomGenerator     `xml:"generator"`
 	Entries   []atomEntry       `xml:"entry"`
+}
+
+// atomLink is gorilla's AtomLink with a title, which names the outlet of
+// a related link.
+type atomLink struct {
+	Href   string `xml:"href,attr"`
+	Rel    string `xml:"rel,attr,omitempty"`
+	Type   string `xml:"type,attr,omitempty"`
+	Length string `xml:"length,attr,omitempty"`
+	Title  string `xml:"title,attr,omitempty"`
 }
 
 type atomText struct {
@@ -50,7 +61,7 @@ type atomCategory struct {
 type atomEntry struct {
 	Lang       string             `xml:"xml:lang,attr,omitempty"`
 	Title      atomText           `xml:"title"`
-	Links      []feeds.AtomLink   `xml:"link"`
+	Links      []atomLink         `xml:"link"`
 	ID         string             `xml:"id"`
 	Published  string             `xml:"published,omitempty"`
 	Updated    string             `xml:"updated"`
@@ -62,10 +73,10 @@ type atomEntry struct {
 }
 
 type atomSource struct {
-	ID      string           `xml:"id"`
-	Title   atomText         `xml:"title"`
-	Links   []feeds.AtomLink `xml:"link"`
-	Updated string           `xml:"updated"`
+	ID      string     `xml:"id"`
+	Title   atomText   `xml:"title"`
+	Links   []atomLink `xml:"link"`
+	Updated string     `xml:"updated"`
 }
 
 // WriteAtom writes f as an Atom 1.0 (RFC 4287) document. The output depends
@@ -87,13 +98,13 @@ func atomDoc(d *doc) *atomFeed {
 		ID:        d.id,
 		Updated:   rfc3339(d.updated),
 		Generator: atomGenerator{URI: generatorURI, Name: generatorName},
-		Links:     []feeds.AtomLink{{Rel: "self", Type: "application/atom+xml", Href: d.self}},
+		Links:     []atomLink{{Rel: "self", Type: "application/atom+xml", Href: d.self}},
 	}
 	if d.subtitle != "" {
 		af.Subtitle = &atomText{Type: "text", Text: d.subtitle}
 	}
 	if d.link != "" {
-		af.Links = append(af.Links, feeds.AtomLink{Rel: "alternate", Type: "text/html", Href: d.link})
+		af.Links = append(af.Links, atomLink{Rel: "alternate", Type: "text/html", Href: d.link})
 	}
 	if d.author != "" {
 		af.Author = &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: d.author}}
@@ -109,13 +120,13 @@ func atomDoc(d *doc) *atomFeed {
 			ae.Published = rfc3339(it.published)
 		}
 		if it.link != "" {
-			ae.Links = append(ae.Links, feeds.AtomLink{Rel: "alternate", Href: it.link})
+			ae.Links = append(ae.Links, atomLink{Rel: "alternate", Href: it.link})
 		}
 		for _, r := range it.related {
-			ae.Links = append(ae.Links, feeds.AtomLink{Rel: "related", Type: "text/html", Href: r.Href})
+			ae.Links = append(ae.Links, atomLink{Rel: "related", Type: "text/html", Href: r.Href, Title: r.Title})
 		}
 		for _, e := range it.enclosures {
-			l := feeds.AtomLink{Rel: "enclosure", Type: e.Type, Href: e.URL}
+			l := atomLink{Rel: "enclosure", Type: e.Type, Href: e.URL}
 			if e.Length > 0 {
 				l.Length = strconv.FormatInt(e.Length, 10)
 			}
@@ -146,10 +157,10 @@ func atomDoc(d *doc) *atomFeed {
 				Updated: rfc3339(s.Updated),
 			}
 			if s.Link != "" {
-				as.Links = append(as.Links, feeds.AtomLink{Rel: "self", Href: s.Link})
+				as.Links = append(as.Links, atomLink{Rel: "self", Href: s.Link})
 			}
 			if s.Home != "" {
-				as.Links = append(as.Links, feeds.AtomLink{Rel: "alternate", Type: "text/html", Href: s.Home})
+				as.Links = append(as.Links, atomLink{Rel: "alternate", Type: "text/html", Href: s.Home})
 			}
 			ae.Source = as
 		}

@@ -16,12 +16,29 @@
 // (the absolute http(s) URL the document is served at; for a local file the
 // validator treats it as the file's location), Updated, and Author unless
 // every entry has Authors. Each Entry needs a unique absolute-IRI ID and
-// Updated or Published. A Source needs Link, Title and Updated (its ID
-// defaults to Link). Untrusted data is cleaned, not refused: HTML goes
-// through SanitizeHTMLBase with the entry's link as base, non-http(s)
-// links and enclosures are dropped, bad language tags are dropped,
-// characters XML cannot carry are removed, an untitled entry is titled from
-// its text, and an entry with no text gets its title as summary.
+// Updated, Published or FirstSeen. A Source needs Link, Title and Updated
+// (its ID defaults to Link). Untrusted data is cleaned, not refused: HTML
+// goes through SanitizeHTMLBase with the entry's link as base, non-http(s)
+// links and enclosures are dropped, bad language tags are dropped, an
+// untitled entry is titled from its text, and an entry with no text gets
+// its title as summary.
+//
+// Characters (text.go): published text holds no character XML cannot
+// carry and none that misleads a reader. C1 controls, windows-1252 read as
+// ISO-8859-1, become the windows-1252 character meant (U+0093 a curly
+// quote); U+FFFD, noncharacters and the bidi embedding, override and
+// isolate controls that could make a title read as something else are
+// dropped.
+//
+// Dates (dates.go): a date before 1990 is not a publication date (a
+// placeholder such as year 1, 1900-01-01 or the Unix epoch; the validator
+// calls it implausible): an entry publishes the time it was first seen
+// (Entry.FirstSeen) instead. An entry's dates are published to the
+// microsecond: the second given plus a fraction derived from the entry's
+// id alone, so that entries dated the same second (all those first seen in
+// one run) have distinct atom:updated values, as the validator asks,
+// while an entry's updated changes only when its own date does. A feed
+// and each atom:source are at least as recent as their newest entry.
 //
 // Also: WriteFile (atomic replace), WriteOPML and ReadOPML (subscription
 // lists), WriteIndex (the HTML page listing topics) and Handler (serves the

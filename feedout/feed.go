@@ -26,6 +26,7 @@ type Entry struct {
 	Link        string
 	Published   time.Time
 	Updated     time.Time
+	FirstSeen   time.Time // when the caller first saw it: stands in for a date before 1990
 	Authors     []string
 	SummaryHTML string
 	ContentHTML string
@@ -33,7 +34,7 @@ type Entry struct {
 	Lang        string
 	Enclosures  []Enclosure
 	Source      *Source // the feed the item came from
-	Related     []Link  // other copies of the same story (Atom rel="related")
+	Related     []Link  // other copies of the same story (rel="related"; JSON Feed: _feedsift.related)
 }
 
 // Link is a link to a related page: another outlet's copy of a story.

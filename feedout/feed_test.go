@@ -16,8 +16,9 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // testFeed is the golden input: hostile and relative HTML, several authors,
-// categories, languages, enclosures, a source and characters XML cannot
-// carry. Self must point at the document's own URL for the validator.
+// categories, languages, enclosures, a source, a related link and
+// characters XML cannot carry. Self must point at the document's own URL
+// for the validator.
 func testFeed(self string) *Feed {
 	t0 := time.Date(2025, 1, 15, 10, 0, 0, 0, time.UTC)
 	cet := time.FixedZone("CET", 3600)
@@ -50,6 +51,10 @@ func testFeed(self string) *Feed {
 				Enclosures: []Enclosure{
 					{URL: "https://go.example.com/talk.mp3", Type: "audio/mpeg", Length: 12345},
 					{URL: "ftp://go.example.com/talk.ogg", Type: "audio/ogg"},
+				},
+				Related: []Link{
+					{Href: "https://news.example.net/go-1-24", Title: "Example News & Views"},
+					{Href: "javascript:alert(1)", Title: "Bad"},
 				},
 				Source: &Source{
 					ID:      "tag:go.example.com,2009:blog",

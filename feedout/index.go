@@ -30,17 +30,18 @@ type IndexTopic struct {
 
 // IndexEntry is one entry shown under its topic.
 type IndexEntry struct {
-	Title  string
-	Link   string // only http(s) links are linked
-	Date   time.Time
-	Source string // the source feed's title
+	Title     string
+	Link      string // only http(s) links are linked
+	Date      time.Time
+	FirstSeen time.Time // shown instead of a Date before 1990, as in the feeds
+	Source    string    // the source feed's title
 }
 
 // indexTmpl is html/template, so every string is escaped for its context.
 // The page has no JavaScript and its policy forbids any.
 var indexTmpl = template.Must(template.New("index").Funcs(template.FuncMap{
 	"date":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-	"isodate": func(t time.Time) string { return rfc3339(t) },
+	"isodate": func(t time.Time) string { return rfc3339(t.Truncate(time.Second)) },
 }).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -132,6 +133,12 @@ func WriteIndex(w io.Writer, idx Index) error {
 			}
 			if e.Title == "" {
 				e.Title = "(untitled)"
+			}
+			if !plausible(e.Date) {
+				e.Date = time.Time{}
+				if plausible(e.FirstSeen) {
+					e.Date = e.FirstSeen
+				}
 			}
 			entries[j] = e
 		}

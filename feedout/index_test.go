@@ -103,3 +103,38 @@ func TestWriteIndex_Chromium(t *testing.T) {
 		t.Errorf("%s is not a PNG", shot)
 	}
 }
+
+// TestWriteIndex_ImplausibleDate: the index shows what the feeds publish,
+// the first-seen time for a date before 1990, and no date without one.
+func TestWriteIndex_ImplausibleDate(t *testing.T) {
+	seen := time.Date(2026, 11, 20, 6, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name            string
+		date, firstSeen time.Time
+		want            string // "" for no date shown
+	}{
+		{"plausible", time.Date(2025, 1, 15, 9, 0, 0, 0, time.UTC), seen, "2025-01-15 09:00 UTC"},
+		{"1900, first seen", time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), seen, "2026-11-20 06:00 UTC"},
+		{"epoch, first seen", time.Unix(0, 0), seen, "2026-11-20 06:00 UTC"},
+		{"1900, never seen", time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			idx := Index{Topics: []IndexTopic{{Name: "t", Entries: []IndexEntry{{Title: "x", Date: tt.date, FirstSeen: tt.firstSeen}}}}}
+			var b bytes.Buffer
+			if err := WriteIndex(&b, idx); err != nil {
+				t.Fatal(err)
+			}
+			got := b.String()
+			if strings.Contains(got, "1900") || strings.Contains(got, "1970") {
+				t.Errorf("index shows an implausible date")
+			}
+			if tt.want == "" && strings.Contains(got, "<time") {
+				t.Errorf("index shows a date")
+			}
+			if tt.want != "" && !strings.Contains(got, tt.want) {
+				t.Errorf("index lacks %q", tt.want)
+			}
+		})
+	}
+}

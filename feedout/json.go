@@ -36,7 +36,7 @@ type jsonItem struct {
 	Tags          []string            `json:"tags,omitempty"`
 	Language      string              `json:"language,omitempty"`
 	Attachments   []jsonAttachment    `json:"attachments,omitempty"`
-	Source        *jsonExtension      `json:"_feedsift,omitempty"`
+	Extension     *jsonExtension      `json:"_feedsift,omitempty"`
 }
 
 type jsonAttachment struct {
@@ -45,11 +45,19 @@ type jsonAttachment struct {
 	Size     int64  `json:"size_in_bytes,omitempty"`
 }
 
-// jsonExtension carries what atom:source says; JSON Feed has no place for
-// it, so it is an extension object as the spec describes them.
+// jsonExtension carries what atom:source and Atom's rel="related" links
+// say; JSON Feed has no place for them (external_url is one link, for
+// link blogs), so they are an extension object as the spec describes them.
 type jsonExtension struct {
-	About  string     `json:"about"`
-	Source jsonSource `json:"source"`
+	About   string        `json:"about"`
+	Source  *jsonSource   `json:"source,omitempty"`
+	Related []jsonRelated `json:"related,omitempty"`
+}
+
+// jsonRelated is another outlet's copy of the story.
+type jsonRelated struct {
+	URL   string `json:"url"`
+	Title string `json:"title,omitempty"`
 }
 
 type jsonSource struct {
@@ -62,7 +70,8 @@ type jsonSource struct {
 
 // WriteJSONFeed writes f as JSON Feed 1.1. content_html is the content (or
 // the summary when there is none); summary is the plain text of the
-// summary; an entry's source goes in a "_feedsift" extension object.
+// summary; an entry's source and related links (other copies of the story:
+// "related": [{"url", "title"}]) go in a "_feedsift" extension object.
 func WriteJSONFeed(w io.Writer, f *Feed) error {
 	d, err := prepare(f)
 	if err != nil {
@@ -114,17 +123,21 @@ func jsonDoc(d *doc) *jsonFeed {
 		for _, e := range it.enclosures {
 			ji.Attachments = append(ji.Attachments, jsonAttachment{URL: e.URL, MIMEType: e.Type, Size: e.Length})
 		}
+		ext := &jsonExtension{About: generatorURI}
 		if s := it.source; s != nil {
-			ji.Source = &jsonExtension{
-				About: generatorURI,
-				Source: jsonSource{
-					ID:          s.ID,
-					Title:       s.Title,
-					FeedURL:     s.Link,
-					HomePageURL: s.Home,
-					Updated:     rfc3339(s.Updated),
-				},
+			ext.Source = &jsonSource{
+				ID:          s.ID,
+				Title:       s.Title,
+				FeedURL:     s.Link,
+				HomePageURL: s.Home,
+				Updated:     rfc3339(s.Updated),
 			}
+		}
+		for _, r := range it.related {
+			ext.Related = append(ext.Related, jsonRelated{URL: r.Href, Title: r.Title})
+		}
+		if ext.Source != nil || ext.Related != nil {
+			ji.Extension = ext
 		}
 		jf.Items = append(jf.Items, ji)
 	}

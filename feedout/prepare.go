@@ -54,7 +54,7 @@ func prepare(f *Feed) (*doc, error) {
 		title:    cleanLine(f.Title),
 		subtitle: cleanLine(f.Subtitle),
 		author:   cleanLine(f.Author),
-		updated:  f.Updated,
+		updated:  f.Updated.Truncate(time.Second),
 		lang:     langTag(f.Lang),
 	}
 	if d.id == "" {
@@ -87,11 +87,9 @@ func prepare(f *Feed) (*doc, error) {
 		e := &f.Entries[i]
 		field := func(s string) string { return fmt.Sprintf("Entries[%d].%s", i, s) }
 		it := item{
-			id:        cleanLine(e.ID),
-			title:     cleanLine(e.Title),
-			published: e.Published,
-			updated:   e.Updated,
-			lang:      langTag(e.Lang),
+			id:    cleanLine(e.ID),
+			title: cleanLine(e.Title),
+			lang:  langTag(e.Lang),
 		}
 		if it.id == "" {
 			return nil, bad(field("ID"), "empty")
@@ -103,11 +101,9 @@ func prepare(f *Feed) (*doc, error) {
 			return nil, bad(field("ID"), "duplicate %q", e.ID)
 		}
 		seen[it.id] = true
-		if it.updated.IsZero() {
-			it.updated = it.published
-		}
-		if it.updated.IsZero() {
-			return nil, bad(field("Updated"), "entry %s has neither Updated nor Published", e.ID)
+		var ok bool
+		if it.published, it.updated, ok = entryDates(e); !ok {
+			return nil, bad(field("Updated"), "entry %s has neither Updated, Published nor FirstSeen", e.ID)
 		}
 		if _, ok := httpURL(e.Link); ok {
 			it.link = cleanLine(e.Link)
@@ -159,7 +155,7 @@ func prepare(f *Feed) (*doc, error) {
 			src := Source{
 				ID:      cleanLine(s.ID),
 				Title:   cleanLine(s.Title),
-				Updated: s.Updated,
+				Updated: s.Updated.Truncate(time.Second),
 			}
 			// A local source file has no link to publish.
 			if _, ok := httpURL(s.Link); ok {
@@ -184,6 +180,24 @@ func prepare(f *Feed) (*doc, error) {
 		}
 		d.items = append(d.items, it)
 	}
+	distinctDates(d.items)
+	// A feed, and a source, is at least as recent as its newest entry:
+	// the caller's dates may predate an entry's once entryDates has
+	// replaced an implausible date, and an implausible one goes.
+	newest := map[string]time.Time{} // by source ID
+	for _, it := range d.items {
+		if it.updated.After(d.updated) {
+			d.updated = it.updated
+		}
+		if s := it.source; s != nil && it.updated.After(newest[s.ID]) {
+			newest[s.ID] = it.updated
+		}
+	}
+	for _, it := range d.items {
+		if s := it.source; s != nil && newest[s.ID].After(s.Updated) {
+			s.Updated = newest[s.ID]
+		}
+	}
 	return d, nil
 }
 
@@ -206,16 +220,6 @@ func fallbackTitle(it item) string {
 		return it.link
 	}
 	return "(untitled)"
-}
-
-// cleanLine is cleanText for single-line fields: it also trims and turns
-// line breaks and tabs into spaces.
-func cleanLine(s string) string {
-	s = cleanText(s)
-	if strings.ContainsAny(s, "\r\n\t") {
-		s = strings.Join(strings.Fields(s), " ")
-	}
-	return strings.TrimSpace(s)
 }
 
 // absIRI reports whether s looks like an absolute IRI: a scheme, a colon
@@ -255,8 +259,17 @@ func mediaType(t string) string {
 }
 
 // rfc3339 formats t for Atom and JSON Feed, in UTC so that output does not
-// depend on the time zone of the caller's time.Time values.
-func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+// depend on the time zone of the caller's time.Time values. Fractions of
+// a second (see distinctDates) have six digits, which every RFC 3339
+// parser reads (Python's datetime.fromisoformat before 3.11 wants three
+// or six); a whole second has none.
+func rfc3339(t time.Time) string {
+	t = t.UTC()
+	if t.Nanosecond() == 0 {
+		return t.Format(time.RFC3339)
+	}
+	return t.Format("2006-01-02T15:04:05.000000Z07:00")
+}
 
 // rfc822 formats t for RSS 2.0.
 func rfc822(t time.Time) string { return t.UTC().Format(time.RFC1123Z) }

@@ -45,14 +45,16 @@ var rssEscaper = strings.NewReplacer("&", "&#x26;", "<", "&#x3C;", ">", "&#x3E;"
 func plain(s string) rssText { return rssText{Inner: rssEscaper.Replace(s)} }
 
 type rssAtomLn struct {
-	Href string `xml:"href,attr"`
-	Rel  string `xml:"rel,attr"`
-	Type string `xml:"type,attr"`
+	Href  string `xml:"href,attr"`
+	Rel   string `xml:"rel,attr"`
+	Type  string `xml:"type,attr"`
+	Title string `xml:"title,attr,omitempty"`
 }
 
 type rssItem struct {
 	Title       rssText             `xml:"title"`
 	Link        string              `xml:"link,omitempty"`
+	Related     []rssAtomLn         `xml:"atom:link"`
 	Description string              `xml:"description"`
 	Content     string              `xml:"content:encoded,omitempty"`
 	Creators    []rssText           `xml:"dc:creator"`
@@ -72,7 +74,9 @@ type rssSource struct {
 // become guid isPermaLink="false"; authors become dc:creator (RSS's author
 // element must be an e-mail address); the summary is the description and
 // the full content goes in content:encoded. RSS allows one enclosure per
-// item: the first is kept.
+// item: the first is kept. Other copies of the story are atom:link
+// rel="related" elements, as in Atom (RSS 2.0 has no element for them;
+// its namespaced extensions are how RSS carries one).
 func WriteRSS(w io.Writer, f *Feed) error {
 	d, err := prepare(f)
 	if err != nil {
@@ -111,6 +115,9 @@ func rssDocument(d *doc) *rssDoc {
 			}
 		default:
 			ri.Description = it.content
+		}
+		for _, r := range it.related {
+			ri.Related = append(ri.Related, rssAtomLn{Href: r.Href, Rel: "related", Type: "text/html", Title: r.Title})
 		}
 		for _, a := range it.authors {
 			ri.Creators = append(ri.Creators, plain(a))

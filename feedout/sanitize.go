@@ -3,7 +3,6 @@ package feedout
 import (
 	"net/url"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
@@ -174,37 +173,4 @@ func htmlText(s string) string {
 		walk(n)
 	}
 	return strings.Join(strings.Fields(sb.String()), " ")
-}
-
-// cleanText drops what XML 1.0 cannot carry: invalid UTF-8 and code points
-// outside the Char production (most C0 controls, surrogates, U+FFFE/FFFF).
-func cleanText(s string) string {
-	ok := true
-	for _, r := range s {
-		if r == utf8.RuneError || !xmlChar(r) {
-			ok = false
-			break
-		}
-	}
-	if ok {
-		return s
-	}
-	var sb strings.Builder
-	sb.Grow(len(s))
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if (r != utf8.RuneError || n > 1) && xmlChar(r) {
-			sb.WriteString(s[i : i+n])
-		}
-		i += n
-	}
-	return sb.String()
-}
-
-// xmlChar reports whether r matches XML 1.0's Char production.
-func xmlChar(r rune) bool {
-	return r == 0x09 || r == 0x0A || r == 0x0D ||
-		(r >= 0x20 && r <= 0xD7FF) ||
-		(r >= 0xE000 && r <= 0xFFFD) ||
-		(r >= 0x10000 && r <= 0x10FFFF)
 }

@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -12,17 +14,22 @@ import (
 const checkFeed = "../../../shared/checkers/check_feed.sh"
 
 // checkWithReaders runs the shared checkers (W3C validator, xmllint,
-// feedparser, newsboat, sfeed, gofeed) on one output file in strict mode:
-// 0 errors, 0 warnings, every reader sees the same entries. It skips with
-// the reason when the checkers are absent or not set up.
-func checkWithReaders(t *testing.T, path string) {
+// feedparser, newsboat, sfeed, gofeed; for JSON Feed a check of the spec
+// and gofeed) on one output file in strict mode: 0 errors, 0 warnings,
+// every reader sees the same entries. It returns that number of entries,
+// -1 after a failure. It skips with the reason when the checkers are
+// absent or not set up.
+func checkWithReaders(t *testing.T, path string) int {
 	t.Helper()
-	runChecker(t, path, true)
+	return runChecker(t, path, true)
 }
+
+// entriesRE finds each checker's entry count in check_feed.sh's summary.
+var entriesRE = regexp.MustCompile(`\bentries=(\d+)`)
 
 // runChecker is checkWithReaders; strict = false allows validator
 // warnings (logged) but no errors.
-func runChecker(t *testing.T, path string, strict bool) {
+func runChecker(t *testing.T, path string, strict bool) int {
 	t.Helper()
 	if _, err := os.Stat(checkFeed); err != nil {
 		t.Skipf("feed checkers not found at %s (they sit beside the checkout as ../shared/checkers): %v", checkFeed, err)
@@ -46,7 +53,23 @@ func runChecker(t *testing.T, path string, strict bool) {
 		t.Skipf("feed checkers not set up (run ../shared/checkers/setup.sh as root): %s", lastLine(out))
 	default:
 		t.Errorf("check_feed.sh %s: %v\n%s", path, err, out)
+		return -1
 	}
+	// check_feed.sh fails when the counts disagree; this also catches a
+	// summary it no longer prints.
+	n := -1
+	for _, m := range entriesRE.FindAllStringSubmatch(lastLine(out), -1) {
+		c, _ := strconv.Atoi(m[1])
+		if n >= 0 && c != n {
+			t.Errorf("%s: readers disagree on the entry count: %s", filepath.Base(path), lastLine(out))
+			return -1
+		}
+		n = c
+	}
+	if n < 0 {
+		t.Errorf("%s: no entry count in the checkers' summary: %s", filepath.Base(path), lastLine(out))
+	}
+	return n
 }
 
 func lastLine(b []byte) string {

@@ -10,13 +10,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/feedsift/feedsift/feedout"
 	"github.com/feedsift/feedsift/filter"
 	"github.com/feedsift/feedsift/store"
 )
 
 // replayCmd re-evaluates topics over the items already stored, and shows
 // what that changes in each topic's output before (-dry-run) or while
-// rewriting it.
+// rewriting it, and the index page and OPML lists with it.
 type replayCmd struct {
 	stdout, stderr io.Writer
 	now            func() time.Time
@@ -82,6 +83,7 @@ func (c *replayCmd) Run(ctx context.Context, args []string) error {
 	if since > 0 {
 		from = p.now().Add(-since)
 	}
+	replayed := map[string]*feedout.Feed{}
 	for _, t := range topics {
 		r, err := p.replay(ctx, t, from)
 		if err != nil {
@@ -94,9 +96,29 @@ func (c *replayCmd) Run(ctx context.Context, args []string) error {
 		if err := st.SetMatches(ctx, t.Name, t.hash, from.IsZero(), r.evaluated, r.matches); err != nil {
 			return &exitError{exitDatabase, err}
 		}
-		if _, err := p.writeTopic(ctx, t); err != nil {
+		f, err := p.writeTopic(ctx, t)
+		if err != nil {
 			return &exitError{exitFailure, err}
 		}
+		replayed[t.Name] = f
+	}
+	if *dryRun {
+		return nil
+	}
+	// The index page and the OPML lists show every topic's latest
+	// entries, as run writes them.
+	var outs []written
+	for _, t := range s.topics {
+		f, ok := replayed[t.Name]
+		if !ok {
+			if f, err = p.buildTopic(ctx, t); err != nil {
+				return &exitError{exitFailure, err}
+			}
+		}
+		outs = append(outs, written{t, f})
+	}
+	if err := p.writeIndex(ctx, outs); err != nil {
+		return &exitError{exitFailure, err}
 	}
 	return nil
 }

@@ -7,16 +7,19 @@ import (
 )
 
 // TestReplay: -dry-run prints the change in the output and writes
-// nothing; without it the output is rebuilt as the dry run said; then
-// there is nothing left to change.
+// nothing; without it the output and the index page are rebuilt as the
+// dry run said; then there is nothing left to change.
 func TestReplay(t *testing.T) {
 	a, b := fruit()
 	s := newSite(t, "", a, b)
 	if code, _, stderr := feedsift(t, "run", "-config", s.config); code != exitOK {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	out := s.path("out/apples.atom")
-	before := mustReadFile(t, out)
+	out, index := s.path("out/apples.atom"), s.path("out/index.html")
+	before, indexBefore := mustReadFile(t, out), mustReadFile(t, index)
+	if !strings.Contains(string(indexBefore), "Green apple") {
+		t.Fatalf("the index does not show the entry replay is to remove:\n%s", indexBefore)
+	}
 	s.write(t, "config.toml", strings.Replace(string(mustReadFile(t, s.config)),
 		"query = 'title:apple'", "query = 'title:@fruit AND NOT title:green'", 1))
 
@@ -36,6 +39,9 @@ func TestReplay(t *testing.T) {
 	if after := mustReadFile(t, out); string(after) != string(before) {
 		t.Errorf("replay -dry-run rewrote the output")
 	}
+	if after := mustReadFile(t, index); string(after) != string(indexBefore) {
+		t.Errorf("replay -dry-run rewrote the index")
+	}
 
 	code, stdout, stderr := feedsift(t, "replay", "-config", s.config)
 	if code != exitOK {
@@ -47,6 +53,10 @@ func TestReplay(t *testing.T) {
 	// The dry run's prediction, in store order.
 	if got := atomTitles(t, out); !slices.Equal(got, []string{"Apple pie", "Pear tart"}) {
 		t.Errorf("entries after replay %q", got)
+	}
+	// The index page shows the replayed output, as after run.
+	if ix := string(mustReadFile(t, index)); !strings.Contains(ix, "Pear tart") || strings.Contains(ix, "Green apple") {
+		t.Errorf("index after replay:\n%s", ix)
 	}
 	if _, stdout, _ := feedsift(t, "replay", "-config", s.config, "-dry-run"); !strings.Contains(stdout, "apples: no change to the output (3 matched before, 3 now)") {
 		t.Errorf("second dry run:\n%s", stdout)

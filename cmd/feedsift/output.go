@@ -33,6 +33,24 @@ type written struct {
 // writeTopic writes one topic's feeds (Atom, and RSS and JSON Feed unless
 // formats says otherwise) and returns its document.
 func (p *pass) writeTopic(ctx context.Context, t topic) (*feedout.Feed, error) {
+	f, err := p.buildTopic(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	formats := make([]feedout.Format, len(t.Formats))
+	for i, s := range t.Formats {
+		formats[i] = feedout.Format(s)
+	}
+	if err := feedout.Write(p.cfg.OutputDir, p.cfg.BaseURL, t.Name, *f, formats...); err != nil {
+		return nil, err
+	}
+	p.log.Info("topic written", "topic", t.Name, "path", filepath.Join(p.cfg.OutputDir, t.Name+"."+t.Formats[0]),
+		"formats", fmt.Sprint(t.Formats), "entries", len(f.Entries))
+	return f, nil
+}
+
+// buildTopic returns one topic's document from its stored matches.
+func (p *pass) buildTopic(ctx context.Context, t topic) (*feedout.Feed, error) {
 	limit := t.MaxEntries
 	if t.Dedup {
 		limit = 0 // copies are folded first, then the newest stories kept
@@ -52,15 +70,6 @@ func (p *pass) writeTopic(ctx context.Context, t topic) (*feedout.Feed, error) {
 	}
 	f := p.topicFeed(t, ms)
 	p.addCopies(f, ms, copies)
-	formats := make([]feedout.Format, len(t.Formats))
-	for i, s := range t.Formats {
-		formats[i] = feedout.Format(s)
-	}
-	if err := feedout.Write(p.cfg.OutputDir, p.cfg.BaseURL, t.Name, *f, formats...); err != nil {
-		return nil, err
-	}
-	p.log.Info("topic written", "topic", t.Name, "path", filepath.Join(p.cfg.OutputDir, t.Name+"."+t.Formats[0]),
-		"formats", fmt.Sprint(t.Formats), "entries", len(ms))
 	return f, nil
 }
 
@@ -90,7 +99,7 @@ func (p *pass) writeIndex(ctx context.Context, outs []written) error {
 			if e.Source != nil {
 				src = e.Source.Title
 			}
-			it.Entries = append(it.Entries, feedout.IndexEntry{Title: e.Title, Link: e.Link, Date: e.Published, Source: src})
+			it.Entries = append(it.Entries, feedout.IndexEntry{Title: e.Title, Link: e.Link, Date: e.Published, FirstSeen: e.FirstSeen, Source: src})
 		}
 		if o.feed.Updated.After(idx.Updated) {
 			idx.Updated = o.feed.Updated
@@ -198,6 +207,7 @@ func entry(m store.Matched, feedTitle string) feedout.Entry {
 		Link:        it.Link,
 		Published:   published,
 		Updated:     updated,
+		FirstSeen:   it.FirstSeen,
 		Authors:     authors,
 		SummaryHTML: it.Summary,
 		ContentHTML: it.Content,

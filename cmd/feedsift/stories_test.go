@@ -105,7 +105,7 @@ func TestRun_Stories(t *testing.T) {
 		t.Errorf("the entry does not name the other outlet: %q", text)
 	}
 	raw := string(mustReadFile(t, filepath.Join(dir, "out", "volcano.atom")))
-	if !strings.Contains(raw, `<link href="`+dailyVolcano[0]+`" rel="related" type="text/html">`) {
+	if !strings.Contains(raw, `<link href="`+dailyVolcano[0]+`" rel="related" type="text/html" title="Daily Desk">`) {
 		t.Errorf("no rel=\"related\" link to the copy:\n%s", raw)
 	}
 	if !merged.UpdatedParsed.After(*first.Items[0].UpdatedParsed) {
