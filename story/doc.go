@@ -4,7 +4,12 @@
 // recent ones by exact prefix filtering (joining by text also needs a
 // shared MinHash/LSH band) so that placing an item costs the same however
 // long the history is, and decides which group an item joins and with what
-// similarity. It is pure: no I/O, no SQL, no configuration files, and it
+// similarity. Callers place items in order of time and expire what falls
+// out of the window, so the index holds one window's items; an item is
+// compared with at most Options.MaxCompared of them per kind of shingles,
+// so a window crowded with similar text bounds the cost of each placement
+// too. Decisions for a run of items can be made on several goroutines
+// (DecideWith, each with its own Scratch) and completed with Consider. It is pure: no I/O, no SQL, no configuration files, and it
 // imports none of feedsift's packages; callers hand it literal values and
 // persist what it decides.
 package story
