@@ -369,4 +369,13 @@ func (s *Store) Count(ctx context.Context) (int, error) {
 	return n, classify(err)
 }
 
+// Since returns the time the first stored item was first seen: when this
+// database began collecting (zero when it holds no items). An empty
+// topic is as old as that.
+func (s *Store) Since(ctx context.Context) (time.Time, error) {
+	var first int64
+	err := s.db.QueryRowContext(ctx, `SELECT coalesce(min(first_seen), 0) FROM items`).Scan(&first)
+	return fromUnix(first), classify(err)
+}
+
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }

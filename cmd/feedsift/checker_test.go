@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"os/exec"
@@ -9,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/feedsift/feedsift/store"
+	"github.com/mmcdole/gofeed"
 )
 
 const checkFeed = "../../../shared/checkers/check_feed.sh"
@@ -85,6 +89,48 @@ func TestRun_ExampleValidates(t *testing.T) {
 	for _, ext := range []string{".atom", ".rss", ".json"} {
 		t.Run(ext[1:], func(t *testing.T) {
 			checkWithReaders(t, filepath.Join(filepath.Dir(cfg), "out", "russia-china-security"+ext))
+		})
+	}
+}
+
+// TestRun_EmptyTopicValidates: a topic nothing has matched yet publishes
+// valid, empty feeds dated when the database began collecting, not the
+// Unix epoch (which the validator calls implausible).
+func TestRun_EmptyTopicValidates(t *testing.T) {
+	cfg := copyExample(t)
+	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("\n[[topics]]\nname = \"nothing-yet\"\ntitle = \"Nothing yet\"\nquery = \"zqxjkv\"\n"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if code, _, stderr := feedsift(t, "run", "-config", cfg); code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	atom := filepath.Join(filepath.Dir(cfg), "out", "nothing-yet.atom")
+	doc, err := gofeed.NewParser().Parse(bytes.NewReader(mustReadFile(t, atom)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(t.Context(), filepath.Join(filepath.Dir(cfg), "feedsift.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	since, err := st.Since(t.Context())
+	st.Close()
+	if err != nil || since.Year() < 2000 {
+		t.Fatalf("Since = %v, %v", since, err)
+	}
+	if len(doc.Items) != 0 || doc.UpdatedParsed == nil || !doc.UpdatedParsed.Equal(since) {
+		t.Errorf("empty topic: %d entries, updated %v; want none, updated when the first item was stored", len(doc.Items), doc.UpdatedParsed)
+	}
+	for _, ext := range []string{".atom", ".rss", ".json"} {
+		t.Run(ext[1:], func(t *testing.T) {
+			if n := checkWithReaders(t, filepath.Join(filepath.Dir(cfg), "out", "nothing-yet"+ext)); n > 0 {
+				t.Errorf("%d entries, want 0", n)
+			}
 		})
 	}
 }

@@ -19,6 +19,7 @@ type db interface {
 	fetcher.Store
 	Close() error
 	Count(ctx context.Context) (int, error)
+	Since(ctx context.Context) (time.Time, error)
 	Feeds(ctx context.Context) ([]store.Feed, error)
 	EachItem(ctx context.Context, ids []int64, fn func(*store.FeedItem) error) error
 	TopicHash(ctx context.Context, topic string) (string, error)

@@ -70,6 +70,17 @@ func (p *pass) buildTopic(ctx context.Context, t topic) (*feedout.Feed, error) {
 	}
 	f := p.topicFeed(t, ms)
 	p.addCopies(f, ms, copies)
+	if len(f.Entries) == 0 {
+		// Nothing matched yet: the feed is as old as the collection
+		// (stable, and a real date instead of the Unix epoch).
+		since, err := p.st.Since(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("topic %s: %w", t.Name, err)
+		}
+		if !since.IsZero() {
+			f.Updated = since
+		}
+	}
 	return f, nil
 }
 

@@ -138,6 +138,19 @@ func updateItem(ctx context.Context, tx pgx.Tx, id int64, it *store.Item, hash s
 }
 
 // Count returns the number of stored items.
+// Since returns the time the first stored item was first seen (zero when
+// there are none), as store.Store.Since.
+func (s *Store) Since(ctx context.Context) (time.Time, error) {
+	var first int64
+	if err := s.pool.QueryRow(ctx, `SELECT coalesce(min(first_seen), 0) FROM items`).Scan(&first); err != nil {
+		return time.Time{}, err
+	}
+	if first == 0 {
+		return time.Time{}, nil
+	}
+	return time.Unix(first, 0).UTC(), nil
+}
+
 func (s *Store) Count(ctx context.Context) (int, error) {
 	var n int
 	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM items`).Scan(&n)

@@ -25,6 +25,7 @@ type Store interface {
 	Failed(ctx context.Context, url, class, msg string, now time.Time) error
 	SaveFeed(ctx context.Context, url string, f store.Fetched, now time.Time) (store.Saved, error)
 	Count(ctx context.Context) (int, error)
+	Since(ctx context.Context) (time.Time, error)
 	EachItem(ctx context.Context, ids []int64, fn func(*store.FeedItem) error) error
 	TopicHash(ctx context.Context, topic string) (string, error)
 	SetMatches(ctx context.Context, topic, hash string, all bool, evaluated []int64, matches []store.Match) error
@@ -66,6 +67,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"StoryItems_Text", testStoryItemsText},
 		{"Prune", testPrune},
 		{"Summarize", testSummarize},
+		{"Since", testSince},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.fn == nil {
@@ -515,5 +517,18 @@ func testSummarize(t *testing.T, s Store) {
 	}
 	if sum.ItemKeys == empty.ItemKeys || len(sum.ItemKeys) != 64 {
 		t.Errorf("checksum = %q", sum.ItemKeys)
+	}
+}
+
+func testSince(t *testing.T, s Store) {
+	ctx := context.Background()
+	if got, err := s.Since(ctx); err != nil || !got.IsZero() {
+		t.Fatalf("Since of an empty store = %v, %v; want zero", got, err)
+	}
+	mustSave(t, s, "https://e.org/b", []store.Item{{GUID: "b"}}, t0.Add(time.Hour))
+	mustSave(t, s, "https://e.org/a", []store.Item{{GUID: "a"}}, t0)
+	mustSave(t, s, "https://e.org/b", []store.Item{{GUID: "b"}, {GUID: "c"}}, t0.Add(2*time.Hour))
+	if got, err := s.Since(ctx); err != nil || !got.Equal(t0) {
+		t.Errorf("Since = %v, %v; want %v, the earliest first-seen", got, err, t0)
 	}
 }
