@@ -4,6 +4,7 @@
 //	go run ./bench -n 1000                 # 1,000 feeds, 3 runs, medians
 //	go run ./bench -n 1000,10000 -runs 3   # also 10,000 feeds
 //	go run ./bench -n 1000 -profile DIR    # CPU and heap profiles of the first run
+//	go run ./bench -n 10000 -runs 1 -peers-max-n 10000 -only-peers sfeed
 //
 // It builds feedsift and the feed server (../shared/feedserver, or -feedserver
 // DIR) into a temporary directory, starts the server, writes a configuration
@@ -46,6 +47,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -64,6 +66,7 @@ func main() {
 		concurrency = flag.Int("concurrency", 0, "concurrency in the generated config (0 = feedsift's default)")
 		peers       = flag.Bool("peers", true, "also run newsboat and sfeed when installed")
 		peersMaxN   = flag.Int("peers-max-n", 1000, "run peers only up to this many feeds")
+		only        = flag.String("only-peers", "", "comma-separated peers to run (newsboat, sfeed); default every one installed")
 		serverDir   = flag.String("feedserver", "", "directory of the feed server's source (default ../shared/feedserver from the module root)")
 		profile     = flag.String("profile", "", "write CPU and heap profiles of the first feedsift run of each kind to this directory")
 		keep        = flag.Bool("keep", false, "keep the temporary directory")
@@ -124,6 +127,7 @@ func main() {
 		log.Fatal(err)
 	}
 	b.newsboat, _ = exec.LookPath("newsboat")
+	b.only = *only
 	b.sfeed, _ = exec.LookPath("sfeed_update")
 	if _, err := exec.LookPath("curl"); err != nil {
 		b.sfeed = ""
@@ -142,6 +146,7 @@ type bench struct {
 	tmp, topic                string
 	feedsift, server          string
 	newsboat, sfeed           string
+	only                      string // -only-peers
 	perHost, concurrency      int
 	profile                   string
 	base                      string // the feed server's URL
@@ -203,10 +208,13 @@ func (b *bench) runN(n, runs int, change float64, peers bool) error {
 		run  func(dir, kind string) (measure, error)
 	}
 	tools := []tool{{"feedsift", b.runFeedsift}}
-	if peers && b.newsboat != "" {
+	wanted := func(name string) bool {
+		return b.only == "" || slices.Contains(strings.Split(b.only, ","), name)
+	}
+	if peers && b.newsboat != "" && wanted("newsboat") {
 		tools = append(tools, tool{"newsboat", b.runNewsboat})
 	}
-	if peers && b.sfeed != "" {
+	if peers && b.sfeed != "" && wanted("sfeed") {
 		tools = append(tools, tool{"sfeed", b.runSfeed})
 	}
 	kinds := []string{"cold", "warm", "changed"}
