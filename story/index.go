@@ -590,10 +590,18 @@ func (x *Index) Expire(before time.Time) {
 		for k, sh := range x.kinds(&e.Features) {
 			for _, h := range sh[:prefixLen(len(sh), x.opt.Threshold)] {
 				ps := x.byPrefix[k][h]
-				for i := range ps {
-					if ps[i].e == e {
-						ps = append(ps[:i], ps[i+1:]...)
-						break
+				if len(ps) > 0 && ps[0].e == e {
+					// Members are added and expire in order of time, as a
+					// sweep places them: the oldest is first. (Cleared, so
+					// the array does not keep it alive.)
+					ps[0] = posting{}
+					ps = ps[1:]
+				} else {
+					for i := range ps {
+						if ps[i].e == e {
+							ps = append(ps[:i], ps[i+1:]...)
+							break
+						}
 					}
 				}
 				if len(ps) == 0 {
@@ -607,6 +615,10 @@ func (x *Index) Expire(before time.Time) {
 }
 
 func remove(es []*entry, e *entry) []*entry {
+	if len(es) > 0 && es[0] == e {
+		es[0] = nil
+		return es[1:] // the oldest, in a sweep
+	}
 	for i, x := range es {
 		if x == e {
 			return append(es[:i], es[i+1:]...)
