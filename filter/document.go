@@ -94,9 +94,8 @@ func (d *Doc) fold(u *utok) string { return d.forms[u.fs:u.fe] }
 func (d *Doc) plain(u *utok) string { return d.forms[u.ps:u.pe] }
 
 type docScratch struct {
-	raw   []rawTok
-	folds []int32 // fold byte ranges, two per token
-	buf   []byte
+	tok   tokenized // NewDoc's
+	src   []int32   // each Doc token's index in the tokenized item
 	table []int32 // open-addressing intern table: uniq index + 1
 	uniq  []utok
 	forms []byte
@@ -147,50 +146,93 @@ func isASCII[T string | []byte](s T) bool {
 }
 
 func newDoc(it Item, bp *feedBoiler) *Doc {
-	d := &Doc{}
-	d.texts[zTitle] = it.Title
-	d.texts[zSummary] = htmlText(it.Summary)
-	d.texts[zContent] = htmlText(it.Content)
-	d.texts[zAuthor] = strings.Join(it.Authors, "\n")
-	d.texts[zCategory] = strings.Join(it.Categories, "\n")
-	switch {
-	case it.FeedTitle != "" && it.FeedURL != "":
-		d.texts[zFeed] = it.FeedTitle + "\n" + it.FeedURL
-	default:
-		d.texts[zFeed] = it.FeedTitle + it.FeedURL
-	}
-	d.texts[zLink] = it.Link
-
 	s := docScratches.Get().(*docScratch)
 	defer docScratches.Put(s)
-	s.buf = s.buf[:0]
-	s.folds = s.folds[:0]
+	s.tok.read(it)
+	return s.finish(&s.tok, bp)
+}
 
-	// Tokenise every zone first: the token count bounds the Doc's tokens
-	// and sentences (only boilerplate makes them fewer), so they are
-	// allocated once.
-	s.raw = s.raw[:0]
-	var zoneEnd [nZones]int
-	nSents := 0
+// tokenized is an item's text read once: each zone's display text, its
+// tokens, and every token's folded form. NewDoc builds a Doc from it;
+// NewDocs also learns boilerplate from it.
+type tokenized struct {
+	texts   [nZones]string
+	raw     []rawTok
+	zoneEnd [nZones]int // raw[zoneEnd[z-1]:zoneEnd[z]] are zone z's tokens
+	nSents  int
+	buf     []byte  // folded forms, back to back
+	folds   []int32 // each token's range in buf: two per token
+}
+
+func (t *tokenized) read(it Item) {
+	t.texts[zTitle] = it.Title
+	t.texts[zSummary] = htmlText(it.Summary)
+	t.texts[zContent] = htmlText(it.Content)
+	t.texts[zAuthor] = strings.Join(it.Authors, "\n")
+	t.texts[zCategory] = strings.Join(it.Categories, "\n")
+	switch {
+	case it.FeedTitle != "" && it.FeedURL != "":
+		t.texts[zFeed] = it.FeedTitle + "\n" + it.FeedURL
+	default:
+		t.texts[zFeed] = it.FeedTitle + it.FeedURL
+	}
+	t.texts[zLink] = it.Link
+	t.raw, t.buf, t.folds, t.nSents = t.raw[:0], t.buf[:0], t.folds[:0], 0
 	for z := zTitle; z < nZones; z++ {
-		if d.texts[z] != "" {
-			n0 := len(s.raw)
-			s.raw = appendTokens(s.raw, d.texts[z])
-			if len(s.raw) > n0 {
-				nSents += int(s.raw[len(s.raw)-1].sentence) + 1
+		if text := t.texts[z]; text != "" {
+			n0 := len(t.raw)
+			t.raw = appendTokens(t.raw, text)
+			if len(t.raw) > n0 {
+				t.nSents += int(t.raw[len(t.raw)-1].sentence) + 1
+			}
+			for _, r := range t.raw[n0:] {
+				fs := len(t.buf)
+				t.buf = foldAppend(t.buf, text[r.start:r.end])
+				t.folds = append(t.folds, int32(fs), int32(len(t.buf)))
 			}
 		}
-		zoneEnd[z] = len(s.raw)
+		t.zoneEnd[z] = len(t.raw)
 	}
-	d.toks = make([]token, 0, len(s.raw))
-	d.sents = make([]sentence, 0, nSents)
+}
+
+// sentences calls fn with the token range [i, j) of each sentence of the
+// summary and the content: those boilerplate is learned from and
+// stripped in.
+func (t *tokenized) sentences(fn func(i, j int)) {
+	for _, z := range []zone{zSummary, zContent} {
+		i, end := t.zoneEnd[z-1], t.zoneEnd[z]
+		for i < end {
+			j := i + 1
+			for j < end && t.raw[j].sentence == t.raw[i].sentence {
+				j++
+			}
+			fn(i, j)
+			i = j
+		}
+	}
+}
+
+// hash is the hash of the sentence of tokens [i, j), as Learn and
+// isBoilerplate compute it.
+func (t *tokenized) hash(i, j int) uint64 {
+	base := int(t.folds[2*i])
+	return hashTokens(t.buf[base:t.folds[2*j-1]], t.folds[2*i:2*j], base)
+}
+
+// finish builds the Doc of t, leaving out bp's boilerplate sentences.
+func (s *docScratch) finish(t *tokenized, bp *feedBoiler) *Doc {
+	d := &Doc{texts: t.texts}
+	d.toks = make([]token, 0, len(t.raw))
+	d.sents = make([]sentence, 0, t.nSents)
+	s.src = s.src[:0] // each kept token's index in t.raw
 
 	leadDone := false
 	zoneStart := 0
 	for z := zTitle; z < nZones; z++ {
 		text := d.texts[z]
-		raw := s.raw[zoneStart:zoneEnd[z]]
-		zoneStart = zoneEnd[z]
+		raw := t.raw[zoneStart:t.zoneEnd[z]]
+		base := zoneStart
+		zoneStart = t.zoneEnd[z]
 		strip := bp != nil && (z == zSummary || z == zContent)
 		// Walk sentence by sentence.
 		for i := 0; i < len(raw); {
@@ -198,30 +240,27 @@ func newDoc(it Item, bp *feedBoiler) *Doc {
 			for j < len(raw) && raw[j].sentence == raw[i].sentence {
 				j++
 			}
-			tokStart, bufStart := len(d.toks), len(s.buf)
+			if strip {
+				b0 := int(t.folds[2*(base+i)])
+				if bp.isBoilerplate(t.buf[b0:t.folds[2*(base+j)-1]], t.folds[2*(base+i):2*(base+j)], b0) {
+					d.Stripped++
+					i = j
+					continue
+				}
+			}
+			tokStart := len(d.toks)
 			sent := int32(len(d.sents))
 			mask := zoneBits[z]
 			lead := !leadDone && (z == zSummary || z == zContent)
 			if lead {
 				mask |= bLead
+				leadDone = true
 			}
-			for _, r := range raw[i:j] {
-				fs := len(s.buf)
-				s.buf = foldAppend(s.buf, text[r.start:r.end])
-				s.folds = append(s.folds, int32(fs), int32(len(s.buf)))
+			for k, r := range raw[i:j] {
 				d.toks = append(d.toks, token{sent: sent, start: r.start, end: r.end, mask: mask, zone: z})
+				s.src = append(s.src, int32(base+i+k))
 			}
-			if strip && bp.isBoilerplate(s.buf[bufStart:], s.folds[2*tokStart:], bufStart) {
-				d.toks = d.toks[:tokStart]
-				s.folds = s.folds[:2*tokStart]
-				s.buf = s.buf[:bufStart]
-				d.Stripped++
-			} else {
-				d.sents = append(d.sents, sentence{zone: z, start: raw[i].start, end: closePunct(text, raw[j-1].end), first: int32(tokStart)})
-				if lead {
-					leadDone = true
-				}
-			}
+			d.sents = append(d.sents, sentence{zone: z, start: raw[i].start, end: closePunct(text, raw[j-1].end), first: int32(tokStart)})
 			i = j
 		}
 	}
@@ -238,7 +277,8 @@ func newDoc(it Item, bp *feedBoiler) *Doc {
 	clear(s.table)
 	s.uniq, s.forms = s.uniq[:0], s.forms[:0]
 	for i := range d.toks {
-		u := s.intern(s.buf[s.folds[2*i]:s.folds[2*i+1]])
+		k := s.src[i]
+		u := s.intern(t.buf[t.folds[2*k]:t.folds[2*k+1]])
 		d.toks[i].u = u
 		s.uniq[u].n++
 	}
