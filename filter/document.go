@@ -96,7 +96,7 @@ func (d *Doc) plain(u *utok) string { return d.forms[u.ps:u.pe] }
 type docScratch struct {
 	tok   tokenized // NewDoc's
 	src   []int32   // each Doc token's index in the tokenized item
-	table []int32 // open-addressing intern table: uniq index + 1
+	table []int32   // open-addressing intern table: uniq index + 1
 	uniq  []utok
 	forms []byte
 }
