@@ -2,6 +2,7 @@ package filter
 
 import (
 	"hash/maphash"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -430,6 +431,69 @@ func (b *Boilerplate) Learn(feedURL string, texts ...string) {
 			f.counts[h]++
 		}
 	}
+}
+
+// LearnItem counts the sentences of one item of a feed: those of its
+// summary and its content (HTML allowed) as NewDoc splits them, each
+// counted once however often the item repeats it.
+func (b *Boilerplate) LearnItem(feedURL, summary, content string) {
+	var t tokenized
+	t.read(Item{Summary: summary, Content: content})
+	b.learn(feedURL, []*tokenized{&t})
+}
+
+// learn counts the distinct sentences of each tokenized item.
+func (b *Boilerplate) learn(feedURL string, items []*tokenized) {
+	var hs []uint64
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	f := b.feed(feedURL)
+	if f.counts == nil {
+		f.counts = map[uint64]int{}
+	}
+	for _, t := range items {
+		hs = hs[:0]
+		t.sentences(func(i, j int) { hs = append(hs, t.hash(i, j)) })
+		slices.Sort(hs)
+		for _, h := range slices.Compact(hs) {
+			f.counts[h]++
+		}
+	}
+}
+
+// NewDocs prepares items of one feed (their FeedURL) for matching, after
+// learning the sentences of the last learn of them as LearnItem would:
+// the same Docs as LearnItem on those, then NewDoc on each, with each
+// item's text read once.
+func (b *Boilerplate) NewDocs(feedURL string, items []Item, learn int) []*Doc {
+	if b == nil {
+		docs := make([]*Doc, len(items))
+		for i := range items {
+			docs[i] = newDoc(items[i], nil)
+		}
+		return docs
+	}
+	toks := make([]tokenized, len(items))
+	for i := range items {
+		toks[i].read(items[i])
+	}
+	if learn > 0 {
+		from := max(0, len(items)-learn)
+		ptrs := make([]*tokenized, 0, len(items)-from)
+		for i := from; i < len(items); i++ {
+			ptrs = append(ptrs, &toks[i])
+		}
+		b.learn(feedURL, ptrs)
+	}
+	s := docScratches.Get().(*docScratch)
+	defer docScratches.Put(s)
+	docs := make([]*Doc, len(items))
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	for i := range items {
+		docs[i] = s.finish(&toks[i], b.snapshot(items[i].FeedURL))
+	}
+	return docs
 }
 
 // AddPattern makes every sentence of feedURL's items that contains phrase

@@ -2,6 +2,8 @@ package filter
 
 import (
 	"errors"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -289,5 +291,43 @@ func TestBoilerplate(t *testing.T) {
 	item.Summary = "Moscow news. Sign up for our newsletter on Beijing military drills."
 	if topic.Match(b.NewDoc(item)).Match {
 		t.Error("pattern sentence matched")
+	}
+}
+
+// TestNewDocs: NewDocs gives the Docs LearnItem on the last items, then
+// NewDoc on each, give; LearnItem counts a sentence once per item, from
+// summary and content alike.
+func TestNewDocs(t *testing.T) {
+	const feed = "https://example.com/feed"
+	const appeal = "Support independent journalism about Russia and China security."
+	var items []Item
+	for i, s := range []string{"Farmers protest in Lyon.", "A storm hits the coast.", "Elections are near.", "Rain again."} {
+		it := Item{Title: fmt.Sprint("Item ", i), Summary: "<p>" + s + "</p><p>" + appeal + "</p>", FeedURL: feed}
+		if i%2 == 1 { // the appeal twice in one item: still one count
+			it.Content = "<div>" + appeal + "</div><p>More text.</p>"
+		}
+		items = append(items, it)
+	}
+	for _, learn := range []int{0, 2, 3, 10} {
+		one := &Boilerplate{}
+		for _, it := range items[max(0, len(items)-learn):] {
+			one.LearnItem(feed, it.Summary, it.Content)
+		}
+		var want []*Doc
+		for _, it := range items {
+			want = append(want, one.NewDoc(it))
+		}
+		got := (&Boilerplate{}).NewDocs(feed, items, learn)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("learn %d: NewDocs differs from LearnItem then NewDoc", learn)
+		}
+		stripped := 0
+		for _, d := range got {
+			stripped += d.Stripped
+		}
+		// The appeal is boilerplate once three items have it (MinItems).
+		if wantStripped := map[int]int{0: 0, 2: 0, 3: 6, 10: 6}[learn]; stripped != wantStripped {
+			t.Errorf("learn %d: %d sentences stripped, want %d", learn, stripped, wantStripped)
+		}
 	}
 }

@@ -431,16 +431,13 @@ func (e *evaluator) saved(ctx context.Context, feedURL string, doc *store.Fetche
 		}
 	}
 	var err error
+	learn := 0
 	if saved.First {
 		// All of the feed's rows are in ids: learn from the newest, as
-		// FeedTexts would, without reading them back.
-		for _, id := range ids[max(0, len(ids)-boilerplateItems):] {
-			bp.Learn(feedURL, byID[id].Summary+"\n"+byID[id].Content)
-		}
+		// FeedTexts would, without reading them back (NewDocs below).
+		learn = boilerplateItems
 	} else {
-		err = e.p.st.FeedTexts(ctx, []int64{saved.FeedID}, boilerplateItems, func(url, summary, content string) {
-			bp.Learn(url, summary+"\n"+content)
-		})
+		err = e.p.st.FeedTexts(ctx, []int64{saved.FeedID}, boilerplateItems, bp.LearnItem)
 	}
 	type hit struct {
 		topic int
@@ -448,12 +445,20 @@ func (e *evaluator) saved(ctx context.Context, feedURL string, doc *store.Fetche
 	}
 	var hits []hit
 	fi := store.FeedItem{FeedURL: feedURL, FeedTitle: doc.Title, FeedHome: doc.Home}
-	for _, id := range ids {
+	items := make([]filter.Item, len(ids))
+	for k, id := range ids {
+		fi.Item = *byID[id]
+		items[k] = filterItem(&fi, e.p.feedTitle(&fi))
+	}
+	var docs []*filter.Doc
+	if err == nil {
+		docs = bp.NewDocs(feedURL, items, learn)
+	}
+	for k, id := range ids {
 		if err != nil {
 			break
 		}
-		fi.Item = *byID[id]
-		d := bp.NewDoc(filterItem(&fi, e.p.feedTitle(&fi)))
+		d := docs[k]
 		for i, t := range e.topics {
 			if r := t.match.Match(d); r.Match {
 				hits = append(hits, hit{i, store.Match{ItemID: id, Score: r.Score, Reasons: reasons(r)}})
@@ -603,9 +608,7 @@ func (p *pass) boilerplate(ctx context.Context, feedIDs []int64) (*filter.Boiler
 			bp.AddPattern(f.URL, phrase)
 		}
 	}
-	err := p.st.FeedTexts(ctx, feedIDs, boilerplateItems, func(url, summary, content string) {
-		bp.Learn(url, summary+"\n"+content)
-	})
+	err := p.st.FeedTexts(ctx, feedIDs, boilerplateItems, bp.LearnItem)
 	if err != nil {
 		return nil, &exitError{exitDatabase, err}
 	}
