@@ -109,7 +109,7 @@ var charRef = regexp.MustCompile(`&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});`)
 // for: C0 control characters and character references to illegal code
 // points.
 func cleanXML(b []byte) []byte {
-	if bytes.IndexFunc(b, isIllegalXMLRune) >= 0 {
+	if hasIllegalXMLRune(b) {
 		b = bytes.Map(func(r rune) rune {
 			if isIllegalXMLRune(r) {
 				return -1
@@ -117,7 +117,7 @@ func cleanXML(b []byte) []byte {
 			return r
 		}, b)
 	}
-	if bytes.Contains(b, []byte("&#")) {
+	if hasIllegalCharRef(b) {
 		b = charRef.ReplaceAllFunc(b, func(ref []byte) []byte {
 			s := string(ref[2 : len(ref)-1])
 			var n uint64
@@ -134,6 +134,75 @@ func cleanXML(b []byte) []byte {
 		})
 	}
 	return b
+}
+
+// hasIllegalXMLRune reports whether b (UTF-8) holds a rune
+// isIllegalXMLRune rejects, a byte at a time: C0 controls, and U+FFFE
+// and U+FFFF (EF BF BE, EF BF BF). Encoded surrogates are not valid
+// UTF-8 and decode as U+FFFD, which is legal, as bytes.IndexFunc sees them.
+func hasIllegalXMLRune(b []byte) bool {
+	for i, c := range b {
+		switch {
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r':
+			return true
+		case c == 0xEF && i+2 < len(b) && b[i+1] == 0xBF && (b[i+2] == 0xBE || b[i+2] == 0xBF):
+			return true
+		}
+	}
+	return false
+}
+
+// hasIllegalCharRef reports whether b holds a character reference that
+// charRef matches and cleanXML drops: most feeds hold many references, all
+// legal, and the regular expression is slow.
+func hasIllegalCharRef(b []byte) bool {
+	for {
+		i := bytes.Index(b, []byte("&#"))
+		if i < 0 {
+			return false
+		}
+		b = b[i+2:]
+		hex := len(b) > 0 && (b[0] == 'x' || b[0] == 'X')
+		digits := b
+		if hex {
+			digits = b[1:]
+		}
+		n, j, ok := uint64(0), 0, true
+		for ; j < len(digits); j++ {
+			c := digits[j]
+			var v uint64
+			switch {
+			case '0' <= c && c <= '9':
+				v = uint64(c - '0')
+			case hex && 'a' <= c && c <= 'f':
+				v = uint64(c-'a') + 10
+			case hex && 'A' <= c && c <= 'F':
+				v = uint64(c-'A') + 10
+			default:
+				ok = false
+			}
+			if !ok {
+				break
+			}
+			if hex {
+				n = n*16 + v
+			} else {
+				n = n*10 + v
+			}
+			if n > utf8.MaxRune {
+				n = utf8.MaxRune + 1 // keep counting digits without overflow
+			}
+		}
+		if j == 0 || j >= len(digits) || digits[j] != ';' {
+			continue // not a reference charRef matches
+		}
+		if hex && j > 8 || !hex && j > 10 {
+			continue // too long for charRef
+		}
+		if n > utf8.MaxRune || isIllegalXMLRune(rune(n)) {
+			return true
+		}
+	}
 }
 
 func isIllegalXMLRune(r rune) bool {

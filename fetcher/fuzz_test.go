@@ -3,6 +3,7 @@ package fetcher
 import (
 	"bytes"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -83,6 +84,53 @@ func FuzzDecode(f *testing.F) {
 			if bytes.Contains([]byte(it.Title), []byte("&lol")) {
 				t.Fatalf("entity residue %q", it.Title)
 			}
+		}
+	})
+}
+
+// cleanXMLSlow is cleanXML as it was, rune by rune and with the regular
+// expression on every document with a reference: the reference the fast
+// checks must agree with.
+func cleanXMLSlow(b []byte) []byte {
+	if bytes.IndexFunc(b, isIllegalXMLRune) >= 0 {
+		b = bytes.Map(func(r rune) rune {
+			if isIllegalXMLRune(r) {
+				return -1
+			}
+			return r
+		}, b)
+	}
+	if bytes.Contains(b, []byte("&#")) {
+		b = charRef.ReplaceAllFunc(b, func(ref []byte) []byte {
+			s := string(ref[2 : len(ref)-1])
+			var n uint64
+			var err error
+			if s[0] == 'x' || s[0] == 'X' {
+				n, err = strconv.ParseUint(s[1:], 16, 32)
+			} else {
+				n, err = strconv.ParseUint(s, 10, 32)
+			}
+			if err != nil || isIllegalXMLRune(rune(n)) || n > utf8.MaxRune {
+				return nil
+			}
+			return ref
+		})
+	}
+	return b
+}
+
+func FuzzCleanXML(f *testing.F) {
+	for _, s := range []string{"<a>ok</a>", "a\x00b\x1fc\td\ne\rf", "x\uFFFEy\uFFFFz", "\xed\xa0\x80 surrogate",
+		"&#8217; &#x2019; &#0; &#x1F; &#xD800; &#1114112; &#x110000; &#12345678901; &#xFFFFFFFFF; &#; &#x; &#65",
+		"&#9999999999; &#4294967296; &#X41;", "\xef\xbf\xbe", "\xef\xbf"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := hasIllegalXMLRune(b), bytes.IndexFunc(b, isIllegalXMLRune) >= 0; got != want {
+			t.Fatalf("hasIllegalXMLRune(%q) = %v, want %v", b, got, want)
+		}
+		if got, want := cleanXML(append([]byte(nil), b...)), cleanXMLSlow(append([]byte(nil), b...)); !bytes.Equal(got, want) {
+			t.Fatalf("cleanXML(%q) = %q, want %q", b, got, want)
 		}
 	})
 }
