@@ -14,7 +14,8 @@
 // POST /-/advance, -change of the feeds have new items). For each it prints
 // the median over -runs of wall time, CPU time (user+sys), peak RSS,
 // requests the server saw, items stored, and the share of the wall time
-// spent in fetch, parse, store, filter and output, from feedsift's debug
+// spent in fetch, parse, store, filter, output and group (grouping copies
+// of stories, between fetching and filtering), from feedsift's debug
 // line "run phases". Fetching runs feeds concurrently and filters each
 // feed's new items as it is stored, so the fetch, parse, store and (part of
 // the) filter shares divide the fetch phase's wall time in proportion to
@@ -163,6 +164,7 @@ type measure struct {
 	items             int64
 	fetch, parse      float64 // shares of wall
 	store, filter, ou float64
+	group             float64 // grouping stories, after the fetch
 	phases            bool
 }
 
@@ -259,17 +261,17 @@ func (b *bench) runN(n, runs int, change float64, peers bool) error {
 	}
 	b.serverRSS = procRSS(srv.Process.Pid)
 
-	fmt.Printf("| tool | pass | wall s | CPU s | peak RSS MB | requests | 200 | 304 | items stored | fetch | parse | store | filter | output |\n")
-	fmt.Printf("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	fmt.Printf("| tool | pass | wall s | CPU s | peak RSS MB | requests | 200 | 304 | items stored | fetch | parse | store | filter | output | group |\n")
+	fmt.Printf("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	med := map[string]map[string]measure{}
 	for _, t := range tools {
 		med[t.name] = map[string]measure{}
 		for _, kind := range kinds {
 			m := median(res[t.name][kind])
 			med[t.name][kind] = m
-			shares := "| | | | | "
+			shares := "| | | | | | "
 			if m.phases {
-				shares = fmt.Sprintf("| %s | %s | %s | %s | %s ", pct(m.fetch), pct(m.parse), pct(m.store), pct(m.filter), pct(m.ou))
+				shares = fmt.Sprintf("| %s | %s | %s | %s | %s | %s ", pct(m.fetch), pct(m.parse), pct(m.store), pct(m.filter), pct(m.ou), pct(m.group))
 			}
 			fmt.Printf("| %s | %s | %.2f | %.2f | %d | %d | %d | %d | %d %s|\n", t.name, kind,
 				m.wall.Seconds(), m.cpu.Seconds(), m.rssKB>>10, m.requests, m.ok, m.nm, m.items, shares)
@@ -444,7 +446,7 @@ func phasesFromLog(path string, m *measure) error {
 		p.Parse, p.Store, p.Filter, p.Output = num("parse_sum"), num("store_sum"), num("filter"), num("output")
 		p.FilterSum = num("filter_sum")
 		wall := float64(m.wall)
-		m.filter, m.ou = p.Filter/wall, p.Output/wall
+		m.filter, m.ou, m.group = p.Filter/wall, p.Output/wall, num("group")/wall
 		if sum := p.Wait + p.Fetch + p.Parse + p.Store + p.FilterSum; sum > 0 {
 			m.fetch = p.FetchWall * (p.Wait + p.Fetch) / sum / wall
 			m.parse = p.FetchWall * p.Parse / sum / wall
@@ -486,6 +488,7 @@ func median(ms []measure) measure {
 		store:    pick(func(m measure) float64 { return m.store }),
 		filter:   pick(func(m measure) float64 { return m.filter }),
 		ou:       pick(func(m measure) float64 { return m.ou }),
+		group:    pick(func(m measure) float64 { return m.group }),
 		phases:   ms[0].phases,
 	}
 }

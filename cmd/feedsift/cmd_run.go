@@ -286,9 +286,11 @@ func (p *pass) run(ctx context.Context) error {
 
 	// Group copies of one story, record the matches, then write.
 	restoreGC()
+	tGroup := time.Now()
 	if _, err := p.groupStories(ctx); err != nil {
 		return &exitError{exitDatabase, err}
 	}
+	ph.group = time.Since(tGroup)
 	tFilter := time.Now()
 	if err := ev.finish(ctx); err != nil {
 		return err
@@ -355,6 +357,7 @@ type phases struct {
 	wait, fetch, parse, store time.Duration
 	filterSum                 time.Duration // in the fetcher's goroutines
 	filter, output            time.Duration
+	group                     time.Duration // grouping stories, after the fetch
 }
 
 func (ph *phases) add(t fetcher.Timing) {
@@ -366,7 +369,7 @@ func (ph *phases) add(t fetcher.Timing) {
 
 func (ph *phases) attrs() []any {
 	return []any{"fetch_wall", ph.run, "host_wait_sum", ph.wait, "fetch_sum", ph.fetch,
-		"parse_sum", ph.parse, "store_sum", ph.store, "filter_sum", ph.filterSum, "filter", ph.filter, "output", ph.output}
+		"parse_sum", ph.parse, "store_sum", ph.store, "filter_sum", ph.filterSum, "filter", ph.filter, "output", ph.output, "group", ph.group}
 }
 
 // evaluator matches the topics against items as their feeds are stored,
