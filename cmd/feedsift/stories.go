@@ -186,7 +186,7 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 		var err error
 		for ms := range saves { // after an error, drained unsaved
 			if err == nil {
-				// In id order: the table's key, so rows go to few pages.
+				// In id order: item_id's index takes them on few pages.
 				slices.SortFunc(ms, func(a, b store.StoryMember) int { return cmp.Compare(a.ItemID, b.ItemID) })
 				err = p.st.SaveStoryMembers(ctx, ms)
 			}
