@@ -135,7 +135,8 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 	var stored []store.StoryMember
 	si, span := 0, 0
 	next := spans[0][0]
-	held := 0
+	held, passedBy := 0, 0
+	var reach *story.Index // with few new items: all of them (see below)
 	more := func() error { // the next slice of stored members, if any
 		for len(stored) == si && span < len(spans) {
 			to := minTime(next.Add(slice-time.Second), spans[span][1])
@@ -256,9 +257,7 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 		if err := advance(m.Time); err != nil {
 			return err
 		}
-		it := story.Item{ID: m.ItemID, Feed: m.FeedID, Time: m.Time,
-			Features: story.Features{Link: m.Link, Host: hostOf(m.Link), TitleKey: m.TitleKey,
-				Shingles: m.Shingles, TitleShingles: m.TitleShingles}}
+		it := storedItem(m)
 		x.Candidates(it, nil, func(e *story.Member, d story.Decision) {
 			if cur := &pending[pos[e.ID]-base].d; d.Score > cur.Score || (d.Score == cur.Score && m.ItemID < cur.Parent) {
 				d.Group, d.Parent = m.GroupID, m.ItemID
@@ -281,14 +280,57 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 				return nil
 			}
 			si++
-			if err := offer(&stored[si-1], t); err != nil {
+			m := &stored[si-1]
+			if reach != nil && !reaches(reach, m) {
+				passedBy++
+				continue
+			}
+			if err := offer(m, t); err != nil {
 				return err
 			}
 		}
 	}
 	decisions := make([]story.Decision, sweepRun)
 	scratches := make([][2]story.Scratch, runtime.GOMAXPROCS(0))
-	for batch := range batches {
+	// A pass with few new items (a run after a quiet hour) reads them all
+	// first and indexes them once more, so that the stored members they
+	// cannot join, and that cannot join them, are passed over without
+	// being indexed: the window's members are most of such a pass.
+	var (
+		few       [][]story.Item
+		nextBatch func() ([]story.Item, bool)
+	)
+	if len(ids) <= fewNewItems {
+		for batch := range batches {
+			few = append(few, batch)
+		}
+		nextBatch = func() ([]story.Item, bool) {
+			if len(few) == 0 {
+				return nil, false
+			}
+			b := few[0]
+			few = few[1:]
+			return b, true
+		}
+		if len(few) > 0 {
+			reach = story.NewIndex(storyOptions(few[0], window, p.groupThreshold()))
+			for _, b := range few {
+				for _, it := range b {
+					reach.Add(story.Member{Item: it, Group: it.ID})
+				}
+			}
+		}
+	} else {
+		nextBatch = func() ([]story.Item, bool) {
+			b, ok := <-batches
+			return b, ok
+		}
+	}
+	for {
+		batch, ok := nextBatch()
+		if !ok {
+			break
+		}
 		if x == nil {
 			// The shingles common in the first batch are looked up
 			// last: the same decisions, far fewer candidates.
@@ -344,8 +386,28 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 		runtime.KeepAlive(x)
 		runtime.KeepAlive(old)
 	}
-	p.log.Debug("stories grouped", "items", len(ids), "joined", joined, "window_members", held)
+	p.log.Debug("stories grouped", "items", len(ids), "joined", joined, "window_members", held, "passed_by", passedBy)
 	return joined, nil
+}
+
+// fewNewItems is the most new items a pass reads before its sweep, to
+// pass over the stored members none of them can join (see groupStories).
+// A variable for tests.
+var fewNewItems = 20000
+
+// reaches reports whether the stored member m can join one of the items
+// of x, or one of them join m: only then does the sweep need it.
+func reaches(x *story.Index, m *store.StoryMember) bool {
+	found := false
+	x.Candidates(storedItem(m), func(*story.Member) bool { return !found }, func(*story.Member, story.Decision) { found = true })
+	return found
+}
+
+// storedItem is a stored member as grouping compares it.
+func storedItem(m *store.StoryMember) story.Item {
+	return story.Item{ID: m.ItemID, Feed: m.FeedID, Time: m.Time,
+		Features: story.Features{Link: m.Link, Host: hostOf(m.Link), TitleKey: m.TitleKey,
+			Shingles: m.Shingles, TitleShingles: m.TitleShingles}}
 }
 
 // sweepRun is how many new items the sweep decides at once.
