@@ -136,8 +136,9 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 	si, span := 0, 0
 	next := spans[0][0]
 	held, passedBy := 0, 0
-	var reach *story.Index // with few new items: all of them (see below)
-	more := func() error { // the next slice of stored members, if any
+	var reach *story.Index              // with few new items: all of them (see below)
+	ahead := map[int64]story.Decision{} // the best stored member for new items still to come
+	more := func() error {              // the next slice of stored members, if any
 		for len(stored) == si && span < len(spans) {
 			to := minTime(next.Add(slice-time.Second), spans[span][1])
 			ms, err := p.st.StoryWindow(ctx, next, to)
@@ -269,6 +270,33 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 		}
 		return nil
 	}
+	// offerAll is offer when every new item is in reach: the stored
+	// member is offered to those placed and, for those still to come,
+	// kept in ahead for when they are decided, so it need not be indexed;
+	// one that none of them can join is passed over.
+	offerAll := func(m *store.StoryMember) error {
+		if err := advance(m.Time); err != nil {
+			return err
+		}
+		found := false
+		reach.Candidates(storedItem(m), nil, func(e *story.Member, d story.Decision) {
+			found = true
+			d.Group, d.Parent = m.GroupID, m.ItemID
+			if k, ok := pos[e.ID]; ok {
+				if cur := &pending[k-base].d; better(d, *cur) {
+					*cur = d
+				}
+			} else if groups[at(e.ID)] == 0 { // still to come (a saved one is out of the window)
+				if cur, ok := ahead[e.ID]; !ok || better(d, cur) {
+					ahead[e.ID] = d
+				}
+			}
+		})
+		if !found {
+			passedBy++
+		}
+		return nil
+	}
 	// offerUpTo offers the stored members dated up to t, the next new
 	// item's time (all: zero).
 	offerUpTo := func(t time.Time) error {
@@ -281,8 +309,10 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 			}
 			si++
 			m := &stored[si-1]
-			if reach != nil && !reaches(reach, m) {
-				passedBy++
+			if reach != nil {
+				if err := offerAll(m); err != nil {
+					return err
+				}
 				continue
 			}
 			if err := offer(m, t); err != nil {
@@ -293,9 +323,10 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 	decisions := make([]story.Decision, sweepRun)
 	scratches := make([][2]story.Scratch, runtime.GOMAXPROCS(0))
 	// A pass with few new items (a run after a quiet hour) reads them all
-	// first and indexes them once more, so that the stored members they
-	// cannot join, and that cannot join them, are passed over without
-	// being indexed: the window's members are most of such a pass.
+	// first and indexes them once more (reach), so that each stored member
+	// is offered to all of them at once instead of being indexed for
+	// those to come, and one none of them can join is passed over: the
+	// window's stored members are most of such a pass.
 	var (
 		few       [][]story.Item
 		nextBatch func() ([]story.Item, bool)
@@ -354,6 +385,14 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 			run, ds := batch[i:j], decisions[:j-i]
 			decideRun(x, old, run, ds, scratches)
 			for k := range run {
+				if a, ok := ahead[run[k].ID]; ok {
+					if better(a, ds[k]) {
+						ds[k] = a
+					}
+					delete(ahead, run[k].ID)
+				}
+			}
+			for k := range run {
 				for m := range k {
 					ds[k] = x.Consider(run[k], story.Member{Item: run[m], Group: ds[m].Group}, ds[k])
 				}
@@ -395,12 +434,10 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 // A variable for tests.
 var fewNewItems = 20000
 
-// reaches reports whether the stored member m can join one of the items
-// of x, or one of them join m: only then does the sweep need it.
-func reaches(x *story.Index, m *store.StoryMember) bool {
-	found := false
-	x.Candidates(storedItem(m), func(*story.Member) bool { return !found }, func(*story.Member, story.Decision) { found = true })
-	return found
+// better reports whether a is the better place than b, as Decide
+// chooses: the higher score, then the lower parent.
+func better(a, b story.Decision) bool {
+	return a.Score > b.Score || (a.Score == b.Score && a.Parent != 0 && (b.Parent == 0 || a.Parent < b.Parent))
 }
 
 // storedItem is a stored member as grouping compares it.
@@ -419,7 +456,7 @@ const sweepRun = 64
 func decideRun(x, old *story.Index, run []story.Item, ds []story.Decision, scratches [][2]story.Scratch) {
 	decide := func(k int, s *[2]story.Scratch) {
 		d := x.DecideWith(run[k], &s[0])
-		if o := old.DecideWith(run[k], &s[1]); o.Score > d.Score || (o.Score == d.Score && o.Parent != 0 && (d.Parent == 0 || o.Parent < d.Parent)) {
+		if o := old.DecideWith(run[k], &s[1]); better(o, d) {
 			d = o
 		}
 		ds[k] = d
