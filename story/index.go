@@ -336,36 +336,11 @@ func (x *Index) Decide(it Item) Decision {
 // meanwhile.
 func (x *Index) DecideWith(it Item, s *Scratch) Decision {
 	best := Decision{Group: it.ID}
-	var bestID int64
-	var keys []uint64 // the item's band keys, sorted, once needed
+	b := bands{f: &it.Features}
 	consider := func(e *entry, banded bool) {
-		if e.dead || e.ID == it.ID || absDur(e.Time.Sub(it.Time)) > x.opt.Window {
-			return
+		if !e.dead {
+			best, _ = x.join(it, &e.Member, best, banded, &b)
 		}
-		if best.Score >= 1 && e.ID > bestID {
-			return // no score exceeds 1, and ties go to the lower id
-		}
-		// Only a member scoring at least the best so far can win.
-		d := compare(it, e.Item, x.opt.Threshold, best.Score)
-		if d.Reason == "" {
-			return
-		}
-		if !(d.Score > best.Score || (d.Score == best.Score && e.ID < bestID)) {
-			return
-		}
-		if banded && d.Reason == ByText {
-			// A member joins by text only when it shares a band.
-			if keys == nil {
-				keys = bandKeys(&it.Features)
-				slices.Sort(keys)
-			}
-			if !sharesBand(keys, &e.Features) {
-				return
-			}
-		}
-		d.Group, d.Parent = e.Group, e.ID
-		best = d
-		bestID = e.ID
 	}
 	if it.Link != "" {
 		for _, e := range x.byLink[it.Link] {
@@ -420,31 +395,18 @@ kinds:
 // Candidates calls fn with each member that it could join, and how: the
 // members Decide chooses from (Group is the member's). Joining is
 // symmetric, so a caller can also find the items of the index that a
-// member held elsewhere could join. Members for which keep (when not
-// nil) is false are passed over before they are compared.
-func (x *Index) Candidates(it Item, keep func(e *Member) bool, fn func(e *Member, d Decision)) {
-	var keys []uint64
+// member held elsewhere could join.
+func (x *Index) Candidates(it Item, fn func(e *Member, d Decision)) {
+	b := bands{f: &it.Features}
 	s := &x.own
 	s.begin(x.slots)
 	consider := func(e *entry, banded bool) {
-		if !s.first(e) {
-			return
-		}
-		if e.dead || e.ID == it.ID || absDur(e.Time.Sub(it.Time)) > x.opt.Window || (keep != nil && !keep(&e.Member)) {
+		if !s.first(e) || e.dead || e.ID == it.ID || absDur(e.Time.Sub(it.Time)) > x.opt.Window {
 			return
 		}
 		d := x.score(it, e)
-		if d.Reason == "" {
+		if d.Reason == "" || banded && d.Reason == ByText && !b.shares(&e.Features) {
 			return
-		}
-		if banded && d.Reason == ByText {
-			if keys == nil {
-				keys = bandKeys(&it.Features)
-				slices.Sort(keys)
-			}
-			if !sharesBand(keys, &e.Features) {
-				return
-			}
 		}
 		d.Group, d.Parent = e.Group, e.ID
 		fn(&e.Member, d)
@@ -576,34 +538,20 @@ func (x *Index) Expire(before time.Time) {
 		e.dead = true
 		x.free = append(x.free, e.slot)
 		if e.Link != "" {
-			x.byLink[e.Link] = remove(x.byLink[e.Link], e)
+			x.byLink[e.Link] = remove(x.byLink[e.Link], is(e))
 			if len(x.byLink[e.Link]) == 0 {
 				delete(x.byLink, e.Link)
 			}
 		}
 		if e.TitleKey != "" {
-			x.byTitle[e.TitleKey] = remove(x.byTitle[e.TitleKey], e)
+			x.byTitle[e.TitleKey] = remove(x.byTitle[e.TitleKey], is(e))
 			if len(x.byTitle[e.TitleKey]) == 0 {
 				delete(x.byTitle, e.TitleKey)
 			}
 		}
 		for k, sh := range x.kinds(&e.Features) {
 			for _, h := range sh[:prefixLen(len(sh), x.opt.Threshold)] {
-				ps := x.byPrefix[k][h]
-				if len(ps) > 0 && ps[0].e == e {
-					// Members are added and expire in order of time, as a
-					// sweep places them: the oldest is first. (Cleared, so
-					// the array does not keep it alive.)
-					ps[0] = posting{}
-					ps = ps[1:]
-				} else {
-					for i := range ps {
-						if ps[i].e == e {
-							ps = append(ps[:i], ps[i+1:]...)
-							break
-						}
-					}
-				}
+				ps := remove(x.byPrefix[k][h], func(p posting) bool { return p.e == e })
 				if len(ps) == 0 {
 					delete(x.byPrefix[k], h)
 				} else {
@@ -614,18 +562,25 @@ func (x *Index) Expire(before time.Time) {
 	}
 }
 
-func remove(es []*entry, e *entry) []*entry {
-	if len(es) > 0 && es[0] == e {
-		es[0] = nil
-		return es[1:] // the oldest, in a sweep
+// remove drops the first element of list that match is true of. Members
+// are added and expire in order of time, as a sweep places them, so it is
+// usually the head: the list is resliced, the head cleared so that the
+// array does not keep the member alive.
+func remove[T any](list []T, match func(T) bool) []T {
+	if len(list) > 0 && match(list[0]) {
+		var zero T
+		list[0] = zero
+		return list[1:]
 	}
-	for i, x := range es {
-		if x == e {
-			return append(es[:i], es[i+1:]...)
+	for i, v := range list {
+		if match(v) {
+			return append(list[:i], list[i+1:]...)
 		}
 	}
-	return es
+	return list
 }
+
+func is(e *entry) func(*entry) bool { return func(o *entry) bool { return o == e } }
 
 func absDur(d time.Duration) time.Duration {
 	if d < 0 {
@@ -656,26 +611,45 @@ func (h *ageHeap) Pop() any {
 // between the members of an index: m is a member placed before it (as if
 // in the index), best what Decide or Consider returned so far.
 func (x *Index) Consider(it Item, m Member, best Decision) Decision {
+	best, _ = x.join(it, &m, best, true, &bands{f: &it.Features})
+	return best
+}
+
+// join returns the better of best and joining m, and whether m is
+// better: the higher score, ties to the lower id; a text join found by
+// prefix (banded) also needs a shared band (link and title joins are
+// found by their keys, not by band).
+func (x *Index) join(it Item, m *Member, best Decision, banded bool, b *bands) (Decision, bool) {
 	if m.ID == it.ID || absDur(m.Time.Sub(it.Time)) > x.opt.Window {
-		return best
+		return best, false
 	}
-	bestID := best.Parent
-	if best.Score >= 1 && m.ID > bestID {
-		return best
+	if best.Score >= 1 && m.ID > best.Parent {
+		return best, false // no score exceeds 1, and ties go to the lower id
 	}
+	// Only a member scoring at least the best so far can win.
 	d := compare(it, m.Item, x.opt.Threshold, best.Score)
-	if d.Reason == "" || !(d.Score > best.Score || (d.Score == best.Score && m.ID < bestID)) {
-		return best
+	if d.Reason == "" || !(d.Score > best.Score || (d.Score == best.Score && m.ID < best.Parent)) {
+		return best, false
 	}
-	// Text joins need a shared band; link and title joins are found by
-	// their keys, not by band, in Decide too.
-	if d.Reason == ByText {
-		keys := bandKeys(&it.Features)
-		slices.Sort(keys)
-		if !sharesBand(keys, &m.Features) {
-			return best
-		}
+	if banded && d.Reason == ByText && !b.shares(&m.Features) {
+		return best, false
 	}
 	d.Group, d.Parent = m.Group, m.ID
-	return d
+	return d, true
+}
+
+// bands are an item's LSH band keys, sorted, computed when first needed.
+type bands struct {
+	f    *Features
+	keys []uint64
+}
+
+// shares reports whether the item and f agree on a band: the condition
+// for joining by text.
+func (b *bands) shares(f *Features) bool {
+	if b.keys == nil {
+		b.keys = bandKeys(b.f)
+		slices.Sort(b.keys)
+	}
+	return sharesBand(b.keys, f)
 }

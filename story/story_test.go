@@ -311,7 +311,7 @@ func TestIndex_SameAsAllPairs(t *testing.T) {
 			for i, it := range items {
 				// Candidates offers the same members Decide chooses from.
 				var viaCandidates Decision
-				x.Candidates(it, nil, func(_ *Member, d Decision) {
+				x.Candidates(it, func(_ *Member, d Decision) {
 					if d.Score > viaCandidates.Score || (d.Score == viaCandidates.Score && d.Parent < viaCandidates.Parent) {
 						viaCandidates = d
 					}

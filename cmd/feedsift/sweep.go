@@ -235,7 +235,7 @@ func (s *sweep) advance(t time.Time) {
 func (s *sweep) offer(m *store.StoryMember, next time.Time) {
 	s.advance(m.Time)
 	it := storedItem(m)
-	s.x.Candidates(it, nil, func(e *story.Member, d story.Decision) {
+	s.x.Candidates(it, func(e *story.Member, d story.Decision) {
 		d.Group, d.Parent = m.GroupID, m.ItemID
 		if cur := &s.pending[s.pos[e.ID]-s.base].d; better(d, *cur) {
 			*cur = d
@@ -253,7 +253,7 @@ func (s *sweep) offer(m *store.StoryMember, next time.Time) {
 func (s *sweep) offerAll(m *store.StoryMember) {
 	s.advance(m.Time)
 	found := false
-	s.reach.Candidates(storedItem(m), nil, func(e *story.Member, d story.Decision) {
+	s.reach.Candidates(storedItem(m), func(e *story.Member, d story.Decision) {
 		found = true
 		d.Group, d.Parent = m.GroupID, m.ItemID
 		if k, ok := s.pos[e.ID]; ok {
