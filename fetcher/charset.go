@@ -118,22 +118,26 @@ func cleanXML(b []byte) []byte {
 		}, b)
 	}
 	if hasIllegalCharRef(b) {
-		b = charRef.ReplaceAllFunc(b, func(ref []byte) []byte {
-			s := string(ref[2 : len(ref)-1])
-			var n uint64
-			var err error
-			if s[0] == 'x' || s[0] == 'X' {
-				n, err = strconv.ParseUint(s[1:], 16, 32)
-			} else {
-				n, err = strconv.ParseUint(s, 10, 32)
-			}
-			if err != nil || isIllegalXMLRune(rune(n)) || n > utf8.MaxRune {
-				return nil
-			}
-			return ref
-		})
+		b = charRef.ReplaceAllFunc(b, legalRef)
 	}
 	return b
+}
+
+// legalRef returns a character reference charRef matched, or nothing when
+// it names a code point XML forbids.
+func legalRef(ref []byte) []byte {
+	s := string(ref[2 : len(ref)-1])
+	var n uint64
+	var err error
+	if s[0] == 'x' || s[0] == 'X' {
+		n, err = strconv.ParseUint(s[1:], 16, 32)
+	} else {
+		n, err = strconv.ParseUint(s, 10, 32)
+	}
+	if err != nil || isIllegalXMLRune(rune(n)) || n > utf8.MaxRune {
+		return nil
+	}
+	return ref
 }
 
 // hasIllegalXMLRune reports whether b (UTF-8) holds a rune

@@ -340,7 +340,7 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 	fetched.ETag, fetched.LastModified, fetched.BodyHash = hdr.Get("ETag"), hdr.Get("Last-Modified"), bodyHash
 	fetched.Location = loc
 	t = time.Now()
-	saved, err := f.save(ctx, fd.URL, fetched, now)
+	saved, err := f.st.SaveFeed(context.WithoutCancel(ctx), fd.URL, *fetched, now)
 	res.Timing.Store += time.Since(t)
 	if err != nil {
 		res.Err = newError(fd.URL, ClassStore, err)
@@ -353,12 +353,6 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 	f.log.Debug("feed fetched", "feed", fd.URL, "new", len(saved.New), "updated", len(saved.Updated),
 		"unchanged", saved.Unchanged, "duration", time.Since(start).Round(time.Millisecond))
 	return res
-}
-
-// save stores a fetched document. A save once begun is not cancelled:
-// the feed's items are stored whole or not at all.
-func (f *Fetcher) save(ctx context.Context, url string, doc *store.Fetched, now time.Time) (store.Saved, error) {
-	return f.st.SaveFeed(context.WithoutCancel(ctx), url, *doc, now)
 }
 
 // cut names errors that ended because a context did: the run was

@@ -3,7 +3,6 @@ package fetcher
 import (
 	"bytes"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -88,9 +87,9 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-// cleanXMLSlow is cleanXML as it was, rune by rune and with the regular
-// expression on every document with a reference: the reference the fast
-// checks must agree with.
+// cleanXMLSlow is cleanXML without the fast checks, rune by rune and
+// with the regular expression on every document with a reference: what
+// the fast checks must agree with.
 func cleanXMLSlow(b []byte) []byte {
 	if bytes.IndexFunc(b, isIllegalXMLRune) >= 0 {
 		b = bytes.Map(func(r rune) rune {
@@ -101,20 +100,7 @@ func cleanXMLSlow(b []byte) []byte {
 		}, b)
 	}
 	if bytes.Contains(b, []byte("&#")) {
-		b = charRef.ReplaceAllFunc(b, func(ref []byte) []byte {
-			s := string(ref[2 : len(ref)-1])
-			var n uint64
-			var err error
-			if s[0] == 'x' || s[0] == 'X' {
-				n, err = strconv.ParseUint(s[1:], 16, 32)
-			} else {
-				n, err = strconv.ParseUint(s, 10, 32)
-			}
-			if err != nil || isIllegalXMLRune(rune(n)) || n > utf8.MaxRune {
-				return nil
-			}
-			return ref
-		})
+		b = charRef.ReplaceAllFunc(b, legalRef)
 	}
 	return b
 }
