@@ -375,34 +375,6 @@ outer:
 	return false
 }
 
-// sentenceHashes returns the distinct sentence hashes of a text.
-func sentenceHashes(text string) []uint64 {
-	text = htmlText(text)
-	var raws []rawTok
-	raws = appendTokens(raws, text)
-	var out []uint64
-	seen := map[uint64]bool{}
-	var buf []byte
-	var folds []int32
-	for i := 0; i < len(raws); {
-		j := i
-		buf, folds = buf[:0], folds[:0]
-		for j < len(raws) && raws[j].sentence == raws[i].sentence {
-			fs := len(buf)
-			buf = foldAppend(buf, text[raws[j].start:raws[j].end])
-			folds = append(folds, int32(fs), int32(len(buf)))
-			j++
-		}
-		h := hashTokens(buf, folds, 0)
-		if !seen[h] {
-			seen[h] = true
-			out = append(out, h)
-		}
-		i = j
-	}
-	return out
-}
-
 func (b *Boilerplate) feed(url string) *feedBoiler {
 	if b.feeds == nil {
 		b.feeds = map[string]*feedBoiler{}
@@ -420,17 +392,13 @@ func (b *Boilerplate) feed(url string) *feedBoiler {
 // repeated within one item counts once. Learning from the last few hundred
 // stored items of the feed is plenty.
 func (b *Boilerplate) Learn(feedURL string, texts ...string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	f := b.feed(feedURL)
-	if f.counts == nil {
-		f.counts = map[uint64]int{}
+	toks := make([]tokenized, len(texts))
+	items := make([]*tokenized, len(texts))
+	for i, t := range texts {
+		toks[i].read(Item{Summary: t})
+		items[i] = &toks[i]
 	}
-	for _, t := range texts {
-		for _, h := range sentenceHashes(t) {
-			f.counts[h]++
-		}
-	}
+	b.learn(feedURL, items)
 }
 
 // LearnItem counts the sentences of one item of a feed: those of its
