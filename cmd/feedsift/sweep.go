@@ -337,13 +337,25 @@ func (s *sweep) run(batches <-chan []story.Item, readErr func() error) error {
 	// is offered to all of them at once instead of being indexed for those
 	// to come, and one none of them can join is passed over: the window's
 	// stored members are most of such a pass.
-	var few [][]story.Item
+	var (
+		few [][]story.Item
+		opt *story.Options // made from the first batch
+	)
+	options := func(first []story.Item) story.Options {
+		if opt == nil {
+			// The shingles common in the first batch are looked up last:
+			// the same decisions, far fewer candidates.
+			o := storyOptions(first, s.window, s.p.groupThreshold())
+			opt = &o
+		}
+		return *opt
+	}
 	if len(s.ids) <= fewNewItems {
 		for batch := range batches {
 			few = append(few, batch)
 		}
 		if len(few) > 0 {
-			s.reach = story.NewIndex(storyOptions(few[0], s.window, s.p.groupThreshold()))
+			s.reach = story.NewIndex(options(few[0]))
 			for _, b := range few {
 				for _, it := range b {
 					s.reach.Add(story.Member{Item: it, Group: it.ID})
@@ -371,10 +383,7 @@ func (s *sweep) run(batches <-chan []story.Item, readErr func() error) error {
 			break
 		}
 		if s.x == nil {
-			// The shingles common in the first batch are looked up last:
-			// the same decisions, far fewer candidates.
-			opt := storyOptions(batch, s.window, s.p.groupThreshold())
-			s.x, s.old = story.NewIndex(opt), story.NewIndex(opt)
+			s.x, s.old = story.NewIndex(options(batch)), story.NewIndex(options(batch))
 		}
 		if err := s.place(batch, decisions, scratches); err != nil {
 			return err
