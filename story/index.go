@@ -3,8 +3,6 @@ package story
 import (
 	"container/heap"
 	"math"
-	"slices"
-	"sort"
 	"time"
 )
 
@@ -218,26 +216,6 @@ func NewIndex(opt Options) *Index {
 // Len is the number of members held.
 func (x *Index) Len() int { return len(x.ages) }
 
-// bandKeys returns the LSH keys of the text and title shingles: two sets
-// of bands, told apart by their keys.
-func bandKeys(f *Features) []uint64 {
-	var keys []uint64
-	for kind, sh := range [][]uint64{f.Shingles, f.TitleShingles} {
-		if len(sh) == 0 {
-			continue
-		}
-		sig := signature(sh)
-		for b := range numBands {
-			k := uint64(kind*numBands+b+1) * 0x9e3779b97f4a7c15
-			for r := range bandRows {
-				k = mix(k ^ sig[b*bandRows+r])
-			}
-			keys = append(keys, k)
-		}
-	}
-	return keys
-}
-
 // kinds returns the text and title shingles of f, in byPrefix's order,
 // each in the index's order.
 func (x *Index) kinds(f *Features) [2][]uint64 {
@@ -312,18 +290,6 @@ func (x *Index) Add(m Member) {
 		x.byTitle[m.TitleKey] = append(x.byTitle[m.TitleKey], e)
 	}
 	heap.Push(&x.ages, e)
-}
-
-// sharesBand reports whether a and b agree on an LSH band (a's keys
-// sorted): the condition for joining by text.
-func sharesBand(a []uint64, b *Features) bool {
-	for _, k := range bandKeys(b) {
-		i := sort.Search(len(a), func(i int) bool { return a[i] >= k })
-		if i < len(a) && a[i] == k {
-			return true
-		}
-	}
-	return false
 }
 
 // Decide returns where it goes, without adding it.
@@ -638,18 +604,46 @@ func (x *Index) join(it Item, m *Member, best Decision, banded bool, b *bands) (
 	return d, true
 }
 
-// bands are an item's LSH band keys, sorted, computed when first needed.
+// bands are an item's MinHash signatures (of text and title shingles),
+// computed when first needed.
 type bands struct {
-	f    *Features
-	keys []uint64
+	f   *Features
+	sig *[2][numHashes]uint64
 }
 
-// shares reports whether the item and f agree on a band: the condition
-// for joining by text.
+// shares reports whether the item and f agree on an LSH band of text or
+// of title shingles: the condition for joining by text. f's signature is
+// computed a band at a time and only until one agrees (a member that
+// reaches the threshold almost always agrees on one of the first few),
+// each band's second row only when its first agrees.
 func (b *bands) shares(f *Features) bool {
-	if b.keys == nil {
-		b.keys = bandKeys(b.f)
-		slices.Sort(b.keys)
+	mine := [2][]uint64{b.f.Shingles, b.f.TitleShingles}
+	if b.sig == nil {
+		b.sig = new([2][numHashes]uint64)
+		for k, sh := range mine {
+			if len(sh) > 0 {
+				b.sig[k] = signature(sh)
+			}
+		}
 	}
-	return sharesBand(b.keys, f)
+	for k, sh := range [2][]uint64{f.Shingles, f.TitleShingles} {
+		if len(sh) == 0 || len(mine[k]) == 0 {
+			continue
+		}
+	bands:
+		for band := range numBands {
+			for r := range bandRows {
+				i := band*bandRows + r
+				least := ^uint64(0)
+				for _, h := range sh {
+					least = min(least, mix(h^seeds[i]))
+				}
+				if least != b.sig[k][i] {
+					continue bands
+				}
+			}
+			return true
+		}
+	}
+	return false
 }
