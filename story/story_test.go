@@ -416,7 +416,6 @@ func bandKeys(f *Features) []uint64 {
 	return keys
 }
 
-
 // TestBands_Shares: bands.shares, which computes the other side's
 // signature a band at a time, agrees with comparing every band key, on
 // pairs from identical to unrelated (and without title shingles).
