@@ -13,15 +13,14 @@
 // database), warm (nothing changed: every feed answers 304) and changed (after
 // POST /-/advance, -change of the feeds have new items). For each it prints
 // the median over -runs of wall time, CPU time (user+sys), peak RSS,
-// requests the server saw, items stored, and the share of the wall time
-// spent in fetch, parse, store, filter, output and group (grouping copies
-// of stories, between fetching and filtering), from feedsift's debug
-// line "run phases". Fetching runs feeds concurrently and filters each
-// feed's new items as it is stored, so the fetch, parse, store and (part of
-// the) filter shares divide the fetch phase's wall time in proportion to
-// the time feeds spent in each (waiting for a host slot counts as fetch,
-// waiting for the database writer as store); filter adds the time spent
-// after fetching (recording matches, and topics whose definition changed).
+// requests the server saw, items stored, and the share of the pass's CPU
+// time spent in fetch (requests, bodies), parse, store, filter, group
+// (grouping copies of stories, between fetching and filtering), output
+// and other (unlabelled: the garbage collector, start-up), from a CPU
+// profile of every feedsift run added up by the "phase" label feedsift
+// gives its goroutines. A pass is CPU-bound, so CPU, not wall time, is
+// what its phases share (fetching runs feeds concurrently: their wall
+// times overlap and include waiting for a core).
 //
 // Peers run on the same server in the same way, each against its own state:
 // newsboat (its defaults: `newsboat -x reload`) and sfeed_update with the
@@ -33,7 +32,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"database/sql"
@@ -41,6 +39,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/google/pprof/profile"
 	"io"
 	"log"
 	"net/http"
@@ -158,14 +157,14 @@ type bench struct {
 
 // measure is one pass of one tool.
 type measure struct {
-	wall, cpu         time.Duration
-	rssKB             int64
-	requests, ok, nm  int64
-	items             int64
-	fetch, parse      float64 // shares of wall
-	store, filter, ou float64
-	group             float64 // grouping stories, after the fetch
-	phases            bool
+	wall, cpu        time.Duration
+	rssKB            int64
+	requests, ok, nm int64
+	items            int64
+	// Shares of the CPU time the profile sampled, by feedsift's "phase"
+	// label (other: no label: the garbage collector, start-up).
+	fetch, parse, store, filter, group, ou, other float64
+	phases                                        bool
 }
 
 func (b *bench) runN(n, runs int, change float64, peers bool) error {
@@ -261,17 +260,18 @@ func (b *bench) runN(n, runs int, change float64, peers bool) error {
 	}
 	b.serverRSS = procRSS(srv.Process.Pid)
 
-	fmt.Printf("| tool | pass | wall s | CPU s | peak RSS MB | requests | 200 | 304 | items stored | fetch | parse | store | filter | output | group |\n")
-	fmt.Printf("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	fmt.Printf("| tool | pass | wall s | CPU s | peak RSS MB | requests | 200 | 304 | items stored | fetch | parse | store | filter | group | output | other |\n")
+	fmt.Printf("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	med := map[string]map[string]measure{}
 	for _, t := range tools {
 		med[t.name] = map[string]measure{}
 		for _, kind := range kinds {
 			m := median(res[t.name][kind])
 			med[t.name][kind] = m
-			shares := "| | | | | | "
+			shares := "| | | | | | | "
 			if m.phases {
-				shares = fmt.Sprintf("| %s | %s | %s | %s | %s | %s ", pct(m.fetch), pct(m.parse), pct(m.store), pct(m.filter), pct(m.ou), pct(m.group))
+				shares = fmt.Sprintf("| %s | %s | %s | %s | %s | %s | %s ", pct(m.fetch), pct(m.parse), pct(m.store),
+					pct(m.filter), pct(m.group), pct(m.ou), pct(m.other))
 			}
 			fmt.Printf("| %s | %s | %.2f | %.2f | %d | %d | %d | %d | %d %s|\n", t.name, kind,
 				m.wall.Seconds(), m.cpu.Seconds(), m.rssKB>>10, m.requests, m.ok, m.nm, m.items, shares)
@@ -305,12 +305,17 @@ func (b *bench) runFeedsift(dir, kind string) (measure, error) {
 			return measure{}, err
 		}
 	}
+	// Every run is CPU-profiled (about 1% of its CPU) for the shares of
+	// its phases.
+	cpuProfile := filepath.Join(dir, kind+".cpu.pprof")
 	args := []string{"run", "-config", cfg, "-v", "-log-format", "json"}
 	if b.profile != "" && !b.profiled[kind] {
 		b.profiled[kind] = true
 		p := filepath.Join(b.profile, fmt.Sprintf("%d-%s", len(b.urls), kind))
-		args = append(args, "-cpuprofile", p+".cpu.pprof", "-memprofile", p+".mem.pprof")
+		cpuProfile = p + ".cpu.pprof"
+		args = append(args, "-memprofile", p+".mem.pprof")
 	}
+	args = append(args, "-cpuprofile", cpuProfile)
 	logPath := filepath.Join(dir, kind+".log")
 	m, err := runChild(exec.Command(b.feedsift, args...), logPath)
 	if err != nil {
@@ -319,7 +324,7 @@ func (b *bench) runFeedsift(dir, kind string) (measure, error) {
 	if m.items, err = count(filepath.Join(dir, "feedsift.db"), "items"); err != nil {
 		return m, err
 	}
-	return m, phasesFromLog(logPath, &m)
+	return m, sharesFromProfile(cpuProfile, &m)
 }
 
 func (b *bench) config() []byte {
@@ -421,42 +426,47 @@ func runChild(cmd *exec.Cmd, logPath string) (measure, error) {
 	return m, nil
 }
 
-// phasesFromLog reads feedsift's "run phases" line into m's shares.
-func phasesFromLog(path string, m *measure) error {
+// sharesFromProfile adds up a CPU profile's samples by their "phase"
+// label (feedsift labels its goroutines: fetch, parse, store, filter,
+// group, output) into m's shares of the CPU time sampled.
+func sharesFromProfile(path string, m *measure) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		if !bytes.Contains(sc.Bytes(), []byte(`"run phases"`)) {
-			continue
+	p, err := profile.Parse(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	cpu := -1
+	for i, st := range p.SampleType {
+		if st.Type == "cpu" {
+			cpu = i
 		}
-		var p struct {
-			FetchWall, Wait, Fetch, Parse, Store, FilterSum, Filter, Output float64
+	}
+	if cpu < 0 {
+		return fmt.Errorf("%s: no cpu samples", path)
+	}
+	by := map[string]int64{}
+	var total int64
+	for _, s := range p.Sample {
+		v := s.Value[cpu]
+		total += v
+		if l := s.Label["phase"]; len(l) > 0 {
+			by[l[0]] += v
+		} else {
+			by[""] += v
 		}
-		var raw map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &raw); err != nil {
-			return err
-		}
-		num := func(k string) float64 { v, _ := raw[k].(float64); return v }
-		p.FetchWall, p.Wait, p.Fetch = num("fetch_wall"), num("host_wait_sum"), num("fetch_sum")
-		p.Parse, p.Store, p.Filter, p.Output = num("parse_sum"), num("store_sum"), num("filter"), num("output")
-		p.FilterSum = num("filter_sum")
-		wall := float64(m.wall)
-		m.filter, m.ou, m.group = p.Filter/wall, p.Output/wall, num("group")/wall
-		if sum := p.Wait + p.Fetch + p.Parse + p.Store + p.FilterSum; sum > 0 {
-			m.fetch = p.FetchWall * (p.Wait + p.Fetch) / sum / wall
-			m.parse = p.FetchWall * p.Parse / sum / wall
-			m.store = p.FetchWall * p.Store / sum / wall
-			m.filter += p.FetchWall * p.FilterSum / sum / wall
-		}
-		m.phases = true
+	}
+	if total == 0 {
 		return nil
 	}
-	return sc.Err() // an older feedsift: no shares
+	share := func(k string) float64 { return float64(by[k]) / float64(total) }
+	m.fetch, m.parse, m.store, m.filter = share("fetch"), share("parse"), share("store"), share("filter")
+	m.group, m.ou, m.other = share("group"), share("output"), share("")
+	m.phases = true
+	return nil
 }
 
 // median takes the median of each field on its own.
@@ -489,6 +499,7 @@ func median(ms []measure) measure {
 		filter:   pick(func(m measure) float64 { return m.filter }),
 		ou:       pick(func(m measure) float64 { return m.ou }),
 		group:    pick(func(m measure) float64 { return m.group }),
+		other:    pick(func(m measure) float64 { return m.other }),
 		phases:   ms[0].phases,
 	}
 }

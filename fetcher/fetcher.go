@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"time"
@@ -257,6 +258,9 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 	start := time.Now()
 	res = Result{URL: fd.URL}
 	f.allow(fd.URL)
+	// Profiles tell the phases apart by the goroutine's "phase" label.
+	defer pprof.SetGoroutineLabels(ctx)
+	phase(ctx, "store")
 	var fail store.Failure
 	defer func() {
 		if p := recover(); p != nil {
@@ -309,6 +313,7 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 	}
 	h := &hops{}
 	t = time.Now()
+	phase(ctx, "fetch")
 	body, hdr, notModified, ferr := f.get(context.WithValue(fctx, hopsKey{}, h), fd, target, prev, &res.Timing)
 	res.Timing.Fetch += time.Since(t) - res.Timing.Wait
 	if ferr != nil {
@@ -319,15 +324,18 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 		return res
 	}
 	now = f.opt.Now()
+	phase(ctx, "store")
 	loc := f.learn(ctx, fd.URL, prev.Location, h)
 	if notModified {
 		return f.notModified(ctx, fd.URL, loc, now, res)
 	}
 	t = time.Now()
+	phase(ctx, "parse")
 	sum := sha256.Sum256(body)
 	bodyHash := hex.EncodeToString(sum[:16])
 	if known && bodyHash == prev.BodyHash {
 		res.Timing.Parse += time.Since(t)
+		phase(ctx, "store")
 		return f.notModified(ctx, fd.URL, loc, now, res)
 	}
 	fetched, perr := f.parse(fd.URL, body, hdr.Get("Content-Type"), now)
@@ -340,6 +348,7 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 	fetched.ETag, fetched.LastModified, fetched.BodyHash = hdr.Get("ETag"), hdr.Get("Last-Modified"), bodyHash
 	fetched.Location = loc
 	t = time.Now()
+	phase(ctx, "store")
 	saved, err := f.st.SaveFeed(context.WithoutCancel(ctx), fd.URL, *fetched, now)
 	res.Timing.Store += time.Since(t)
 	if err != nil {
@@ -348,11 +357,20 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 	}
 	res.Status, res.Saved = Fetched, saved
 	if f.opt.OnSaved != nil {
+		phase(ctx, "filter")
 		f.opt.OnSaved(ctx, fd.URL, fetched, saved)
 	}
 	f.log.Debug("feed fetched", "feed", fd.URL, "new", len(saved.New), "updated", len(saved.Updated),
 		"unchanged", saved.Unchanged, "duration", time.Since(start).Round(time.Millisecond))
 	return res
+}
+
+// phase labels the calling goroutine (and those it starts) with the
+// phase of the pass it is in, for CPU profiles: fetch (the request and
+// the body), parse, store, and filter (Options.OnSaved, which evaluates
+// topics). The bench adds up a profile's samples by this label.
+func phase(ctx context.Context, name string) {
+	pprof.SetGoroutineLabels(pprof.WithLabels(ctx, pprof.Labels("phase", name)))
 }
 
 // cut names errors that ended because a context did: the run was

@@ -278,7 +278,10 @@ func (p *pass) run(ctx context.Context) error {
 		defer unlock()
 		// Items other workers stored wait in a queue: evaluate them
 		// from the database.
-		if err := ev.stored(ctx, queued); err != nil {
+		phase(ctx, "filter")
+		err = ev.stored(ctx, queued)
+		pprof.SetGoroutineLabels(ctx)
+		if err != nil {
 			return err
 		}
 		evaluated = done
@@ -286,11 +289,14 @@ func (p *pass) run(ctx context.Context) error {
 
 	// Group copies of one story, record the matches, then write.
 	restoreGC()
+	defer pprof.SetGoroutineLabels(ctx)
+	phase(ctx, "group")
 	tGroup := time.Now()
 	if _, err := p.groupStories(ctx); err != nil {
 		return &exitError{exitDatabase, err}
 	}
 	ph.group = time.Since(tGroup)
+	phase(ctx, "filter")
 	tFilter := time.Now()
 	if err := ev.finish(ctx); err != nil {
 		return err
@@ -301,6 +307,7 @@ func (p *pass) run(ctx context.Context) error {
 		}
 	}
 	ph.filter, ph.filterSum = time.Since(tFilter), ev.busy
+	phase(ctx, "output")
 	tOutput := time.Now()
 	var outErrs []error
 	for _, r := range results {
@@ -328,6 +335,7 @@ func (p *pass) run(ctx context.Context) error {
 		p.log.Error("cannot write the index", "err", err)
 	}
 	ph.output = time.Since(tOutput)
+	pprof.SetGoroutineLabels(ctx)
 	p.log.Debug("run phases", ph.attrs()...)
 	if len(outErrs) > 0 {
 		return &exitError{exitFailure, errors.Join(outErrs...)}
@@ -347,6 +355,14 @@ func fetchGC() (restore func()) {
 	prev := debug.SetGCPercent(300)
 	var once sync.Once
 	return func() { once.Do(func() { debug.SetGCPercent(prev) }) }
+}
+
+// phase labels the calling goroutine, and those it starts, with the phase
+// of the pass for CPU profiles (as the fetcher labels its own: fetch,
+// parse, store, filter): group, filter, output. `go run ./bench` adds up
+// each phase's CPU time from these labels.
+func phase(ctx context.Context, name string) {
+	pprof.SetGoroutineLabels(pprof.WithLabels(ctx, pprof.Labels("phase", name)))
 }
 
 // phases is where a pass spent its time. Fetching runs feeds
