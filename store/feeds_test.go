@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -85,113 +84,5 @@ func TestSaveFeed_DiskFull(t *testing.T) {
 	}
 	if _, ok, _ := s.Feed(ctx, "https://e.org/b"); ok {
 		t.Errorf("half of the failed feed's transaction was kept")
-	}
-}
-
-// TestWrite_Batched: writes that queue behind an open transaction are
-// committed together; one that fails is rolled back alone, and every
-// caller is told what became of its own write, also when the failure
-// (a full disk) costs SQLite the whole transaction.
-func TestWrite_Batched(t *testing.T) {
-	small := func(i int) []Item { return []Item{{GUID: fmt.Sprint(i), Title: "T"}} }
-	var big []Item
-	for i := range 200 {
-		big = append(big, Item{GUID: fmt.Sprint(i), Title: strings.Repeat("x", 1000)})
-	}
-	for _, tc := range []struct {
-		name  string
-		full  bool // the failing write runs out of pages instead of returning an error
-		fails int  // index among the followers of the failing write
-	}{
-		{"error first", false, 0},
-		{"error in the middle", false, 2},
-		{"error last", false, 4},
-		{"disk full in the middle", true, 2},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			s := mustOpen(t)
-			ctx := context.Background()
-			mustSave(t, s, "https://e.org/first", small(0), t0)
-			if tc.full {
-				s.db.SetMaxOpenConns(1) // max_page_count is per connection
-				var pages int
-				if err := s.db.QueryRow("PRAGMA page_count").Scan(&pages); err != nil {
-					t.Fatal(err)
-				}
-				if _, err := s.db.Exec(fmt.Sprintf("PRAGMA max_page_count = %d", pages+8)); err != nil {
-					t.Fatal(err)
-				}
-			}
-			const followers = 5
-			entered, release := make(chan struct{}), make(chan struct{})
-			leaderDone := make(chan error, 1)
-			go func() {
-				leaderDone <- s.write(ctx, func(tx *sql.Tx) error {
-					close(entered)
-					<-release // the followers queue meanwhile
-					_, err := tx.Exec(`INSERT INTO feeds(url) VALUES ('https://e.org/leader')`)
-					return err
-				})
-			}()
-			<-entered
-			errs := make([]chan error, followers)
-			urls := make([]string, followers)
-			boom := errors.New("boom")
-			for i := range followers {
-				errs[i] = make(chan error, 1)
-				urls[i] = fmt.Sprintf("https://e.org/f%d", i)
-				go func() {
-					switch {
-					case i == tc.fails && tc.full:
-						_, err := s.SaveFeed(ctx, urls[i], Fetched{Items: big}, t0)
-						errs[i] <- err
-					case i == tc.fails:
-						errs[i] <- s.write(ctx, func(tx *sql.Tx) error {
-							if _, err := tx.Exec(`INSERT INTO feeds(url) VALUES (?)`, urls[i]); err != nil {
-								return err
-							}
-							return boom
-						})
-					default:
-						_, err := s.SaveFeed(ctx, urls[i], Fetched{Items: small(i + 1)}, t0)
-						errs[i] <- err
-					}
-				}()
-			}
-			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
-				s.qmu.Lock()
-				n := len(s.queue)
-				s.qmu.Unlock()
-				if n == followers {
-					break
-				}
-				if time.Now().After(deadline) {
-					close(release)
-					t.Fatalf("%d writes queued, want %d", n, followers)
-				}
-			}
-			close(release)
-			if err := <-leaderDone; err != nil {
-				t.Fatalf("leader: %v", err)
-			}
-			for i := range followers {
-				err := <-errs[i]
-				_, stored, ferr := s.Feed(ctx, urls[i])
-				if ferr != nil {
-					t.Fatal(ferr)
-				}
-				switch {
-				case i == tc.fails && tc.full && !errors.Is(err, ErrFull):
-					t.Errorf("%s: err = %v, want disk full", urls[i], err)
-				case i == tc.fails && !tc.full && !errors.Is(err, boom):
-					t.Errorf("%s: err = %v, want boom", urls[i], err)
-				case i != tc.fails && !tc.full && err != nil:
-					t.Errorf("%s: err = %v", urls[i], err)
-				}
-				if stored != (err == nil) {
-					t.Errorf("%s: told %v, but stored = %v", urls[i], err, stored)
-				}
-			}
-		})
 	}
 }

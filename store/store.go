@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"embed"
@@ -44,12 +43,6 @@ type Store struct {
 	// prepared holds the writers' statements, prepared once: parsing the
 	// SQL of every INSERT took a fifth of a cold pass. Guarded by mu.
 	prepared map[string]*sql.Stmt
-
-	// Writes that arrive while another is being written wait in queue
-	// and are committed together (see write). Guarded by qmu.
-	qmu     sync.Mutex
-	queue   []*writeReq
-	leading bool // a writer is emptying queue
 }
 
 // Open opens (creating if needed) the database at path and brings its
@@ -239,111 +232,10 @@ func (s *Store) IntegrityCheck(ctx context.Context) error {
 // database's page limit) is full; the transaction was rolled back.
 var ErrFull = errors.New("disk full")
 
-// writeReq is one write waiting for its turn.
-type writeReq struct {
-	ctx  context.Context
-	fn   func(*sql.Tx) error
-	done chan error
-}
-
-// write runs fn in an immediate transaction, one writer at a time, and
-// returns once fn's changes are committed (or fn failed and they were
-// rolled back). Writes that arrive while another transaction is open
-// (the fetcher saves many feeds at once) are committed together, each
-// within a savepoint of its own: a write that fails is rolled back
-// alone, and a pass commits a few hundred times instead of once per
-// feed (commits were most of the store's time in a cold pass).
+// write runs fn in one immediate transaction, one writer at a time.
 func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
-	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
-	s.qmu.Lock()
-	s.queue = append(s.queue, req)
-	if !s.leading {
-		// This caller writes batches until none are waiting.
-		s.leading = true
-		for len(s.queue) > 0 {
-			batch := s.queue
-			s.queue = nil
-			s.qmu.Unlock()
-			s.writeBatch(batch)
-			s.qmu.Lock()
-		}
-		s.leading = false
-	}
-	s.qmu.Unlock()
-	return <-req.done
-}
-
-// writeBatch runs batch's writes, in one transaction unless one of them
-// loses it, and tells each its outcome.
-func (s *Store) writeBatch(batch []*writeReq) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(batch) == 1 { // no savepoint needed
-		r := batch[0]
-		r.done <- s.writeOne(r.ctx, r.fn)
-		return
-	}
-	for len(batch) > 0 {
-		batch = s.commitSome(batch)
-	}
-}
-
-// commitSome runs batch's writes in one transaction, each in a savepoint,
-// and commits. When a failure makes SQLite roll back the whole
-// transaction (a full disk, an I/O error), the writes before it are told
-// that error too, and those after it are returned to be run again.
-func (s *Store) commitSome(batch []*writeReq) (rest []*writeReq) {
-	tell := func(reqs []*writeReq, err error) {
-		for _, r := range reqs {
-			r.done <- err
-		}
-	}
-	// The transaction outlives any one caller's context: each write's
-	// statements run under its own.
-	tx, err := s.db.BeginTx(context.WithoutCancel(batch[0].ctx), nil)
-	if err != nil {
-		tell(batch, s.full(classify(err)))
-		return nil
-	}
-	defer tx.Rollback()
-	var ok []*writeReq
-	for i, r := range batch {
-		if err := r.ctx.Err(); err != nil {
-			r.done <- err
-			continue
-		}
-		bg := context.WithoutCancel(r.ctx)
-		if _, err := tx.ExecContext(bg, "SAVEPOINT w"); err != nil {
-			tell(append(ok, r), s.full(classify(err)))
-			return batch[i+1:]
-		}
-		ferr := r.fn(tx)
-		if ferr != nil {
-			ferr = s.full(classify(ferr))
-			if _, err := tx.ExecContext(bg, "ROLLBACK TO w"); err != nil {
-				r.done <- ferr
-				tell(ok, ferr) // the transaction is gone, and their writes with it
-				return batch[i+1:]
-			}
-		}
-		if _, err := tx.ExecContext(bg, "RELEASE w"); err != nil {
-			err = s.full(classify(err))
-			r.done <- cmp.Or(ferr, err)
-			tell(ok, err)
-			return batch[i+1:]
-		}
-		if ferr != nil {
-			r.done <- ferr
-			continue
-		}
-		ok = append(ok, r)
-	}
-	tell(ok, s.full(classify(tx.Commit())))
-	return nil
-}
-
-// writeOne runs fn alone in one immediate transaction; the caller holds mu.
-func (s *Store) writeOne(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return s.full(classify(err))
