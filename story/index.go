@@ -129,9 +129,9 @@ type Index struct {
 	byTitle  map[string][]*entry
 	byPrefix [2]map[uint64][]posting // text, title
 	ages     ageHeap
-	slots    int32   // entries' slots given out (see Scratch)
-	free     []int32 // slots of expired entries, to give out again
-	own      Scratch // Decide's and Candidates' own
+	bySlot   []*entry // the member holding each slot (nil: free)
+	free     []int32  // slots of expired entries, to give out again
+	own      Scratch  // Decide's and Candidates' own
 }
 
 // Scratch is what one call of DecideWith keeps of the members it has
@@ -155,11 +155,14 @@ func (s *Scratch) begin(n int32) {
 
 // first reports whether e is met for the first time in this call, and
 // marks it.
-func (s *Scratch) first(e *entry) bool {
-	if s.seen[e.slot] == s.epoch {
+func (s *Scratch) first(e *entry) bool { return s.firstSlot(e.slot) }
+
+// firstSlot is first by the member's slot.
+func (s *Scratch) firstSlot(slot int32) bool {
+	if s.seen[slot] == s.epoch {
 		return false
 	}
-	s.seen[e.slot] = s.epoch
+	s.seen[slot] = s.epoch
 	return true
 }
 
@@ -187,11 +190,12 @@ func CommonShingles(sample []Features) map[uint64]bool {
 	return common
 }
 
-// posting is a member under one shingle of its prefix: where the shingle
-// stands in the member's set and how large the set is.
+// posting is a member (by slot) under one shingle of its prefix: where
+// the shingle stands in the member's set and how large the set is. No
+// pointer: the garbage collector need not scan the postings, and the
+// filters below read them without touching the member.
 type posting struct {
-	e      *entry
-	pos, n int32
+	slot, pos, n int32
 }
 
 type entry struct {
@@ -274,13 +278,14 @@ func (x *Index) Add(m Member) {
 	e := &entry{Member: m}
 	if n := len(x.free); n > 0 {
 		e.slot, x.free = x.free[n-1], x.free[:n-1]
+		x.bySlot[e.slot] = e
 	} else {
-		e.slot = x.slots
-		x.slots++
+		e.slot = int32(len(x.bySlot))
+		x.bySlot = append(x.bySlot, e)
 	}
 	for k, sh := range x.kinds(&e.Features) {
 		for i := range prefixLen(len(sh), x.opt.Threshold) {
-			x.byPrefix[k][sh[i]] = append(x.byPrefix[k][sh[i]], posting{e: e, pos: int32(i), n: int32(len(sh))})
+			x.byPrefix[k][sh[i]] = append(x.byPrefix[k][sh[i]], posting{slot: e.slot, pos: int32(i), n: int32(len(sh))})
 		}
 	}
 	if m.Link != "" {
@@ -321,7 +326,7 @@ func (x *Index) DecideWith(it Item, s *Scratch) Decision {
 	// Each member once, however many prefix shingles it shares: a mark
 	// by slot instead of a set (a common shingle has thousands of
 	// members).
-	s.begin(x.slots)
+	s.begin(int32(len(x.bySlot)))
 	// A member that can win scores at least the best so far (ties go to
 	// the lower id), so once one is found the item's prefixes and the
 	// overlaps are those of that higher threshold: the members indexed
@@ -348,9 +353,9 @@ kinds:
 				if 1+min(n-1-i, int(p.n-1-p.pos)) < minOverlap(n, int(p.n), t) {
 					continue
 				}
-				if s.first(p.e) {
+				if s.firstSlot(p.slot) {
 					compared++
-					consider(p.e, true)
+					consider(x.bySlot[p.slot], true)
 				}
 			}
 		}
@@ -365,7 +370,7 @@ kinds:
 func (x *Index) Candidates(it Item, fn func(e *Member, d Decision)) {
 	b := bands{f: &it.Features}
 	s := &x.own
-	s.begin(x.slots)
+	s.begin(int32(len(x.bySlot)))
 	consider := func(e *entry, banded bool) {
 		if !s.first(e) || e.dead || e.ID == it.ID || absDur(e.Time.Sub(it.Time)) > x.opt.Window {
 			return
@@ -395,7 +400,7 @@ func (x *Index) Candidates(it Item, fn func(e *Member, d Decision)) {
 				if 1+min(n-1-i, int(p.n-1-p.pos)) < minOverlap(n, int(p.n), t) {
 					continue
 				}
-				consider(p.e, true)
+				consider(x.bySlot[p.slot], true)
 			}
 		}
 	}
@@ -503,6 +508,7 @@ func (x *Index) Expire(before time.Time) {
 		e := heap.Pop(&x.ages).(*entry)
 		e.dead = true
 		x.free = append(x.free, e.slot)
+		x.bySlot[e.slot] = nil
 		if e.Link != "" {
 			x.byLink[e.Link] = remove(x.byLink[e.Link], is(e))
 			if len(x.byLink[e.Link]) == 0 {
@@ -517,7 +523,7 @@ func (x *Index) Expire(before time.Time) {
 		}
 		for k, sh := range x.kinds(&e.Features) {
 			for _, h := range sh[:prefixLen(len(sh), x.opt.Threshold)] {
-				ps := remove(x.byPrefix[k][h], func(p posting) bool { return p.e == e })
+				ps := remove(x.byPrefix[k][h], func(p posting) bool { return p.slot == e.slot })
 				if len(ps) == 0 {
 					delete(x.byPrefix[k], h)
 				} else {
