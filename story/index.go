@@ -3,6 +3,7 @@ package story
 import (
 	"container/heap"
 	"math"
+	"math/bits"
 	"time"
 )
 
@@ -202,6 +203,7 @@ type entry struct {
 	Member
 	dead bool
 	slot int32 // its mark's place in a Scratch; reused after it expires
+	sk   sketch
 }
 
 // NewIndex returns an empty index.
@@ -275,7 +277,7 @@ func minOverlap(nx, ny int, t float64) int {
 // Add puts an already placed member into the index (loading it from
 // storage).
 func (x *Index) Add(m Member) {
-	e := &entry{Member: m}
+	e := &entry{Member: m, sk: sketchOf(&m.Features)}
 	if n := len(x.free); n > 0 {
 		e.slot, x.free = x.free[n-1], x.free[:n-1]
 		x.bySlot[e.slot] = e
@@ -308,9 +310,10 @@ func (x *Index) Decide(it Item) Decision {
 func (x *Index) DecideWith(it Item, s *Scratch) Decision {
 	best := Decision{Group: it.ID}
 	b := bands{f: &it.Features}
+	sk := sketchOf(&it.Features)
 	consider := func(e *entry, banded bool) {
 		if !e.dead {
-			best, _ = x.join(it, &e.Member, best, banded, &b)
+			best, _ = x.join(it, &e.Member, best, banded, &b, &sk, &e.sk)
 		}
 	}
 	if it.Link != "" {
@@ -369,13 +372,14 @@ kinds:
 // member held elsewhere could join.
 func (x *Index) Candidates(it Item, fn func(e *Member, d Decision)) {
 	b := bands{f: &it.Features}
+	sk := sketchOf(&it.Features)
 	s := &x.own
 	s.begin(int32(len(x.bySlot)))
 	consider := func(e *entry, banded bool) {
 		if !s.first(e) || e.dead || e.ID == it.ID || absDur(e.Time.Sub(it.Time)) > x.opt.Window {
 			return
 		}
-		d := x.score(it, e)
+		d := compare(it, e.Item, x.opt.Threshold, x.opt.Threshold, &sk, &e.sk)
 		if d.Reason == "" || banded && d.Reason == ByText && !b.shares(&e.Features) {
 			return
 		}
@@ -406,22 +410,19 @@ func (x *Index) Candidates(it Item, fn func(e *Member, d Decision)) {
 	}
 }
 
-// score compares an item with a member; Reason "" means they do not join.
-func (x *Index) score(it Item, e *entry) Decision {
-	return Compare(it, e.Item, x.opt.Threshold)
-}
-
 // Compare decides whether b joins a's story at threshold: the same
 // canonical link; else, when they come from different feeds and sites,
 // the same title or title and summary (or the title alone) similar
 // enough. Reason "" means they do not join.
 func Compare(it, e Item, threshold float64) Decision {
-	return compare(it, e, threshold, threshold)
+	return compare(it, e, threshold, threshold, nil, nil)
 }
 
 // compare is Compare, but a pair joining by text whose similarity is
-// below floor is not scored (Reason ""): Decide's best so far.
-func compare(it, e Item, threshold, floor float64) Decision {
+// below floor is not scored (Reason ""): Decide's best so far. With their
+// sketches (or nil), a pair that cannot share enough shingles is ruled out
+// before their sets are read.
+func compare(it, e Item, threshold, floor float64, si, se *sketch) Decision {
 	if it.Link != "" && it.Link == e.Link {
 		return Decision{Score: 1, Reason: ByLink}
 	}
@@ -437,7 +438,9 @@ func compare(it, e Item, threshold, floor float64) Decision {
 	// Most candidates share a band but little else: rule them out by
 	// counting only as much of the intersection as can still reach the
 	// threshold, then score the few that can join exactly.
-	if floor = max(threshold, floor); floor > 0 && !reaches(it.Shingles, e.Shingles, floor) && !reaches(it.TitleShingles, e.TitleShingles, floor) {
+	if floor = max(threshold, floor); floor > 0 &&
+		!reaches(it.Shingles, e.Shingles, floor, si.textShared(se)) &&
+		!reaches(it.TitleShingles, e.TitleShingles, floor, si.titleShared(se)) {
 		return Decision{}
 	}
 	text := Jaccard(it.Shingles, e.Shingles)
@@ -450,8 +453,9 @@ func compare(it, e Item, threshold, floor float64) Decision {
 
 // reaches reports whether Jaccard(a, b) >= threshold and > 0, with the
 // same floating-point arithmetic as Jaccard, stopping as soon as the
-// answer is known.
-func reaches(a, b []uint64, threshold float64) bool {
+// answer is known; without reading the sets when bound (an upper bound on
+// the intersection from sketches, or -1) is below what it needs.
+func reaches(a, b []uint64, threshold float64, bound int) bool {
 	m := min(len(a), len(b))
 	if m == 0 {
 		return false
@@ -469,7 +473,7 @@ func reaches(a, b []uint64, threshold float64) bool {
 	for need <= m && !ok(need) {
 		need++
 	}
-	if need > m {
+	if need > m || bound >= 0 && bound < need {
 		return false
 	}
 	inter := 0
@@ -583,7 +587,7 @@ func (h *ageHeap) Pop() any {
 // between the members of an index: m is a member placed before it (as if
 // in the index), best what Decide or Consider returned so far.
 func (x *Index) Consider(it Item, m Member, best Decision) Decision {
-	best, _ = x.join(it, &m, best, true, &bands{f: &it.Features})
+	best, _ = x.join(it, &m, best, true, &bands{f: &it.Features}, nil, nil)
 	return best
 }
 
@@ -591,7 +595,7 @@ func (x *Index) Consider(it Item, m Member, best Decision) Decision {
 // better: the higher score, ties to the lower id; a text join found by
 // prefix (banded) also needs a shared band (link and title joins are
 // found by their keys, not by band).
-func (x *Index) join(it Item, m *Member, best Decision, banded bool, b *bands) (Decision, bool) {
+func (x *Index) join(it Item, m *Member, best Decision, banded bool, b *bands, si, sm *sketch) (Decision, bool) {
 	if m.ID == it.ID || absDur(m.Time.Sub(it.Time)) > x.opt.Window {
 		return best, false
 	}
@@ -599,7 +603,7 @@ func (x *Index) join(it Item, m *Member, best Decision, banded bool, b *bands) (
 		return best, false // no score exceeds 1, and ties go to the lower id
 	}
 	// Only a member scoring at least the best so far can win.
-	d := compare(it, m.Item, x.opt.Threshold, best.Score)
+	d := compare(it, m.Item, x.opt.Threshold, best.Score, si, sm)
 	if d.Reason == "" || !(d.Score > best.Score || (d.Score == best.Score && m.ID < best.Parent)) {
 		return best, false
 	}
@@ -652,4 +656,57 @@ func (b *bands) shares(f *Features) bool {
 		}
 	}
 	return false
+}
+
+// sketch bounds how many shingles two sets share without reading them:
+// each shingle sets one bit of 256 (text) or 64 (title) by its hash, and
+// extra counts those whose bit was already set. Shared shingles set bits
+// both sketches have, and only shingles sharing a bit with another of
+// the same set can make more of them than there are such bits, so
+// |A∩B| <= popcount(a&b) + min(extra(a), extra(b)). Two items that share
+// a rare shingle but little else (nearly every candidate Decide meets)
+// are ruled out from their sketches.
+type sketch struct {
+	text              [4]uint64
+	title             uint64
+	textExtra, tExtra int32
+}
+
+func sketchOf(f *Features) (s sketch) {
+	for _, h := range f.Shingles {
+		w, bit := h>>62, uint64(1)<<(h&63)
+		if s.text[w]&bit != 0 {
+			s.textExtra++
+		}
+		s.text[w] |= bit
+	}
+	for _, h := range f.TitleShingles {
+		bit := uint64(1) << (h & 63)
+		if s.title&bit != 0 {
+			s.tExtra++
+		}
+		s.title |= bit
+	}
+	return s
+}
+
+// textShared is the bound on the text shingles s and o share; -1 without
+// sketches.
+func (s *sketch) textShared(o *sketch) int {
+	if s == nil || o == nil {
+		return -1
+	}
+	n := 0
+	for w := range s.text {
+		n += bits.OnesCount64(s.text[w] & o.text[w])
+	}
+	return n + int(min(s.textExtra, o.textExtra))
+}
+
+// titleShared is textShared for title shingles.
+func (s *sketch) titleShared(o *sketch) int {
+	if s == nil || o == nil {
+		return -1
+	}
+	return bits.OnesCount64(s.title&o.title) + int(min(s.tExtra, o.tExtra))
 }

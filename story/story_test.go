@@ -2,6 +2,7 @@ package story
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -447,5 +448,58 @@ func TestBands_Shares(t *testing.T) {
 	}
 	if agree[true] < 1000 || agree[false] < 1000 {
 		t.Fatalf("pairs that share a band / do not: %d / %d; want both kinds", agree[true], agree[false])
+	}
+}
+
+// TestSketch_Bound: the sketches' bound is never below the number of
+// shingles two sets share (else Decide would miss members), from
+// disjoint to identical sets, with small and large sets (many bits
+// shared by chance).
+func TestSketch_Bound(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 13))
+	ruledOut := 0
+	for range 20000 {
+		n := 1 + rng.IntN(400)
+		pool := make([]uint64, n)
+		for i := range pool {
+			pool[i] = rng.Uint64()
+		}
+		pick := func() []uint64 {
+			var s []uint64
+			for _, h := range pool {
+				if rng.IntN(3) > 0 {
+					s = append(s, h)
+				}
+			}
+			slices.Sort(s)
+			return s
+		}
+		a, b := Features{Shingles: pick(), TitleShingles: pick()}, Features{Shingles: pick(), TitleShingles: pick()}
+		sa, sb := sketchOf(&a), sketchOf(&b)
+		for _, c := range []struct {
+			x, y  []uint64
+			bound int
+		}{{a.Shingles, b.Shingles, sa.textShared(&sb)}, {a.TitleShingles, b.TitleShingles, sa.titleShared(&sb)}} {
+			shared := 0
+			for _, h := range c.x {
+				if _, ok := slices.BinarySearch(c.y, h); ok {
+					shared++
+				}
+			}
+			if c.bound < shared {
+				t.Fatalf("bound %d below the %d shingles shared (sets of %d and %d)", c.bound, shared, len(c.x), len(c.y))
+			}
+			for _, th := range []float64{0.3, 0.55, 0.8} {
+				if reaches(c.x, c.y, th, c.bound) != reaches(c.x, c.y, th, -1) {
+					t.Fatalf("threshold %v: reaches with the bound differs", th)
+				}
+				if c.bound < int(math.Ceil(th*float64(len(c.x)+len(c.y))/(1+th))) {
+					ruledOut++ // about what reaches needs
+				}
+			}
+		}
+	}
+	if ruledOut == 0 {
+		t.Fatal("the bound ruled out no pair: the test does not exercise it")
 	}
 }
