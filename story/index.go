@@ -201,7 +201,6 @@ type posting struct {
 
 type entry struct {
 	Member
-	dead bool
 	slot int32 // its mark's place in a Scratch; reused after it expires
 	sk   sketch
 }
@@ -312,9 +311,7 @@ func (x *Index) DecideWith(it Item, s *Scratch) Decision {
 	b := bands{f: &it.Features}
 	sk := sketchOf(&it.Features)
 	consider := func(e *entry, banded bool) {
-		if !e.dead {
-			best, _ = x.join(it, &e.Member, best, banded, &b, &sk, &e.sk)
-		}
+		best = x.join(it, &e.Member, best, banded, &b, &sk, &e.sk)
 	}
 	if it.Link != "" {
 		for _, e := range x.byLink[it.Link] {
@@ -376,7 +373,7 @@ func (x *Index) Candidates(it Item, fn func(e *Member, d Decision)) {
 	s := &x.own
 	s.begin(int32(len(x.bySlot)))
 	consider := func(e *entry, banded bool) {
-		if !s.first(e) || e.dead || e.ID == it.ID || absDur(e.Time.Sub(it.Time)) > x.opt.Window {
+		if !s.first(e) || e.ID == it.ID || absDur(e.Time.Sub(it.Time)) > x.opt.Window {
 			return
 		}
 		d := compare(it, e.Item, x.opt.Threshold, x.opt.Threshold, &sk, &e.sk)
@@ -509,8 +506,8 @@ func (x *Index) Place(it Item) Decision {
 // anything placed from then on.
 func (x *Index) Expire(before time.Time) {
 	for len(x.ages) > 0 && x.ages[0].Time.Before(before) {
+		// It leaves every list here: no lookup meets an expired member.
 		e := heap.Pop(&x.ages).(*entry)
-		e.dead = true
 		x.free = append(x.free, e.slot)
 		x.bySlot[e.slot] = nil
 		if e.Link != "" {
@@ -587,31 +584,31 @@ func (h *ageHeap) Pop() any {
 // between the members of an index: m is a member placed before it (as if
 // in the index), best what Decide or Consider returned so far.
 func (x *Index) Consider(it Item, m Member, best Decision) Decision {
-	best, _ = x.join(it, &m, best, true, &bands{f: &it.Features}, nil, nil)
+	best = x.join(it, &m, best, true, &bands{f: &it.Features}, nil, nil)
 	return best
 }
 
-// join returns the better of best and joining m, and whether m is
-// better: the higher score, ties to the lower id; a text join found by
+// join returns the better of best and joining m: the higher score, ties
+// to the lower id; a text join found by
 // prefix (banded) also needs a shared band (link and title joins are
 // found by their keys, not by band).
-func (x *Index) join(it Item, m *Member, best Decision, banded bool, b *bands, si, sm *sketch) (Decision, bool) {
+func (x *Index) join(it Item, m *Member, best Decision, banded bool, b *bands, si, sm *sketch) Decision {
 	if m.ID == it.ID || absDur(m.Time.Sub(it.Time)) > x.opt.Window {
-		return best, false
+		return best
 	}
 	if best.Score >= 1 && m.ID > best.Parent {
-		return best, false // no score exceeds 1, and ties go to the lower id
+		return best // no score exceeds 1, and ties go to the lower id
 	}
 	// Only a member scoring at least the best so far can win.
 	d := compare(it, m.Item, x.opt.Threshold, best.Score, si, sm)
 	if d.Reason == "" || !(d.Score > best.Score || (d.Score == best.Score && m.ID < best.Parent)) {
-		return best, false
+		return best
 	}
 	if banded && d.Reason == ByText && !b.shares(&m.Features) {
-		return best, false
+		return best
 	}
 	d.Group, d.Parent = m.Group, m.ID
-	return d, true
+	return d
 }
 
 // bands are an item's MinHash signatures (of text and title shingles),
