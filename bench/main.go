@@ -39,7 +39,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/google/pprof/profile"
 	"io"
 	"log"
 	"net/http"
@@ -55,6 +54,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite"
+
+	"github.com/google/pprof/profile"
 )
 
 func main() {
