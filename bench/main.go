@@ -53,9 +53,8 @@ import (
 	"syscall"
 	"time"
 
-	_ "modernc.org/sqlite"
-
 	"github.com/google/pprof/profile"
+	_ "modernc.org/sqlite"
 )
 
 func main() {
