@@ -88,3 +88,15 @@ func BenchmarkTopicTerms(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkScreen screens the corpus's items with the example topic: the
+// cost a pass pays for every item it fetches, against NewDoc's.
+func BenchmarkScreen(b *testing.B) {
+	s := NewScreen(mustCompileExample(b))
+	items := benchItems(b)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		s.Pass(items[i%len(items)])
+	}
+	reportItems(b)
+}

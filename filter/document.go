@@ -432,34 +432,51 @@ func (b *Boilerplate) learn(feedURL string, items []*tokenized) {
 // NewDocs prepares items of one feed (their FeedURL) for matching, after
 // learning the sentences of the last learn of them as LearnItem would:
 // the same Docs as LearnItem on those, then NewDoc on each, with each
-// item's text read once.
-func (b *Boilerplate) NewDocs(feedURL string, items []Item, learn int) []*Doc {
+// item's text read once. With want, only the items it marks get a Doc
+// (the others' are nil), though all of the last learn are learned from.
+func (b *Boilerplate) NewDocs(feedURL string, items []Item, learn int, want []bool) []*Doc {
+	wanted := func(i int) bool { return want == nil || want[i] }
+	docs := make([]*Doc, len(items))
 	if b == nil {
-		docs := make([]*Doc, len(items))
 		for i := range items {
-			docs[i] = newDoc(items[i], nil)
+			if wanted(i) {
+				docs[i] = newDoc(items[i], nil)
+			}
 		}
 		return docs
 	}
-	toks := make([]tokenized, len(items))
-	for i := range items {
-		toks[i].read(items[i])
-	}
+	from := len(items)
 	if learn > 0 {
-		from := max(0, len(items)-learn)
-		ptrs := make([]*tokenized, 0, len(items)-from)
-		for i := from; i < len(items); i++ {
+		from = max(0, len(items)-learn)
+	}
+	toks := make([]tokenized, len(items))
+	ptrs := make([]*tokenized, 0, len(items)-from)
+	for i := range items {
+		switch {
+		case wanted(i):
+			toks[i].read(items[i])
+		case i >= from:
+			// Learned from only: the sentences are the summary's and
+			// the content's.
+			toks[i].read(Item{Summary: items[i].Summary, Content: items[i].Content})
+		default:
+			continue
+		}
+		if i >= from {
 			ptrs = append(ptrs, &toks[i])
 		}
+	}
+	if len(ptrs) > 0 {
 		b.learn(feedURL, ptrs)
 	}
 	s := docScratches.Get().(*docScratch)
 	defer docScratches.Put(s)
-	docs := make([]*Doc, len(items))
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	for i := range items {
-		docs[i] = s.finish(&toks[i], b.snapshot(items[i].FeedURL))
+		if wanted(i) {
+			docs[i] = s.finish(&toks[i], b.snapshot(items[i].FeedURL))
+		}
 	}
 	return docs
 }

@@ -128,8 +128,12 @@ func TestTopic_Match(t *testing.T) {
 			if err != nil {
 				t.Fatalf("compile %q: %v", tt.query, err)
 			}
-			if got := topic.Match(NewDoc(tt.item)).Match; got != tt.want {
+			got := topic.Match(NewDoc(tt.item)).Match
+			if got != tt.want {
 				t.Errorf("%s on %+v = %v, want %v\n%s", tt.query, tt.item, got, tt.want, topic.Explain(NewDoc(tt.item)))
+			}
+			if got && !NewScreen(topic).Pass(tt.item) {
+				t.Errorf("%s matches %+v, but the screen fails it", tt.query, tt.item)
 			}
 		})
 	}
@@ -317,9 +321,17 @@ func TestNewDocs(t *testing.T) {
 		for _, it := range items {
 			want = append(want, one.NewDoc(it))
 		}
-		got := (&Boilerplate{}).NewDocs(feed, items, learn)
+		got := (&Boilerplate{}).NewDocs(feed, items, learn, nil)
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("learn %d: NewDocs differs from LearnItem then NewDoc", learn)
+		}
+		// Asked for some Docs, it learns from the same items.
+		some := []bool{false, true, false, false}
+		part := (&Boilerplate{}).NewDocs(feed, items, learn, some)
+		for i, d := range part {
+			if some[i] && !reflect.DeepEqual(d, want[i]) || !some[i] && d != nil {
+				t.Errorf("learn %d, item %d of %v: NewDocs gives %v", learn, i, some, d)
+			}
 		}
 		stripped := 0
 		for _, d := range got {

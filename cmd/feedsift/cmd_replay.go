@@ -181,13 +181,24 @@ func (p *pass) replay(ctx context.Context, t topic, from time.Time) (*replayed, 
 	if err != nil {
 		return nil, err
 	}
+	// Items the screen rules out match nowhere; those matched before are
+	// evaluated all the same, for the score the diff shows.
+	screen := filter.NewScreen(t.match)
+	was := make(map[int64]bool, len(current))
+	for _, m := range current {
+		was[m.ID] = true
+	}
 	results := map[int64]filter.Result{}
 	err = p.st.EachItem(ctx, nil, func(it *store.FeedItem) error {
 		if !from.IsZero() && itemDate(it).Before(from) {
 			return nil
 		}
 		r.evaluated = append(r.evaluated, it.ID)
-		res := t.match.Match(bp.NewDoc(filterItem(it, p.feedTitle(it))))
+		fi := filterItem(it, p.feedTitle(it))
+		if !was[it.ID] && !screen.Pass(fi) {
+			return nil
+		}
+		res := t.match.Match(bp.NewDoc(fi))
 		results[it.ID] = res
 		if res.Match {
 			reasons := append(append([]string(nil), res.Groups...), res.Terms...)

@@ -397,6 +397,7 @@ type evaluator struct {
 	topics   []topic
 	full     []bool              // the definition changed: evaluate every stored item
 	patterns map[string][]string // configured boilerplate by feed URL ("" = all feeds)
+	screen   *filter.Screen      // rules out most items before they are prepared
 
 	mu        sync.Mutex
 	matches   [][]store.Match
@@ -409,6 +410,11 @@ type evaluator struct {
 func (p *pass) newEvaluator(ctx context.Context) (*evaluator, error) {
 	e := &evaluator{p: p, topics: p.topics, full: make([]bool, len(p.topics)),
 		matches: make([][]store.Match, len(p.topics)), patterns: map[string][]string{"": p.cfg.Boilerplate}}
+	ms := make([]*filter.Topic, len(p.topics))
+	for i, t := range p.topics {
+		ms[i] = t.match
+	}
+	e.screen = filter.NewScreen(ms...)
 	for i, t := range p.topics {
 		h, err := p.st.TopicHash(ctx, t.Name)
 		if err != nil {
@@ -443,44 +449,52 @@ func (e *evaluator) saved(ctx context.Context, feedURL string, doc *store.Fetche
 		}
 	}
 	slices.Sort(ids)
-	bp := &filter.Boilerplate{}
-	for _, u := range []string{"", feedURL} {
-		for _, phrase := range e.patterns[u] {
-			bp.AddPattern(u, phrase)
+	fi := store.FeedItem{FeedURL: feedURL, FeedTitle: doc.Title, FeedHome: doc.Home}
+	items := make([]filter.Item, len(ids))
+	want := make([]bool, len(ids))
+	wanted := 0
+	for k, id := range ids {
+		fi.Item = *byID[id]
+		items[k] = filterItem(&fi, e.p.feedTitle(&fi))
+		if want[k] = e.screen.Pass(items[k]); want[k] {
+			wanted++
 		}
-	}
-	var err error
-	learn := 0
-	if saved.First {
-		// All of the feed's rows are in ids: learn from the newest, as
-		// FeedTexts would, without reading them back (NewDocs below).
-		learn = boilerplateItems
-	} else {
-		err = e.p.st.FeedTexts(ctx, []int64{saved.FeedID}, boilerplateItems, bp.LearnItem)
 	}
 	type hit struct {
 		topic int
 		m     store.Match
 	}
 	var hits []hit
-	fi := store.FeedItem{FeedURL: feedURL, FeedTitle: doc.Title, FeedHome: doc.Home}
-	items := make([]filter.Item, len(ids))
-	for k, id := range ids {
-		fi.Item = *byID[id]
-		items[k] = filterItem(&fi, e.p.feedTitle(&fi))
-	}
-	var docs []*filter.Doc
-	if err == nil {
-		docs = bp.NewDocs(feedURL, items, learn)
-	}
-	for k, id := range ids {
-		if err != nil {
-			break
+	var err error
+	// Items the screen rules out match no topic: a feed with none
+	// left needs neither its boilerplate learned nor Docs.
+	if wanted > 0 {
+		bp := &filter.Boilerplate{}
+		for _, u := range []string{"", feedURL} {
+			for _, phrase := range e.patterns[u] {
+				bp.AddPattern(u, phrase)
+			}
 		}
-		d := docs[k]
-		for i, t := range e.topics {
-			if r := t.match.Match(d); r.Match {
-				hits = append(hits, hit{i, store.Match{ItemID: id, Score: r.Score, Reasons: reasons(r)}})
+		learn := 0
+		if saved.First {
+			// All of the feed's rows are in ids: learn from the newest, as
+			// FeedTexts would, without reading them back (NewDocs below).
+			learn = boilerplateItems
+		} else {
+			err = e.p.st.FeedTexts(ctx, []int64{saved.FeedID}, boilerplateItems, bp.LearnItem)
+		}
+		if err == nil {
+			docs := bp.NewDocs(feedURL, items, learn, want)
+			for k, id := range ids {
+				d := docs[k]
+				if d == nil {
+					continue
+				}
+				for i, t := range e.topics {
+					if r := t.match.Match(d); r.Match {
+						hits = append(hits, hit{i, store.Match{ItemID: id, Score: r.Score, Reasons: reasons(r)}})
+					}
+				}
 			}
 		}
 	}
@@ -543,7 +557,11 @@ func (e *evaluator) stored(ctx context.Context, ids []int64) error {
 		if e.seen != nil {
 			e.seen[it.ID] = true
 		}
-		d := bp.NewDoc(filterItem(it, e.p.feedTitle(it)))
+		fi := filterItem(it, e.p.feedTitle(it))
+		if !e.screen.Pass(fi) {
+			continue
+		}
+		d := bp.NewDoc(fi)
 		for i, t := range e.topics {
 			if r := t.match.Match(d); r.Match {
 				e.matches[i] = append(e.matches[i], store.Match{ItemID: it.ID, Score: r.Score, Reasons: reasons(r)})
@@ -574,11 +592,22 @@ func (e *evaluator) finish(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
+			var full []*filter.Topic
+			for i, t := range e.topics {
+				if e.full[i] {
+					full = append(full, t.match)
+				}
+			}
+			screen := filter.NewScreen(full...)
 			err = e.p.st.EachItem(ctx, nil, func(it *store.FeedItem) error {
 				if e.seen[it.ID] {
 					return nil
 				}
-				d := bp.NewDoc(filterItem(it, e.p.feedTitle(it)))
+				fi := filterItem(it, e.p.feedTitle(it))
+				if !screen.Pass(fi) {
+					return nil
+				}
+				d := bp.NewDoc(fi)
 				for i, t := range e.topics {
 					if !e.full[i] {
 						continue

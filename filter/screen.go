@@ -1,0 +1,448 @@
+package filter
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+)
+
+// This file is the screen: a necessary condition of a topic that is cheap
+// to test on an item as it comes, before the item is made into a Doc. Most
+// items of most feeds name nothing a narrow topic needs (the example topic
+// needs a word for Russia and one for China), and preparing a Doc, with
+// its feed's boilerplate learned, costs far more than looking at the words.
+//
+// A requirement is a set of leaves S such that no item can match while
+// none of S's terms hits (found by evaluating the topic with S's leaves
+// false and every other leaf free, below). The screen then asks whether
+// the item has a token that some term of S could hit. For each term it
+// keeps a needle, a string every token the term hits begins with once
+// folded without diacritics: the folded word for exact words and
+// prefixes, the stem for Russian stems (the stemmer only takes endings
+// off), the stem less its last three runes for English ones (Snowball
+// rewrites at most the last two of them: "possibility" stems to
+// "possibl"; "dying" to "die", too short to say anything). A phrase hits only where each of its words does, so one
+// word's needle is enough. Tokens are cut as NewDoc cuts them, from the
+// text before HTML is removed (tags only add tokens) and again with
+// entities decoded when there are any, so a token of the Doc is always
+// among those the screen looks at. The screen may pass items that cannot
+// match; it never fails one that can. TestScreen_Corpus checks that over
+// the dev corpus, FuzzScreen over random items.
+
+// maxRequirements bounds the requirements of the topics of one Screen.
+const maxRequirements = 64
+
+// stemNeedleCut is how many runes of an English stem a needle leaves out.
+// The Russian stemmer only takes endings off: its stems are needles.
+const stemNeedleCut = 3
+
+// requirements returns the leaf sets, at most max of them, one of whose
+// terms must hit in any item t matches, each as the needles of its terms.
+// A set with a term that has no usable needle is left out.
+func (t *Topic) requirements(max int) [][]string {
+	if t.hasNegation() {
+		return nil
+	}
+	var out [][]string
+	seen := map[*node]bool{}
+	var visit func(n *node)
+	visit = func(n *node) {
+		if seen[n] || len(out) >= max {
+			return
+		}
+		seen[n] = true
+		if n.kind != nNot {
+			absent := map[int32]bool{}
+			positiveLeaves(n, absent)
+			if !t.canMatchWithout(absent) {
+				if needles, ok := t.needles(absent); ok {
+					out = append(out, needles)
+				}
+			}
+		}
+		for _, k := range n.kids {
+			visit(k)
+		}
+	}
+	for _, r := range t.roots {
+		visit(r)
+	}
+	// A requirement whose needles include all of another's says nothing
+	// more (an AND's, next to those of its operands).
+	for _, r := range out {
+		slices.Sort(r)
+	}
+	var kept [][]string
+	for i, r := range out {
+		implied := false
+		for j, o := range out {
+			same := slices.Equal(o, r)
+			implied = implied || same && j < i || !same && len(o) < len(r) && subset(o, r)
+		}
+		if !implied {
+			kept = append(kept, r)
+		}
+	}
+	return kept
+}
+
+// subset reports whether every string of the sorted a is in the sorted b.
+func subset(a, b []string) bool {
+	for _, x := range a {
+		if _, ok := slices.BinarySearch(b, x); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// positiveLeaves adds the leaves under n that are not negated (under NOT
+// or the right side of UNLESS): when none of them hits, n is false.
+func positiveLeaves(n *node, leaves map[int32]bool) {
+	switch n.kind {
+	case nLeaf:
+		leaves[n.leaf] = true
+	case nNot:
+	case nUnless:
+		positiveLeaves(n.kids[0], leaves)
+	default:
+		for _, k := range n.kids {
+			positiveLeaves(k, leaves)
+		}
+	}
+}
+
+// canMatchWithout reports whether the topic might match an item in which
+// the absent leaves have no hits (every other leaf may or may not).
+func (t *Topic) canMatchWithout(absent map[int32]bool) bool {
+	if !t.weighted {
+		return possible(t.roots[0], absent)
+	}
+	var best float64
+	for i, r := range t.roots {
+		if w := t.clauses[i].weight; w > 0 && possible(r, absent) {
+			best += w
+		}
+	}
+	if t.threshold > 0 {
+		return best >= t.threshold
+	}
+	return best > 0
+}
+
+// possible reports whether n might be true when the absent leaves have no
+// hits. It errs towards true: NOT anything might be true.
+func possible(n *node, absent map[int32]bool) bool {
+	switch n.kind {
+	case nLeaf:
+		return !absent[n.leaf]
+	case nNot:
+		return true
+	case nOr:
+		for _, k := range n.kids {
+			if possible(k, absent) {
+				return true
+			}
+		}
+		return false
+	case nUnless:
+		return possible(n.kids[0], absent)
+	default: // AND, SENTENCE, NEAR, scope, group, START: every operand
+		for _, k := range n.kids {
+			if !possible(k, absent) {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// needles returns a needle for each term of the leaves; ok is false when
+// some term has none.
+func (t *Topic) needles(leaves map[int32]bool) (needles []string, ok bool) {
+	seen := map[string]bool{}
+	for id := range leaves {
+		for _, m := range t.leaves[id].members {
+			best := ""
+			for _, w := range m.words {
+				if n := needleOf(w); len(n) > len(best) {
+					best = n
+				}
+			}
+			if best == "" {
+				return nil, false
+			}
+			if !seen[best] {
+				seen[best] = true
+				needles = append(needles, best)
+			}
+		}
+	}
+	return needles, true
+}
+
+// needleOf returns what every folded, diacritic-free token that w hits
+// begins with, or "" when that is not known.
+func needleOf(w word) string {
+	s := stripDiacritics(w.text)
+	if w.kind != wStem {
+		return s
+	}
+	n := utf8.RuneCountInString(s)
+	if w.lang == scriptLatin {
+		n -= stemNeedleCut
+	}
+	if n < 2 {
+		return ""
+	}
+	i := 0
+	for range n {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return s[:i]
+}
+
+// Screen tests items against the requirements of some topics at once: an
+// item passes when it meets every requirement of at least one topic. It
+// is safe for concurrent use.
+type Screen struct {
+	always  bool      // some topic has no requirement: every item passes
+	topics  []uint64  // each topic's requirements, as bits
+	needles needleSet // needle → the requirements it meets
+}
+
+type needleSet struct {
+	m      map[string]uint64
+	one    [256]uint64          // one-byte needles by their byte
+	bits   [1 << 16 / 64]uint64 // the first two bytes of longer needles
+	lensOf [1 << 16]uint16      // index in lens of those two bytes' needle lengths
+	lens   [][]int              // byte lengths of needles (lens[0]: none)
+}
+
+// NewScreen returns the screen of the topics. With no topics, no item
+// passes.
+func NewScreen(topics ...*Topic) *Screen {
+	s := &Screen{needles: needleSet{m: map[string]uint64{}, lens: [][]int{nil}}}
+	next := 0
+	for _, t := range topics {
+		reqs := t.requirements(maxRequirements - next)
+		if len(reqs) == 0 {
+			s.always = true
+			return s
+		}
+		var mask uint64
+		for _, needles := range reqs {
+			bit := uint64(1) << next
+			next++
+			mask |= bit
+			for _, n := range needles {
+				s.needles.add(n, bit)
+			}
+		}
+		s.topics = append(s.topics, mask)
+	}
+	return s
+}
+
+func (ns *needleSet) add(n string, bit uint64) {
+	if len(n) == 1 {
+		ns.one[n[0]] |= bit
+		return
+	}
+	if ns.m[n] == 0 {
+		k := uint16(n[0])<<8 | uint16(n[1])
+		ns.bits[k/64] |= 1 << (k % 64)
+		if ns.lensOf[k] == 0 {
+			ns.lensOf[k] = uint16(len(ns.lens))
+			ns.lens = append(ns.lens, nil)
+		}
+		lens := ns.lens[ns.lensOf[k]]
+		if !slices.Contains(lens, len(n)) {
+			ns.lens[ns.lensOf[k]] = append(lens, len(n))
+		}
+	}
+	ns.m[n] |= bit
+}
+
+// met returns the requirements met by a folded token.
+func (ns *needleSet) met(tok []byte) uint64 {
+	if len(tok) == 0 {
+		return 0
+	}
+	got := ns.one[tok[0]]
+	if len(tok) < 2 {
+		return got
+	}
+	k := uint16(tok[0])<<8 | uint16(tok[1])
+	if ns.bits[k/64]&(1<<(k%64)) == 0 {
+		return got
+	}
+	return got | ns.longer(tok, k)
+}
+
+// longer returns the requirements met by the needles of two bytes or more
+// that begin tok, whose first two bytes are k.
+func (ns *needleSet) longer(tok []byte, k uint16) uint64 {
+	var got uint64
+	for _, l := range ns.lens[ns.lensOf[k]] {
+		if l <= len(tok) {
+			got |= ns.m[string(tok[:l])]
+		}
+	}
+	return got
+}
+
+// Pass reports whether it might match one of the screen's topics.
+func (s *Screen) Pass(it Item) bool {
+	if s.always {
+		return true
+	}
+	if len(s.topics) == 0 {
+		return false
+	}
+	var sc screening
+	sc.s = s
+	sc.text(it.Title)
+	sc.html(it.Summary)
+	sc.html(it.Content)
+	for _, a := range it.Authors {
+		sc.text(a)
+	}
+	for _, c := range it.Categories {
+		sc.text(c)
+	}
+	sc.text(it.FeedTitle)
+	sc.text(it.FeedURL)
+	sc.text(it.Link)
+	return sc.done()
+}
+
+// screening is one item's pass through a Screen.
+type screening struct {
+	s     *Screen
+	found uint64
+	buf   []byte
+}
+
+func (sc *screening) done() bool {
+	for _, m := range sc.s.topics {
+		if sc.found&m == m {
+			return true
+		}
+	}
+	return false
+}
+
+// html screens the tokens of HTML text both as written and, when it has
+// entities, decoded.
+func (sc *screening) html(s string) {
+	sc.text(s)
+	if strings.IndexByte(s, '&') >= 0 && !sc.done() {
+		sc.text(html.UnescapeString(s))
+	}
+}
+
+// text screens the tokens of s, cut as appendTokens cuts them.
+func (sc *screening) text(s string) {
+	ns := &sc.s.needles
+	i := 0
+	for i < len(s) {
+		cl := byteClass[s[i]]
+		if cl == cSpace {
+			i++
+			continue
+		}
+		start := i
+		if cl == cHigh {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if isCJK(r) {
+				sc.folded(s[i : i+n])
+				i += n
+				continue
+			}
+			if !isWordRune(r) {
+				i += n
+				continue
+			}
+		}
+		// A token: letters, digits and marks, up to a CJK character.
+		ascii := true
+		for {
+			for i < len(s) && byteClass[s[i]] == cWord {
+				i++
+			}
+			if i == len(s) || byteClass[s[i]] != cHigh {
+				break
+			}
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if !isWordRune(r) || isCJK(r) {
+				break
+			}
+			ascii = false
+			i += n
+		}
+		if !ascii {
+			sc.folded(s[start:i])
+			continue
+		}
+		// Most tokens are ruled out by their first two bytes.
+		c0 := lowerByte[s[start]]
+		sc.found |= ns.one[c0]
+		if i-start < 2 {
+			continue
+		}
+		if k := uint16(c0)<<8 | uint16(lowerByte[s[start+1]]); ns.bits[k/64]&(1<<(k%64)) != 0 {
+			sc.ascii(s[start:i], k)
+		}
+	}
+}
+
+// Byte classes for text: ASCII outside tokens, ASCII inside them, and
+// the bytes of other characters.
+const (
+	cSpace = iota
+	cWord
+	cHigh
+)
+
+var byteClass = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = cHigh
+		case asciiWord[c]:
+			t[c] = cWord
+		}
+	}
+	return t
+}()
+
+// lowerByte lower-cases ASCII letters.
+var lowerByte = func() (t [256]byte) {
+	for c := range 256 {
+		t[c] = byte(c)
+		if 'A' <= c && c <= 'Z' {
+			t[c] = byte(c + 'a' - 'A')
+		}
+	}
+	return t
+}()
+
+// folded screens a token with non-ASCII letters, folded as NewDoc folds
+// it and without diacritics.
+func (sc *screening) folded(tok string) {
+	sc.found |= sc.s.needles.met([]byte(stripDiacritics(foldString(tok))))
+}
+
+// ascii screens an ASCII token of two bytes or more whose first two
+// bytes, lower-cased, are k and begin some needle.
+func (sc *screening) ascii(tok string, k uint16) {
+	sc.buf = sc.buf[:0]
+	for i := 0; i < len(tok); i++ {
+		sc.buf = append(sc.buf, lowerByte[tok[i]])
+	}
+	sc.found |= sc.s.needles.longer(sc.buf, k)
+}

@@ -1,0 +1,147 @@
+package filter
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestScreen_requirements(t *testing.T) {
+	tests := []struct {
+		query     string
+		threshold float64
+		want      [][]string // each requirement's needles, sorted
+	}{
+		{"Russia", 0, [][]string{{"russia"}}},
+		{"Russia AND China", 0, [][]string{{"china"}, {"russia"}}},
+		{"Russia OR China", 0, [][]string{{"china", "russia"}}},
+		{"(Russia OR China) AND drills", 0, [][]string{{"china", "russia"}, {"drills"}}},
+		{"Russia NOT tennis", 0, [][]string{{"russia"}}},
+		{"NOT tennis", 0, nil},
+		{"@russia UNLESS tennis", 0, [][]string{{"kremlin", "moscow", "russia", "russian", "shoigu", "москв", "росс", "俄"}}},
+		{"title:START/3(@china) AND drills", 0, [][]string{{"beijing", "china", "chinese", "jinping", "кита", "пекин", "中", "北"}, {"drills"}}},
+		{`"joint drills" NEAR/3 China`, 0, [][]string{{"china"}, {"drills"}}},
+		{"exercise~", 0, [][]string{{"exer"}}}, // English stem "exercis", less three runes
+		{"tie~", 0, nil},                       // stem too short to say what "tying" begins with
+		{"@folded", 0, [][]string{{"paulo", "елка"}}},
+		{"=Open", 0, [][]string{{"open"}}},
+		// Weighted: 3 + 2 reach the threshold only with both.
+		{"3: Russia\n2: China\n1: drills", 5, [][]string{{"china"}, {"russia"}}},
+		{"3: Russia\n2: China\n-5: tennis", 3, [][]string{{"russia"}}},
+		{"3: Russia\n2: China\n1: drills", 3, nil},
+	}
+	g, err := CompileGroups(testGroups)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			topic, err := g.Compile(TopicSpec{Name: "t", Query: tt.query, Threshold: tt.threshold})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := topic.requirements(maxRequirements)
+			for _, r := range got {
+				slices.Sort(r)
+			}
+			slices.SortFunc(got, slices.Compare)
+			if !slices.EqualFunc(got, tt.want, slices.Equal) {
+				t.Errorf("requirements = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestScreen_Corpus checks the screen's promise on the dev corpus: every
+// item the example topic matches passes it. It also says how many pass.
+func TestScreen_Corpus(t *testing.T) {
+	topic := mustCompileExample(t)
+	items := loadCorpus(t)
+	s := NewScreen(topic)
+	passed, matched := 0, 0
+	for _, l := range items {
+		pass := s.Pass(l.item)
+		if pass {
+			passed++
+		}
+		if topic.Match(NewDoc(l.item)).Match {
+			matched++
+			if !pass {
+				t.Errorf("the topic matches %q, but the screen fails it", l.item.Title)
+			}
+		}
+	}
+	if passed == len(items) {
+		t.Errorf("every one of %d items passed: the screen rules nothing out", len(items))
+	}
+	t.Logf("%d of %d items pass the screen; the topic matches %d", passed, len(items), matched)
+}
+
+// TestScreen_StemNeedles checks over the corpus's words what needleOf
+// relies on: the stem of a word, less its last three runes, begins the
+// word folded without diacritics.
+func TestScreen_StemNeedles(t *testing.T) {
+	items := loadCorpus(t)
+	seen := map[string]bool{}
+	checked := 0
+	for _, l := range items {
+		text := l.item.Title + "\n" + htmlText(l.item.Summary)
+		for _, r := range appendTokens(nil, text) {
+			f := foldString(text[r.start:r.end])
+			sc := scriptOf(f)
+			if seen[f] || sc != scriptLatin && sc != scriptCyrillic {
+				continue
+			}
+			seen[f] = true
+			checked++
+			for _, plain := range []bool{false, true} {
+				st := stem(f, sc)
+				if plain {
+					st = stripDiacritics(st)
+				}
+				n := needleOf(word{text: st, kind: wStem, lang: sc, plain: plain})
+				if !strings.HasPrefix(stripDiacritics(f), n) {
+					t.Errorf("%q stems to %q, needle %q: not a prefix", f, st, n)
+				}
+			}
+		}
+	}
+	t.Logf("%d distinct words checked", checked)
+}
+
+func FuzzScreen(f *testing.F) {
+	queries := []string{
+		"@russia AND @china", "SENTENCE(@russia, @china, @security)", "@stemmed", "exercise~ AND учения~",
+		"@folded", "@exact_folded OR =Open", `"joint drills" NEAR/3 @china`, "title:START/2(@china) UNLESS tennis",
+		"3: @russia\n2: @china\n1: @security\n-4: trade",
+	}
+	g, err := CompileGroups(testGroups)
+	if err != nil {
+		f.Fatal(err)
+	}
+	var topics []*Topic
+	for _, q := range queries {
+		tp, err := g.Compile(TopicSpec{Name: "t", Query: q, Threshold: 3})
+		if err != nil {
+			tp, err = g.Compile(TopicSpec{Name: "t", Query: q})
+		}
+		if err != nil {
+			f.Fatal(err)
+		}
+		topics = append(topics, tp)
+	}
+	f.Add("Russia and China hold drills", "Moscow &amp; Beijing")
+	f.Add("Шойгу прибыл в Пекин", "<p>Совместные учениях. Россия</p>")
+	f.Add("中国和俄罗斯举行联合演习。", "")
+	f.Add("ＲＵＳＳＩＡ，ＣＨＩＮＡ", "Oﬃcial Straße São Paulo елка Ёлка")
+	f.Add("Ru&#115;sia", "Ru&#115;sia Chi<b>na</b> &lt;China&gt; exercised patrols")
+	f.Fuzz(func(t *testing.T, title, summary string) {
+		it := Item{Title: title, Summary: summary, Content: summary}
+		d := NewDoc(it)
+		for _, tp := range topics {
+			if tp.Match(d).Match && !NewScreen(tp).Pass(it) {
+				t.Errorf("%q matches %+v, but the screen fails it", tp.name, it)
+			}
+		}
+	})
+}
