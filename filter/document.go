@@ -433,49 +433,146 @@ func (b *Boilerplate) learn(feedURL string, items []*tokenized) {
 // learning the sentences of the last learn of them as LearnItem would:
 // the same Docs as LearnItem on those, then NewDoc on each, with each
 // item's text read once. With want, only the items it marks get a Doc
-// (the others' are nil), though all of the last learn are learned from.
+// (the others' are nil).
 func (b *Boilerplate) NewDocs(feedURL string, items []Item, learn int, want []bool) []*Doc {
-	wanted := func(i int) bool { return want == nil || want[i] }
-	docs := make([]*Doc, len(items))
 	if b == nil {
+		docs := make([]*Doc, len(items))
 		for i := range items {
-			if wanted(i) {
+			if want == nil || want[i] {
 				docs[i] = newDoc(items[i], nil)
 			}
 		}
 		return docs
 	}
-	from := len(items)
-	if learn > 0 {
-		from = max(0, len(items)-learn)
-	}
-	toks := make([]tokenized, len(items))
-	ptrs := make([]*tokenized, 0, len(items)-from)
+	bt := b.Batch(feedURL, items, want)
+	bt.LearnLast(learn)
+	return bt.Docs()
+}
+
+// A Batch prepares some items of one feed for matching, learning from
+// the feed's items only what can matter to them: boilerplate is decided
+// sentence by sentence, by how many items hold the sentence, so an item
+// that holds none of the batch's sentences changes nothing. Such an item
+// is told apart by its words, before it is read: a sentence's two longest
+// words are in every item that holds it. Make one with
+// Boilerplate.Batch, feed it the items to learn from (LearnLast,
+// LearnItem), then take its Docs. The Docs are those of learning from
+// every item given.
+type Batch struct {
+	b       *Boilerplate
+	feedURL string
+	items   []Item
+	want    []bool
+	toks    []tokenized
+
+	keys  *Screen  // the key words of the wanted items' sentences
+	sents []uint64 // each sentence's key words, as bits of keys' found
+}
+
+// Batch starts preparing items of feedURL; only those want marks (every
+// one if want is nil) get Docs.
+func (b *Boilerplate) Batch(feedURL string, items []Item, want []bool) *Batch {
+	bt := &Batch{b: b, feedURL: feedURL, items: items, want: want, toks: make([]tokenized, len(items))}
+	keys := &Screen{needles: needleSet{m: map[string]uint64{}, lens: [][]int{nil}}}
+	bit := map[string]uint64{}
 	for i := range items {
-		switch {
-		case wanted(i):
-			toks[i].read(items[i])
-		case i >= from:
-			// Learned from only: the sentences are the summary's and
-			// the content's.
-			toks[i].read(Item{Summary: items[i].Summary, Content: items[i].Content})
-		default:
+		if !bt.wanted(i) {
 			continue
 		}
-		if i >= from {
-			ptrs = append(ptrs, &toks[i])
+		t := &bt.toks[i]
+		t.read(items[i])
+		t.sentences(func(i, j int) {
+			// The two longest words; bits are shared past 64 words,
+			// which only lets more items through.
+			var mask uint64
+			for _, w := range longestTwo(t, i, j) {
+				if bit[w] == 0 {
+					bit[w] = 1 << (len(bit) % 64)
+					keys.needles.add(w, bit[w])
+				}
+				mask |= bit[w]
+			}
+			bt.sents = append(bt.sents, mask)
+		})
+	}
+	bt.keys = keys
+	return bt
+}
+
+func (bt *Batch) wanted(i int) bool { return bt.want == nil || bt.want[i] }
+
+// longestTwo returns the folded forms, without diacritics, of the two
+// longest tokens of t's tokens [i, j).
+func longestTwo(t *tokenized, i, j int) []string {
+	var a, b string
+	for k := i; k < j; k++ {
+		w := string(t.buf[t.folds[2*k]:t.folds[2*k+1]])
+		switch {
+		case len(w) > len(a):
+			a, b = w, a
+		case w != a && len(w) > len(b):
+			b = w
 		}
 	}
-	if len(ptrs) > 0 {
-		b.learn(feedURL, ptrs)
+	out := []string{stripDiacritics(a)}
+	if b != "" {
+		out = append(out, stripDiacritics(b))
 	}
+	return out
+}
+
+// mayHold reports whether an item with this summary and content may hold
+// a sentence of the wanted items.
+func (bt *Batch) mayHold(summary, content string) bool {
+	sc := screening{s: bt.keys}
+	sc.html(summary)
+	sc.html(content)
+	for _, m := range bt.sents {
+		if sc.found&m == m {
+			return true
+		}
+	}
+	return false
+}
+
+// LearnLast learns from the last n of the batch's items, as LearnItem on
+// each would.
+func (bt *Batch) LearnLast(n int) {
+	var ptrs []*tokenized
+	for i := max(0, len(bt.items)-n); i < len(bt.items); i++ {
+		it := &bt.items[i]
+		if !bt.wanted(i) {
+			if !bt.mayHold(it.Summary, it.Content) {
+				continue
+			}
+			bt.toks[i].read(Item{Summary: it.Summary, Content: it.Content})
+		}
+		ptrs = append(ptrs, &bt.toks[i])
+	}
+	if len(ptrs) > 0 {
+		bt.b.learn(bt.feedURL, ptrs)
+	}
+}
+
+// LearnItem learns from one stored item of the batch's feed, as
+// Boilerplate.LearnItem would, when it may hold a sentence that matters.
+func (bt *Batch) LearnItem(feedURL, summary, content string) {
+	if feedURL == bt.feedURL && !bt.mayHold(summary, content) {
+		return
+	}
+	bt.b.LearnItem(feedURL, summary, content)
+}
+
+// Docs returns the Docs of the wanted items (nil for the others).
+func (bt *Batch) Docs() []*Doc {
 	s := docScratches.Get().(*docScratch)
 	defer docScratches.Put(s)
-	b.mu.RLock()
-	defer b.mu.RUnlock()
-	for i := range items {
-		if wanted(i) {
-			docs[i] = s.finish(&toks[i], b.snapshot(items[i].FeedURL))
+	docs := make([]*Doc, len(bt.items))
+	bt.b.mu.RLock()
+	defer bt.b.mu.RUnlock()
+	for i := range bt.items {
+		if bt.wanted(i) {
+			docs[i] = s.finish(&bt.toks[i], bt.b.snapshot(bt.items[i].FeedURL))
 		}
 	}
 	return docs

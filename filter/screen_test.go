@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -144,4 +145,56 @@ func FuzzScreen(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestBatch_Corpus checks on the dev corpus, fifty items of a feed at a
+// time, that a Batch gives the wanted items the Docs that learning from
+// every item gives, whether it learns from its own items (LearnLast) or
+// from stored texts (LearnItem), and counts the items it did not read.
+func TestBatch_Corpus(t *testing.T) {
+	items := loadCorpus(t)
+	byFeed := map[string][]Item{}
+	var feeds []string
+	for _, l := range items {
+		if byFeed[l.item.FeedURL] == nil {
+			feeds = append(feeds, l.item.FeedURL)
+		}
+		byFeed[l.item.FeedURL] = append(byFeed[l.item.FeedURL], l.item)
+	}
+	batches, compared := 0, 0
+	for _, feed := range feeds {
+		all := byFeed[feed]
+		for start := 0; start < len(all); start += 50 {
+			chunk := all[start:min(len(all), start+50)]
+			want := make([]bool, len(chunk))
+			for i := range want {
+				want[i] = (start+i)%7 == 0
+			}
+			full := (&Boilerplate{MinItems: 2}).NewDocs(feed, chunk, len(chunk), nil)
+			part := (&Boilerplate{MinItems: 2}).NewDocs(feed, chunk, len(chunk), want)
+			stored := &Boilerplate{MinItems: 2}
+			bt := stored.Batch(feed, chunk, want)
+			for _, it := range chunk {
+				bt.LearnItem(feed, it.Summary, it.Content)
+			}
+			fromStored := bt.Docs()
+			for i := range chunk {
+				if !want[i] {
+					if part[i] != nil || fromStored[i] != nil {
+						t.Fatalf("%s item %d: a Doc though not wanted", feed, i)
+					}
+					continue
+				}
+				compared++
+				if !reflect.DeepEqual(part[i], full[i]) {
+					t.Errorf("%s item %d (%q): LearnLast's Doc differs from learning every item", feed, start+i, chunk[i].Title)
+				}
+				if !reflect.DeepEqual(fromStored[i], full[i]) {
+					t.Errorf("%s item %d (%q): LearnItem's Doc differs from learning every item", feed, start+i, chunk[i].Title)
+				}
+			}
+			batches++
+		}
+	}
+	t.Logf("%d batches, %d wanted Docs compared", batches, compared)
 }

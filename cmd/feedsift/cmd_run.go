@@ -475,16 +475,18 @@ func (e *evaluator) saved(ctx context.Context, feedURL string, doc *store.Fetche
 				bp.AddPattern(u, phrase)
 			}
 		}
-		learn := 0
+		// The batch learns only from the items that may hold a sentence
+		// of the wanted ones.
+		bt := bp.Batch(feedURL, items, want)
 		if saved.First {
 			// All of the feed's rows are in ids: learn from the newest, as
-			// FeedTexts would, without reading them back (NewDocs below).
-			learn = boilerplateItems
+			// FeedTexts would, without reading them back.
+			bt.LearnLast(boilerplateItems)
 		} else {
-			err = e.p.st.FeedTexts(ctx, []int64{saved.FeedID}, boilerplateItems, bp.LearnItem)
+			err = e.p.st.FeedTexts(ctx, []int64{saved.FeedID}, boilerplateItems, bt.LearnItem)
 		}
 		if err == nil {
-			docs := bp.NewDocs(feedURL, items, learn, want)
+			docs := bt.Docs()
 			for k, id := range ids {
 				d := docs[k]
 				if d == nil {
