@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -252,12 +253,18 @@ func BenchmarkIndex_Place(b *testing.B) {
 	}
 }
 
-// cleanUnguarded is clean without the need strings: every pattern runs.
+// cleanUnguarded is clean without the need strings: every pattern runs,
+// and a tail pattern as the regular expression that replaces its match
+// through the end of the text.
 func cleanUnguarded(s string) string {
 	s = html.UnescapeString(stripTags(s))
 	s = html.UnescapeString(s)
 	for _, b := range boilerplate {
-		s = b.re.ReplaceAllString(s, " ")
+		re := b.re
+		if b.tail {
+			re = regexp.MustCompile(re.String() + `.*$`)
+		}
+		s = re.ReplaceAllString(s, " ")
 	}
 	return s
 }

@@ -74,12 +74,13 @@ var boilerplate = []struct {
 	re    *regexp.Regexp
 	need  [][]string // one of each list, in the lower-cased text
 	cased [][]string // the same, in the text as it is
+	tail  bool       // the match and all text after it go
 }{
-	{re: regexp.MustCompile(`(?is)the post .{0,300}? appeared first on .*$`), need: [][]string{{"appeared fir"}}},
-	{re: regexp.MustCompile(`(?is)\b(continue reading|read more|read the full (story|article)|click here|full story)\b.*$`),
-		need: [][]string{{"continue reading", "read more", "read the full", "clic", "full "}}},
-	{re: regexp.MustCompile(`(?is)\b(this (article|story) (was|is) (originally )?(published|produced|republished))\b.*$`),
-		need: [][]string{{"article", "tory"}, {"publi", "produced"}}},
+	{re: regexp.MustCompile(`(?is)the post .{0,300}? appeared first on `), need: [][]string{{"appeared fir"}}, tail: true},
+	{re: regexp.MustCompile(`(?is)\b(continue reading|read more|read the full (story|article)|click here|full story)\b`),
+		need: [][]string{{"continue reading", "read more", "read the full", "clic", "full "}}, tail: true},
+	{re: regexp.MustCompile(`(?is)\b(this (article|story) (was|is) (originally )?(published|produced|republished))\b`),
+		need: [][]string{{"article", "tory"}, {"publi", "produced"}}, tail: true},
 	{re: regexp.MustCompile(`(?i)\[\s*(…|\.\.\.|&hellip;)\s*\]`), cased: [][]string{{"["}}},
 	// "WASHINGTON (AP) — ", "Moscow (Reuters) - ", "(AFP) - "
 	{re: regexp.MustCompile(`^\s*([\p{Lu}][\p{L} .,'/-]{0,40})?\s*\((` + agencies + `)\)\s*[-—–:]+\s*`),
@@ -121,7 +122,17 @@ func clean(s string) string {
 		if !holds(lower, b.need) || !holds(s, b.cased) {
 			continue
 		}
-		s = b.re.ReplaceAllString(s, " ")
+		if b.tail {
+			// The first match, to the end: the regexp stops there
+			// instead of matching the rest of the text as ".*$".
+			loc := b.re.FindStringIndex(s)
+			if loc == nil {
+				continue
+			}
+			s = s[:loc[0]] + " "
+		} else {
+			s = b.re.ReplaceAllString(s, " ")
+		}
 		lower = strings.ToLower(s)
 	}
 	return s
