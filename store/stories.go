@@ -1,11 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,14 +35,9 @@ type StoryMember struct {
 const storyColumns = `s.item_id, i.feed_id, s.group_id, s.parent_id, s.score, s.reason, s.text_score,
 	s.title_score, s.time, s.canon_link, s.title_key, s.shingles, s.title_shingles`
 
-func scanStory(row interface{ Scan(...any) error }, m *StoryMember) error {
-	var t int64
-	var sh, tsh []byte
-	if err := row.Scan(&m.ItemID, &m.FeedID, &m.GroupID, &m.ParentID, &m.Score, &m.Reason, &m.TextScore,
-		&m.TitleScore, &t, &m.Link, &m.TitleKey, &sh, &tsh); err != nil {
-		return err
-	}
-	m.Time = fromUnix(t)
+// DecodeShingles sets the shingles of m from their stored form (see
+// EncodeHashes), for the engines.
+func (m *StoryMember) DecodeShingles(sh, tsh []byte) error {
 	var err error
 	if m.Shingles, err = decodeHashes(sh); err != nil {
 		return fmt.Errorf("story member %d: %w", m.ItemID, err)
@@ -49,6 +46,28 @@ func scanStory(row interface{ Scan(...any) error }, m *StoryMember) error {
 		return fmt.Errorf("story member %d: %w", m.ItemID, err)
 	}
 	return nil
+}
+
+// scanStoryKeys scans what StoryWindowKeys selects.
+func scanStoryKeys(row interface{ Scan(...any) error }, m *StoryMember) error {
+	var t int64
+	var sh, tsh []byte
+	if err := row.Scan(&m.ItemID, &t, &m.Link, &m.TitleKey, &sh, &tsh); err != nil {
+		return err
+	}
+	m.Time = fromUnix(t)
+	return m.DecodeShingles(sh, tsh)
+}
+
+func scanStory(row interface{ Scan(...any) error }, m *StoryMember) error {
+	var t int64
+	var sh, tsh []byte
+	if err := row.Scan(&m.ItemID, &m.FeedID, &m.GroupID, &m.ParentID, &m.Score, &m.Reason, &m.TextScore,
+		&m.TitleScore, &t, &m.Link, &m.TitleKey, &sh, &tsh); err != nil {
+		return err
+	}
+	m.Time = fromUnix(t)
+	return m.DecodeShingles(sh, tsh)
 }
 
 func encodeHashes(hs []uint64) []byte {
@@ -183,6 +202,51 @@ func (s *Store) StoryItems(ctx context.Context, ids []int64) ([]StoryItem, error
 // candidates a new item can join.
 func (s *Store) StoryWindow(ctx context.Context, from, to time.Time) ([]StoryMember, error) {
 	return s.stories(ctx, `WHERE s.time BETWEEN ? AND ? ORDER BY s.item_id`, from.Unix(), to.Unix())
+}
+
+// StoryWindowKeys returns what StoryWindow does with only the fields
+// grouping compares (ItemID, Time, Link, TitleKey and the shingles; not
+// FeedID nor the placement), in no set order, reading a fifth of what
+// StoryWindow reads: a pass with few new items compares the window's
+// members with them first, and reads whole only those that can join one
+// (StoryMembers).
+func (s *Store) StoryWindowKeys(ctx context.Context, from, to time.Time) ([]StoryMember, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT item_id, time, canon_link, title_key, shingles, title_shingles
+		FROM story_members WHERE time BETWEEN ? AND ?`, from.Unix(), to.Unix())
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	var out []StoryMember
+	for rows.Next() {
+		var m StoryMember
+		if err := scanStoryKeys(rows, &m); err != nil {
+			return nil, classify(err)
+		}
+		out = append(out, m)
+	}
+	return out, classify(rows.Err())
+}
+
+// StoryMembers returns the members with the given item ids, in item id
+// order.
+func (s *Store) StoryMembers(ctx context.Context, itemIDs []int64) ([]StoryMember, error) {
+	var out []StoryMember
+	for len(itemIDs) > 0 {
+		n := min(len(itemIDs), 500)
+		args := make([]any, n)
+		for i := range args {
+			args[i] = itemIDs[i]
+		}
+		ms, err := s.stories(ctx, `WHERE s.item_id IN (?`+strings.Repeat(",?", n-1)+`) ORDER BY s.item_id`, args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ms...)
+		itemIDs = itemIDs[n:]
+	}
+	slices.SortFunc(out, func(a, b StoryMember) int { return cmp.Compare(a.ItemID, b.ItemID) })
+	return out, nil
 }
 
 // StoryGroups returns every member of the groups the given items belong

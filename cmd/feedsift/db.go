@@ -32,6 +32,8 @@ type db interface {
 	UngroupedStamps(ctx context.Context) ([]store.StoryStamp, error)
 	StoryItems(ctx context.Context, ids []int64) ([]store.StoryItem, error)
 	StoryWindow(ctx context.Context, from, to time.Time) ([]store.StoryMember, error)
+	StoryWindowKeys(ctx context.Context, from, to time.Time) ([]store.StoryMember, error)
+	StoryMembers(ctx context.Context, itemIDs []int64) ([]store.StoryMember, error)
 	StoryGroups(ctx context.Context, itemIDs []int64) ([]store.StoryMember, error)
 	StoryMember(ctx context.Context, itemID int64) (store.StoryMember, bool, error)
 	ItemByLink(ctx context.Context, link string) (int64, error)

@@ -148,7 +148,7 @@ func (s *sweep) more() error {
 	const slice = 6 * time.Hour
 	for len(s.stored) == s.si && s.span < len(s.spans) {
 		to := minTime(s.next.Add(slice-time.Second), s.spans[s.span][1])
-		ms, err := s.p.st.StoryWindow(s.ctx, s.next, to)
+		ms, err := s.readStored(s.next, to)
 		if err != nil {
 			return err
 		}
@@ -172,6 +172,39 @@ func (s *sweep) more() error {
 		s.held += len(s.stored)
 	}
 	return nil
+}
+
+// readStored reads the stored members dated in [from, to]. With every new
+// item in reach, it reads first only what is compared of each member and
+// then, whole, those that can join a new item or be joined by one: the
+// others are passed over (offerAll), and most members of a window are
+// such in a pass with few new items.
+func (s *sweep) readStored(from, to time.Time) ([]store.StoryMember, error) {
+	if s.reach == nil {
+		return s.p.st.StoryWindow(s.ctx, from, to)
+	}
+	keys, err := s.p.st.StoryWindowKeys(s.ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for i := range keys {
+		k := &keys[i]
+		if s.at(k.ItemID) >= 0 {
+			continue
+		}
+		// Its feed unknown (0, no feed's), a member is compared as one
+		// of another feed, which joins on more than a feed's own.
+		found := false
+		s.reach.Candidates(storedItem(k), func(*story.Member, story.Decision) { found = true })
+		if found {
+			ids = append(ids, k.ItemID)
+		} else {
+			s.passedBy++
+		}
+	}
+	slices.Sort(ids)
+	return s.p.st.StoryMembers(s.ctx, ids)
 }
 
 // flush hands the final members to the saver (an error comes from stop).

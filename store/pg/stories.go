@@ -21,14 +21,7 @@ func scanStory(row pgx.Row, m *store.StoryMember) error {
 		return err
 	}
 	m.Time = store.FromUnix(t)
-	var err error
-	if m.Shingles, err = store.DecodeHashes(sh); err != nil {
-		return fmt.Errorf("story member %d: %w", m.ItemID, err)
-	}
-	if m.TitleShingles, err = store.DecodeHashes(tsh); err != nil {
-		return fmt.Errorf("story member %d: %w", m.ItemID, err)
-	}
-	return nil
+	return m.DecodeShingles(sh, tsh)
 }
 
 // Ungrouped returns the items not yet placed in a story group, in id
@@ -92,6 +85,41 @@ func (s *Store) StoryItems(ctx context.Context, ids []int64) ([]store.StoryItem,
 // StoryWindow returns the members whose time lies in [from, to].
 func (s *Store) StoryWindow(ctx context.Context, from, to time.Time) ([]store.StoryMember, error) {
 	return s.stories(ctx, `WHERE s.time BETWEEN $1 AND $2 ORDER BY s.item_id`, from.Unix(), to.Unix())
+}
+
+// StoryWindowKeys returns what StoryWindow does with only the fields
+// grouping compares, in no set order (see the SQLite store's).
+func (s *Store) StoryWindowKeys(ctx context.Context, from, to time.Time) ([]store.StoryMember, error) {
+	rows, err := s.pool.Query(ctx, `SELECT item_id, time, canon_link, title_key, shingles, title_shingles
+		FROM story_members WHERE time BETWEEN $1 AND $2`, from.Unix(), to.Unix())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.StoryMember
+	for rows.Next() {
+		var m store.StoryMember
+		var t int64
+		var sh, tsh []byte
+		if err := rows.Scan(&m.ItemID, &t, &m.Link, &m.TitleKey, &sh, &tsh); err != nil {
+			return nil, err
+		}
+		m.Time = store.FromUnix(t)
+		if err := m.DecodeShingles(sh, tsh); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// StoryMembers returns the members with the given item ids, in item id
+// order.
+func (s *Store) StoryMembers(ctx context.Context, itemIDs []int64) ([]store.StoryMember, error) {
+	if len(itemIDs) == 0 {
+		return nil, nil
+	}
+	return s.stories(ctx, `WHERE s.item_id = ANY($1) ORDER BY s.item_id`, itemIDs)
 }
 
 // StoryGroups returns every member of the groups the given items belong

@@ -6,9 +6,11 @@
 package storetest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -37,6 +39,8 @@ type Store interface {
 	UngroupedStamps(ctx context.Context) ([]store.StoryStamp, error)
 	StoryItems(ctx context.Context, ids []int64) ([]store.StoryItem, error)
 	StoryWindow(ctx context.Context, from, to time.Time) ([]store.StoryMember, error)
+	StoryWindowKeys(ctx context.Context, from, to time.Time) ([]store.StoryMember, error)
+	StoryMembers(ctx context.Context, itemIDs []int64) ([]store.StoryMember, error)
 	StoryGroups(ctx context.Context, itemIDs []int64) ([]store.StoryMember, error)
 	StoryMember(ctx context.Context, itemID int64) (store.StoryMember, bool, error)
 	ItemByLink(ctx context.Context, link string) (int64, error)
@@ -405,6 +409,23 @@ func testStories(t *testing.T, s Store) {
 	}
 	if got, want := fmt.Sprint(win), fmt.Sprint(ms[:2]); got != want {
 		t.Errorf("StoryWindow =\n%s\nwant\n%s", got, want)
+	}
+	keys, err := s.StoryWindowKeys(ctx, t0.Add(-time.Hour), t0.Add(2*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(keys, func(a, b store.StoryMember) int { return cmp.Compare(a.ItemID, b.ItemID) })
+	var wantKeys []store.StoryMember
+	for _, m := range ms[:2] {
+		wantKeys = append(wantKeys, store.StoryMember{ItemID: m.ItemID, Time: m.Time, Link: m.Link, TitleKey: m.TitleKey,
+			Shingles: m.Shingles, TitleShingles: m.TitleShingles})
+	}
+	if got, want := fmt.Sprint(keys), fmt.Sprint(wantKeys); got != want {
+		t.Errorf("StoryWindowKeys =\n%s\nwant\n%s", got, want)
+	}
+	some, err := s.StoryMembers(ctx, []int64{c, a})
+	if got, want := fmt.Sprint(some), fmt.Sprint([]store.StoryMember{ms[0], ms[2]}); err != nil || got != want {
+		t.Errorf("StoryMembers(c, a) =\n%s, %v\nwant\n%s", got, err, want)
 	}
 	grp, err := s.StoryGroups(ctx, []int64{b, c})
 	if err != nil || len(grp) != 3 {
