@@ -307,3 +307,22 @@ func TestClean_GuardsChangeNothing(t *testing.T) {
 		t.Error("no corpus text had boilerplate: the comparison tested nothing")
 	}
 }
+
+// TestCorpus_MaxComparedChangesNothing: on real news the bound on the
+// members compared (DefaultMaxCompared) decides as no bound does.
+func TestCorpus_MaxComparedChangesNothing(t *testing.T) {
+	items := loadCorpus(t)
+	opt := Options{Window: DefaultWindow, Threshold: DefaultThreshold}
+	bounded := groupCorpus(items, opt)
+	opt.MaxCompared = -1
+	free := groupCorpus(items, opt)
+	differ := 0
+	for i := range free.decisions {
+		if bounded.decisions[i] != free.decisions[i] {
+			differ++
+		}
+	}
+	if differ > 0 {
+		t.Errorf("%d of %d decisions differ with MaxCompared %d from those with no bound", differ, len(free.decisions), DefaultMaxCompared)
+	}
+}

@@ -305,7 +305,9 @@ func TestIndex_SameAsAllPairs(t *testing.T) {
 		sample = append(sample, it.Features)
 	}
 	for _, th := range []float64{0, 0.2, 0.3, 0.55, 0.8, 1} {
-		opt := Options{Window: 72 * time.Hour, Threshold: th}
+		// No bound on the members compared: at threshold 0 every
+		// earlier item is a candidate.
+		opt := Options{Window: 72 * time.Hour, Threshold: th, MaxCompared: -1}
 		for _, common := range []map[uint64]bool{nil, CommonShingles(sample)} {
 			opt.Common = common
 			x := NewIndex(opt)
@@ -380,9 +382,10 @@ func TestIndex_MaxCompared(t *testing.T) {
 		limit      int
 		wantParent int64
 	}{
-		{-1, 200}, // the closest copy, met last
-		{0, 200},  // the default bound is far above 200 members
-		{20, 1},   // the best of the first 20: ties go to the lower id
+		{-1, 200},  // the closest copy, met last
+		{300, 200}, // a bound above the crowd
+		{0, 1},     // the default bound (64) is below it: the first met win
+		{20, 1},    // the best of the first 20: ties go to the lower id
 	} {
 		x := NewIndex(Options{Threshold: 0.5, MaxCompared: tc.limit})
 		for id := int64(1); id < 200; id++ {
