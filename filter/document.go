@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"bytes"
 	"hash/maphash"
 	"slices"
 	"strings"
@@ -457,7 +458,7 @@ func (b *Boilerplate) NewDocs(feedURL string, items []Item, learn int, want []bo
 // words are in every item that holds it. Make one with
 // Boilerplate.Batch, feed it the items to learn from (LearnLast,
 // LearnItem), then take its Docs. The Docs are those of learning from
-// every item given.
+// every item given. A Batch is for one goroutine.
 type Batch struct {
 	b       *Boilerplate
 	feedURL string
@@ -467,6 +468,8 @@ type Batch struct {
 
 	keys  *Screen  // the key words of the wanted items' sentences
 	sents []uint64 // each sentence's key words, as bits of keys' found
+
+	looked, held int // items mayHold looked at, and those that may hold one
 }
 
 // Batch starts preparing items of feedURL; only those want marks (every
@@ -504,26 +507,41 @@ func (bt *Batch) wanted(i int) bool { return bt.want == nil || bt.want[i] }
 // longestTwo returns the folded forms, without diacritics, of the two
 // longest tokens of t's tokens [i, j).
 func longestTwo(t *tokenized, i, j int) []string {
-	var a, b string
-	for k := i; k < j; k++ {
-		w := string(t.buf[t.folds[2*k]:t.folds[2*k+1]])
+	word := func(k int) []byte { return t.buf[t.folds[2*k]:t.folds[2*k+1]] }
+	a, b := i, -1
+	for k := i + 1; k < j; k++ {
+		n := len(word(k))
 		switch {
-		case len(w) > len(a):
-			a, b = w, a
-		case w != a && len(w) > len(b):
-			b = w
+		case n > len(word(a)):
+			a, b = k, a
+		case (b < 0 || n > len(word(b))) && !bytes.Equal(word(k), word(a)):
+			b = k
 		}
 	}
-	out := []string{stripDiacritics(a)}
-	if b != "" {
-		out = append(out, stripDiacritics(b))
+	out := []string{stripDiacritics(string(word(a)))}
+	if b >= 0 {
+		out = append(out, stripDiacritics(string(word(b))))
 	}
 	return out
 }
 
 // mayHold reports whether an item with this summary and content may hold
-// a sentence of the wanted items.
+// a sentence of the wanted items. Once most of the items it has looked
+// at may (a feed that repeats its own words), it says yes without
+// looking: they are read anyway.
 func (bt *Batch) mayHold(summary, content string) bool {
+	if bt.looked >= 8 && 2*bt.held > bt.looked {
+		return true
+	}
+	bt.looked++
+	if bt.hold(summary, content) {
+		bt.held++
+		return true
+	}
+	return false
+}
+
+func (bt *Batch) hold(summary, content string) bool {
 	sc := screening{s: bt.keys}
 	sc.html(summary)
 	sc.html(content)
