@@ -372,29 +372,56 @@ kinds:
 // symmetric, so a caller can also find the items of the index that a
 // member held elsewhere could join.
 func (x *Index) Candidates(it Item, fn func(e *Member, d Decision)) {
+	x.candidates(it, true, func(e *Member, d Decision) bool {
+		fn(e, d)
+		return true
+	})
+}
+
+// Reaches reports whether it might join a member, as a cheap first look
+// before Candidates: it stops at the first member whose similarity
+// reaches the threshold and skips the LSH band condition, so it may say
+// yes where Candidates finds none, never no where it finds one.
+func (x *Index) Reaches(it Item) bool {
+	found := false
+	x.candidates(it, false, func(*Member, Decision) bool {
+		found = true
+		return false
+	})
+	return found
+}
+
+// candidates calls fn with the members it could join (with banded, those
+// that also agree on an LSH band when joining by text) until fn returns
+// false.
+func (x *Index) candidates(it Item, banded bool, fn func(e *Member, d Decision) bool) {
 	b := bands{f: &it.Features}
 	sk := sketchOf(&it.Features)
 	s := &x.own
 	s.begin(int32(len(x.bySlot)))
-	consider := func(e *entry, banded bool) {
+	consider := func(e *entry, byPrefix bool) bool {
 		if !s.first(e) || e.ID == it.ID || absDur(e.Time.Sub(it.Time)) > x.opt.Window {
-			return
+			return true
 		}
 		d := compare(it, e.Item, x.opt.Threshold, x.opt.Threshold, &sk, &e.sk)
-		if d.Reason == "" || banded && d.Reason == ByText && !b.shares(&e.Features) {
-			return
+		if d.Reason == "" || banded && byPrefix && d.Reason == ByText && !b.shares(&e.Features) {
+			return true
 		}
 		d.Group, d.Parent = e.Group, e.ID
-		fn(&e.Member, d)
+		return fn(&e.Member, d)
 	}
 	if it.Link != "" {
 		for _, e := range x.byLink[it.Link] {
-			consider(e, false)
+			if !consider(e, false) {
+				return
+			}
 		}
 	}
 	if it.TitleKey != "" {
 		for _, e := range x.byTitle[it.TitleKey] {
-			consider(e, false)
+			if !consider(e, false) {
+				return
+			}
 		}
 	}
 	t := x.opt.Threshold
@@ -405,7 +432,9 @@ func (x *Index) Candidates(it Item, fn func(e *Member, d Decision)) {
 				if 1+min(n-1-i, int(p.n-1-p.pos)) < minOverlap(n, int(p.n), t) {
 					continue
 				}
-				consider(x.bySlot[p.slot], true)
+				if !consider(x.bySlot[p.slot], true) {
+					return
+				}
 			}
 		}
 	}

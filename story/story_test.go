@@ -314,11 +314,17 @@ func TestIndex_SameAsAllPairs(t *testing.T) {
 			for i, it := range items {
 				// Candidates offers the same members Decide chooses from.
 				var viaCandidates Decision
+				found := false
 				x.Candidates(it, func(_ *Member, d Decision) {
+					found = true
 					if d.Score > viaCandidates.Score || (d.Score == viaCandidates.Score && d.Parent < viaCandidates.Parent) {
 						viaCandidates = d
 					}
 				})
+				// Reaches never says no where Candidates finds one.
+				if found && !x.Reaches(it) {
+					t.Fatalf("threshold %v: item %d: Candidates finds members, Reaches says none", th, it.ID)
+				}
 				got := x.Place(it)
 				if viaCandidates.Parent != got.Parent || viaCandidates.Score != got.Score {
 					t.Fatalf("threshold %v: item %d: Candidates' best %d %v, Decide %d %v", th, it.ID,

@@ -195,9 +195,7 @@ func (s *sweep) readStored(from, to time.Time) ([]store.StoryMember, error) {
 		}
 		// Its feed unknown (0, no feed's), a member is compared as one
 		// of another feed, which joins on more than a feed's own.
-		found := false
-		s.reach.Candidates(storedItem(k), func(*story.Member, story.Decision) { found = true })
-		if found {
+		if s.reach.Reaches(storedItem(k)) {
 			ids = append(ids, k.ItemID)
 		} else {
 			s.passedBy++
