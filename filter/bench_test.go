@@ -100,3 +100,51 @@ func BenchmarkScreen(b *testing.B) {
 	}
 	reportItems(b)
 }
+
+// BenchmarkFeedBatch prepares and matches the dev corpus fifty items of a
+// feed at a time, learning each feed's boilerplate from the fifty, as a
+// pass does with a feed's first fetch: every item (all) against the
+// screen and a Batch that learns only what the screened-in items need
+// (screened). ns/op is per item.
+func BenchmarkFeedBatch(b *testing.B) {
+	topic := mustCompileExample(b)
+	screen := NewScreen(topic)
+	var batches [][]Item
+	byFeed := map[string][]Item{}
+	for _, it := range benchItems(b) {
+		byFeed[it.FeedURL] = append(byFeed[it.FeedURL], it)
+	}
+	for _, items := range byFeed {
+		for i := 0; i < len(items); i += 50 {
+			batches = append(batches, items[i:min(len(items), i+50)])
+		}
+	}
+	run := func(b *testing.B, screened bool) {
+		b.ReportAllocs()
+		n := 0
+		for i := 0; b.Loop(); i++ {
+			items := batches[i%len(batches)]
+			n += len(items)
+			var want []bool
+			if screened {
+				want = make([]bool, len(items))
+				any := false
+				for k := range items {
+					want[k] = screen.Pass(items[k])
+					any = any || want[k]
+				}
+				if !any {
+					continue
+				}
+			}
+			for _, d := range (&Boilerplate{}).NewDocs(items[0].FeedURL, items, len(items), want) {
+				if d != nil {
+					topic.Match(d)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/item")
+	}
+	b.Run("all", func(b *testing.B) { run(b, false) })
+	b.Run("screened", func(b *testing.B) { run(b, true) })
+}
