@@ -31,21 +31,6 @@ var seeds = func() (s [numHashes]uint64) {
 	return
 }()
 
-// signature is the MinHash of a shingle set.
-func signature(sh []uint64) (sig [numHashes]uint64) {
-	for i := range sig {
-		sig[i] = ^uint64(0)
-	}
-	for _, h := range sh {
-		for i, s := range seeds {
-			if v := mix(h ^ s); v < sig[i] {
-				sig[i] = v
-			}
-		}
-	}
-	return sig
-}
-
 // Reason says why an item joined a group.
 type Reason string
 
@@ -645,27 +630,42 @@ func (x *Index) join(it Item, m *Member, best Decision, banded bool, b *bands, s
 }
 
 // bands are an item's MinHash signatures (of text and title shingles),
-// computed when first needed.
+// each value computed when first needed.
 type bands struct {
-	f   *Features
-	sig *[2][numHashes]uint64
+	f    *Features
+	sig  *[2][numHashes]uint64 // allocated when first needed
+	have [2]uint64             // bit i: sig[k][i] is computed
+}
+
+// value is the item's MinHash value i of kind k (text, title).
+func (b *bands) value(k, i int, sh []uint64) uint64 {
+	if b.sig == nil {
+		b.sig = new([2][numHashes]uint64)
+	}
+	if b.have[k]&(1<<i) == 0 {
+		b.sig[k][i] = leastHash(sh, i)
+		b.have[k] |= 1 << i
+	}
+	return b.sig[k][i]
+}
+
+// leastHash is MinHash value i of a shingle set.
+func leastHash(sh []uint64, i int) uint64 {
+	least := ^uint64(0)
+	for _, h := range sh {
+		least = min(least, mix(h^seeds[i]))
+	}
+	return least
 }
 
 // shares reports whether the item and f agree on an LSH band of text or
-// of title shingles: the condition for joining by text. f's signature is
-// computed a band at a time and only until one agrees (a member that
+// of title shingles: the condition for joining by text. Both signatures
+// are computed a band at a time and only until one agrees (a member that
 // reaches the threshold almost always agrees on one of the first few),
-// each band's second row only when its first agrees.
+// each band's second row only when its first agrees; the item's values
+// are kept for the next member.
 func (b *bands) shares(f *Features) bool {
 	mine := [2][]uint64{b.f.Shingles, b.f.TitleShingles}
-	if b.sig == nil {
-		b.sig = new([2][numHashes]uint64)
-		for k, sh := range mine {
-			if len(sh) > 0 {
-				b.sig[k] = signature(sh)
-			}
-		}
-	}
 	for k, sh := range [2][]uint64{f.Shingles, f.TitleShingles} {
 		if len(sh) == 0 || len(mine[k]) == 0 {
 			continue
@@ -674,11 +674,7 @@ func (b *bands) shares(f *Features) bool {
 		for band := range numBands {
 			for r := range bandRows {
 				i := band*bandRows + r
-				least := ^uint64(0)
-				for _, h := range sh {
-					least = min(least, mix(h^seeds[i]))
-				}
-				if least != b.sig[k][i] {
+				if leastHash(sh, i) != b.value(k, i, mine[k]) {
 					continue bands
 				}
 			}

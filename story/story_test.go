@@ -512,3 +512,18 @@ func TestSketch_Bound(t *testing.T) {
 		t.Fatal("the bound ruled out no pair: the test does not exercise it")
 	}
 }
+
+// signature is the MinHash of a shingle set.
+func signature(sh []uint64) (sig [numHashes]uint64) {
+	for i := range sig {
+		sig[i] = ^uint64(0)
+	}
+	for _, h := range sh {
+		for i, s := range seeds {
+			if v := mix(h ^ s); v < sig[i] {
+				sig[i] = v
+			}
+		}
+	}
+	return sig
+}
