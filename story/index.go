@@ -122,6 +122,9 @@ type Index struct {
 	bySlot   []*entry // the member holding each slot (nil: free)
 	free     []int32  // slots of expired entries, to give out again
 	own      Scratch  // Decide's and Candidates' own
+	// commonBits has the bit of each common shingle's low 16 bits set:
+	// most shingles are found not common without a map look-up.
+	commonBits *[1 << 16 / 64]uint64
 }
 
 // Scratch is what one call of DecideWith keeps of the members it has
@@ -199,12 +202,24 @@ func NewIndex(opt Options) *Index {
 	if opt.Window <= 0 {
 		opt.Window = DefaultWindow
 	}
-	return &Index{
+	x := &Index{
 		opt:      opt,
 		byLink:   map[string][]*entry{},
 		byTitle:  map[string][]*entry{},
 		byPrefix: [2]map[uint64][]posting{{}, {}},
 	}
+	if len(opt.Common) > 0 {
+		x.commonBits = new([1 << 16 / 64]uint64)
+		for h := range opt.Common {
+			x.commonBits[h&0xffff/64] |= 1 << (h & 63)
+		}
+	}
+	return x
+}
+
+// common reports whether h is one of Options.Common.
+func (x *Index) common(h uint64) bool {
+	return x.commonBits[h&0xffff/64]&(1<<(h&63)) != 0 && x.opt.Common[h]
 }
 
 // Len is the number of members held.
@@ -222,17 +237,25 @@ func (x *Index) order(sh []uint64) []uint64 {
 	if len(x.opt.Common) == 0 {
 		return sh
 	}
-	out := make([]uint64, 0, len(sh))
-	for _, h := range sh {
-		if !x.opt.Common[h] {
+	first := -1
+	for i, h := range sh {
+		if x.common(h) {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return sh
+	}
+	out := make([]uint64, first, len(sh))
+	copy(out, sh[:first])
+	for _, h := range sh[first:] {
+		if !x.common(h) {
 			out = append(out, h)
 		}
 	}
-	if len(out) == len(sh) {
-		return sh
-	}
-	for _, h := range sh {
-		if x.opt.Common[h] {
+	for _, h := range sh[first:] {
+		if x.common(h) {
 			out = append(out, h)
 		}
 	}
