@@ -405,6 +405,8 @@ type evaluator struct {
 	seen      map[int64]bool // the same, when some topic is full
 	err       error
 	busy      time.Duration // summed over goroutines
+	prepared  int           // items the screen let through, made into Docs
+	feeds     int           // feeds with such items (whose boilerplate is learned)
 }
 
 func (p *pass) newEvaluator(ctx context.Context) (*evaluator, error) {
@@ -507,6 +509,10 @@ func (e *evaluator) saved(ctx context.Context, feedURL string, doc *store.Fetche
 		return
 	}
 	e.evaluated = append(e.evaluated, ids...)
+	e.prepared += wanted
+	if wanted > 0 {
+		e.feeds++
+	}
 	if e.seen != nil {
 		for _, id := range ids {
 			e.seen[id] = true
@@ -637,7 +643,8 @@ func (e *evaluator) finish(ctx context.Context) error {
 			ts.Matched += len(e.matches[i])
 			ts.Reevaluated = ts.Reevaluated || e.full[i]
 		}
-		e.p.log.Debug("topic evaluated", "topic", t.Name, "items", len(e.evaluated), "matched", len(e.matches[i]), "full", e.full[i])
+		e.p.log.Debug("topic evaluated", "topic", t.Name, "items", len(e.evaluated), "prepared", e.prepared, "prepared_feeds", e.feeds,
+			"matched", len(e.matches[i]), "full", e.full[i])
 	}
 	return nil
 }
