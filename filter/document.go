@@ -476,7 +476,7 @@ type Batch struct {
 // one if want is nil) get Docs.
 func (b *Boilerplate) Batch(feedURL string, items []Item, want []bool) *Batch {
 	bt := &Batch{b: b, feedURL: feedURL, items: items, want: want, toks: make([]tokenized, len(items))}
-	keys := &Screen{needles: needleSet{m: map[string]uint64{}, lens: [][]int{nil}}}
+	keys := &Screen{needles: newNeedleSet()}
 	bit := map[string]uint64{}
 	for i := range items {
 		if !bt.wanted(i) {
@@ -491,7 +491,7 @@ func (b *Boilerplate) Batch(feedURL string, items []Item, want []bool) *Batch {
 			for _, w := range longestTwo(t, i, j) {
 				if bit[w] == 0 {
 					bit[w] = 1 << (len(bit) % 64)
-					keys.needles.add(w, bit[w])
+					keys.needles.add(needle{w, true}, bit[w])
 				}
 				mask |= bit[w]
 			}

@@ -41,11 +41,11 @@ const stemNeedleCut = 3
 // requirements returns the leaf sets, at most max of them, one of whose
 // terms must hit in any item t matches, each as the needles of its terms.
 // A set with a term that has no usable needle is left out.
-func (t *Topic) requirements(max int) [][]string {
+func (t *Topic) requirements(max int) [][]needle {
 	if t.hasNegation() {
 		return nil
 	}
-	var out [][]string
+	var out [][]needle
 	seen := map[*node]bool{}
 	var visit func(n *node)
 	visit = func(n *node) {
@@ -72,9 +72,9 @@ func (t *Topic) requirements(max int) [][]string {
 	// A requirement whose needles include all of another's says nothing
 	// more (an AND's, next to those of its operands).
 	for _, r := range out {
-		slices.Sort(r)
+		slices.SortFunc(r, compareNeedles)
 	}
-	var kept [][]string
+	var kept [][]needle
 	for i, r := range out {
 		implied := false
 		for j, o := range out {
@@ -88,10 +88,23 @@ func (t *Topic) requirements(max int) [][]string {
 	return kept
 }
 
-// subset reports whether every string of the sorted a is in the sorted b.
-func subset(a, b []string) bool {
+func compareNeedles(a, b needle) int {
+	if c := strings.Compare(a.s, b.s); c != 0 {
+		return c
+	}
+	switch {
+	case a.exact == b.exact:
+		return 0
+	case a.exact:
+		return -1
+	}
+	return 1
+}
+
+// subset reports whether every needle of the sorted a is in the sorted b.
+func subset(a, b []needle) bool {
 	for _, x := range a {
-		if _, ok := slices.BinarySearch(b, x); !ok {
+		if _, ok := slices.BinarySearchFunc(b, x, compareNeedles); !ok {
 			return false
 		}
 	}
@@ -159,19 +172,33 @@ func possible(n *node, absent map[int32]bool) bool {
 	}
 }
 
+// needle is a string that every folded, diacritic-free token a term hits
+// begins with (prefix) or is (exact).
+type needle struct {
+	s     string
+	exact bool
+}
+
+func (n needle) String() string {
+	if n.exact {
+		return n.s
+	}
+	return n.s + "*"
+}
+
 // needles returns a needle for each term of the leaves; ok is false when
 // some term has none.
-func (t *Topic) needles(leaves map[int32]bool) (needles []string, ok bool) {
-	seen := map[string]bool{}
+func (t *Topic) needles(leaves map[int32]bool) (needles []needle, ok bool) {
+	seen := map[needle]bool{}
 	for id := range leaves {
 		for _, m := range t.leaves[id].members {
-			best := ""
+			var best needle
 			for _, w := range m.words {
-				if n := needleOf(w); len(n) > len(best) {
+				if n := needleOf(w); len(n.s) > len(best.s) || len(n.s) == len(best.s) && n.exact && !best.exact {
 					best = n
 				}
 			}
-			if best == "" {
+			if best.s == "" {
 				return nil, false
 			}
 			if !seen[best] {
@@ -183,26 +210,29 @@ func (t *Topic) needles(leaves map[int32]bool) (needles []string, ok bool) {
 	return needles, true
 }
 
-// needleOf returns what every folded, diacritic-free token that w hits
-// begins with, or "" when that is not known.
-func needleOf(w word) string {
+// needleOf returns the needle of a word; its s is "" when nothing is
+// known of the tokens it hits.
+func needleOf(w word) needle {
 	s := stripDiacritics(w.text)
-	if w.kind != wStem {
-		return s
+	switch w.kind {
+	case wExact:
+		return needle{s, true}
+	case wPrefix:
+		return needle{s, false}
 	}
 	n := utf8.RuneCountInString(s)
 	if w.lang == scriptLatin {
 		n -= stemNeedleCut
 	}
 	if n < 2 {
-		return ""
+		return needle{}
 	}
 	i := 0
 	for range n {
 		_, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 	}
-	return s[:i]
+	return needle{s[:i], false}
 }
 
 // Screen tests items against the requirements of some topics at once: an
@@ -215,17 +245,23 @@ type Screen struct {
 }
 
 type needleSet struct {
-	m      map[string]uint64
-	one    [256]uint64          // one-byte needles by their byte
-	bits   [1 << 16 / 64]uint64 // the first two bytes of longer needles
-	lensOf [1 << 16]uint16      // index in lens of those two bytes' needle lengths
-	lens   [][]int              // byte lengths of needles (lens[0]: none)
+	prefix   map[string]uint64
+	exact    map[string]uint64
+	one      [256]uint64          // one-byte prefix needles by their byte
+	oneExact [256]uint64          // one-byte exact needles by their byte
+	bits     [1 << 16 / 64]uint64 // the first two bytes of longer needles
+	lensOf   [1 << 16]uint16      // index in lens of those two bytes' prefix lengths
+	lens     [][]int              // byte lengths of prefix needles (lens[0]: none)
+}
+
+func newNeedleSet() needleSet {
+	return needleSet{prefix: map[string]uint64{}, exact: map[string]uint64{}, lens: [][]int{nil}}
 }
 
 // NewScreen returns the screen of the topics. With no topics, no item
 // passes.
 func NewScreen(topics ...*Topic) *Screen {
-	s := &Screen{needles: needleSet{m: map[string]uint64{}, lens: [][]int{nil}}}
+	s := &Screen{needles: newNeedleSet()}
 	next := 0
 	for _, t := range topics {
 		reqs := t.requirements(maxRequirements - next)
@@ -247,24 +283,29 @@ func NewScreen(topics ...*Topic) *Screen {
 	return s
 }
 
-func (ns *needleSet) add(n string, bit uint64) {
-	if len(n) == 1 {
-		ns.one[n[0]] |= bit
+func (ns *needleSet) add(n needle, bit uint64) {
+	if len(n.s) == 1 {
+		if n.exact {
+			ns.oneExact[n.s[0]] |= bit
+		} else {
+			ns.one[n.s[0]] |= bit
+		}
 		return
 	}
-	if ns.m[n] == 0 {
-		k := uint16(n[0])<<8 | uint16(n[1])
-		ns.bits[k/64] |= 1 << (k % 64)
-		if ns.lensOf[k] == 0 {
-			ns.lensOf[k] = uint16(len(ns.lens))
-			ns.lens = append(ns.lens, nil)
-		}
-		lens := ns.lens[ns.lensOf[k]]
-		if !slices.Contains(lens, len(n)) {
-			ns.lens[ns.lensOf[k]] = append(lens, len(n))
-		}
+	k := uint16(n.s[0])<<8 | uint16(n.s[1])
+	ns.bits[k/64] |= 1 << (k % 64)
+	if n.exact {
+		ns.exact[n.s] |= bit
+		return
 	}
-	ns.m[n] |= bit
+	if ns.lensOf[k] == 0 {
+		ns.lensOf[k] = uint16(len(ns.lens))
+		ns.lens = append(ns.lens, nil)
+	}
+	if lens := ns.lens[ns.lensOf[k]]; !slices.Contains(lens, len(n.s)) {
+		ns.lens[ns.lensOf[k]] = append(lens, len(n.s))
+	}
+	ns.prefix[n.s] |= bit
 }
 
 // met returns the requirements met by a folded token.
@@ -274,7 +315,7 @@ func (ns *needleSet) met(tok []byte) uint64 {
 	}
 	got := ns.one[tok[0]]
 	if len(tok) < 2 {
-		return got
+		return got | ns.oneExact[tok[0]]
 	}
 	k := uint16(tok[0])<<8 | uint16(tok[1])
 	if ns.bits[k/64]&(1<<(k%64)) == 0 {
@@ -284,12 +325,12 @@ func (ns *needleSet) met(tok []byte) uint64 {
 }
 
 // longer returns the requirements met by the needles of two bytes or more
-// that begin tok, whose first two bytes are k.
+// that tok is or begins with, whose first two bytes are k.
 func (ns *needleSet) longer(tok []byte, k uint16) uint64 {
-	var got uint64
+	got := ns.exact[string(tok)]
 	for _, l := range ns.lens[ns.lensOf[k]] {
 		if l <= len(tok) {
-			got |= ns.m[string(tok[:l])]
+			got |= ns.prefix[string(tok[:l])]
 		}
 	}
 	return got
@@ -392,6 +433,7 @@ func (sc *screening) text(s string) {
 		c0 := lowerByte[s[start]]
 		sc.found |= ns.one[c0]
 		if i-start < 2 {
+			sc.found |= ns.oneExact[c0]
 			continue
 		}
 		if k := uint16(c0)<<8 | uint16(lowerByte[s[start+1]]); ns.bits[k/64]&(1<<(k%64)) != 0 {
