@@ -23,7 +23,7 @@ func TestScreen_requirements(t *testing.T) {
 		{"title:START/3(@china) AND drills", 0, [][]string{{"beijing", "china", "chinese", "jinping", "кита*", "пекин*", "中", "北"}, {"drills"}}},
 		{`"joint drills" NEAR/3 China`, 0, [][]string{{"china"}, {"drills"}}},
 		{"exercise~", 0, [][]string{{"exer*"}}}, // English stem "exercis", less three runes
-		{"tie~", 0, nil},                       // stem too short to say what "tying" begins with
+		{"tie~", 0, nil},                        // stem too short to say what "tying" begins with
 		{"@folded", 0, [][]string{{"paulo", "елка"}}},
 		{"secur*", 0, [][]string{{"secur*"}}},
 		{"=Open", 0, [][]string{{"open"}}},
