@@ -18,18 +18,20 @@ import (
 // none of S's terms hits (found by evaluating the topic with S's leaves
 // false and every other leaf free, below). The screen then asks whether
 // the item has a token that some term of S could hit. For each term it
-// keeps a needle, a string every token the term hits begins with once
-// folded without diacritics: the folded word for exact words and
-// prefixes, the stem for Russian stems (the stemmer only takes endings
-// off), the stem less its last three runes for English ones (Snowball
-// rewrites at most the last two of them: "possibility" stems to
-// "possibl"; "dying" to "die", too short to say anything). A phrase hits only where each of its words does, so one
-// word's needle is enough. Tokens are cut as NewDoc cuts them, from the
-// text before HTML is removed (tags only add tokens) and again with
-// entities decoded when there are any, so a token of the Doc is always
-// among those the screen looks at. The screen may pass items that cannot
-// match; it never fails one that can. TestScreen_Corpus checks that over
-// the dev corpus, FuzzScreen over random items.
+// keeps a needle, the string every token the term hits is, or begins
+// with, once folded without diacritics: the folded word, which the token
+// must equal, for exact words; which it must begin with, the folded
+// prefix for prefixes, the stem for Russian stems (the stemmer only takes
+// endings off), the stem less its last three runes for English ones
+// (Snowball rewrites at most the last two of them: "possibility" stems to
+// "possibl"; "dying" to "die", too short to say anything). A phrase hits
+// only where each of its words does, so one word's needle is enough.
+// Tokens are cut as NewDoc cuts them, from the text before HTML is
+// removed (tags only add tokens) and again with entities decoded when
+// there are any, so a token of the Doc is always among those the screen
+// looks at. The screen may pass items that cannot match; it never fails
+// one that can. TestScreen_Corpus checks that over the dev corpus,
+// FuzzScreen over random items.
 
 // maxRequirements bounds the requirements of the topics of one Screen.
 const maxRequirements = 64
