@@ -338,6 +338,46 @@ func (ns *needleSet) longer(tok []byte, k uint16) uint64 {
 	return got
 }
 
+// Missing returns, for an item the screen fails, the needles of a
+// requirement of its first topic that the item does not meet (exact words
+// as they are, prefixes with a "*"), sorted; nil when the item passes.
+// `feedsift explain` says with it why a pass leaves an item out unread.
+func (s *Screen) Missing(it Item) []string {
+	if s.always || len(s.topics) == 0 || s.Pass(it) {
+		return nil
+	}
+	var sc screening
+	s.scan(&sc, it)
+	for bit := range maxRequirements {
+		b := uint64(1) << bit
+		if s.topics[0]&b == 0 || sc.found&b != 0 {
+			continue
+		}
+		var out []string
+		for n, m := range s.needles.exact {
+			if m&b != 0 {
+				out = append(out, needle{n, true}.String())
+			}
+		}
+		for n, m := range s.needles.prefix {
+			if m&b != 0 {
+				out = append(out, needle{n, false}.String())
+			}
+		}
+		for c := range 256 {
+			if s.needles.oneExact[c]&b != 0 {
+				out = append(out, needle{string(rune(c)), true}.String())
+			}
+			if s.needles.one[c]&b != 0 {
+				out = append(out, needle{string(rune(c)), false}.String())
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	return nil
+}
+
 // Pass reports whether it might match one of the screen's topics.
 func (s *Screen) Pass(it Item) bool {
 	if s.always {
@@ -347,6 +387,12 @@ func (s *Screen) Pass(it Item) bool {
 		return false
 	}
 	var sc screening
+	s.scan(&sc, it)
+	return sc.done()
+}
+
+// scan screens every field of it into sc.
+func (s *Screen) scan(sc *screening, it Item) {
 	sc.s = s
 	sc.text(it.Title)
 	sc.html(it.Summary)
@@ -360,7 +406,6 @@ func (s *Screen) Pass(it Item) bool {
 	sc.text(it.FeedTitle)
 	sc.text(it.FeedURL)
 	sc.text(it.Link)
-	return sc.done()
 }
 
 // screening is one item's pass through a Screen.

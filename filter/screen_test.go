@@ -204,3 +204,29 @@ func TestBatch_Corpus(t *testing.T) {
 	}
 	t.Logf("%d batches, %d wanted Docs compared", batches, compared)
 }
+
+func TestScreen_Missing(t *testing.T) {
+	g, err := CompileGroups(testGroups)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		query string
+		item  Item
+		want  []string
+	}{
+		{"Russia AND China", Item{Title: "Russia alone"}, []string{"china"}},
+		{"Russia AND China", Item{Title: "Russia and China"}, nil},
+		{"Russia AND secur*", Item{Title: "Russia"}, []string{"secur*"}},
+		{"NOT tennis", Item{Title: "anything"}, nil},
+	}
+	for _, tt := range tests {
+		topic, err := g.Compile(TopicSpec{Name: "t", Query: tt.query})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := NewScreen(topic).Missing(tt.item); !slices.Equal(got, tt.want) {
+			t.Errorf("%s on %q: Missing = %q, want %q", tt.query, tt.item.Title, got, tt.want)
+		}
+	}
+}

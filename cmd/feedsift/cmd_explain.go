@@ -45,11 +45,15 @@ func (c *explainCmd) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	screen := filter.NewScreen(t.match)
 	if *text != "" {
 		title, summary, _ := strings.Cut(*text, "\n")
-		doc := filter.NewDoc(filter.Item{Title: title, Summary: summary})
-		_, err := t.match.Explain(doc).WriteTo(c.stdout)
-		return err
+		item := filter.Item{Title: title, Summary: summary}
+		if _, err := t.match.Explain(filter.NewDoc(item)).WriteTo(c.stdout); err != nil {
+			return err
+		}
+		explainScreen(c.stdout, screen, item)
+		return nil
 	}
 	p, err := s.openPass(ctx, slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -78,9 +82,11 @@ func (c *explainCmd) Run(ctx context.Context, args []string) error {
 			fmt.Fprintln(c.stdout)
 		}
 		fmt.Fprintf(c.stdout, "item %s from %s\n", it.Key, it.FeedURL)
-		if _, err := t.match.Explain(bp.NewDoc(filterItem(it, p.feedTitle(it)))).WriteTo(c.stdout); err != nil {
+		item := filterItem(it, p.feedTitle(it))
+		if _, err := t.match.Explain(bp.NewDoc(item)).WriteTo(c.stdout); err != nil {
 			return err
 		}
+		explainScreen(c.stdout, screen, item)
 		// The story the item belongs to: the copies from other feeds
 		// and the similarity that joined each.
 		if p.cfg.Dedup.Enabled {
@@ -91,6 +97,22 @@ func (c *explainCmd) Run(ctx context.Context, args []string) error {
 		}
 	}
 	return nil
+}
+
+// explainScreen says when a pass leaves the item out before matching it
+// (the topic's screen: it holds none of the words of a set the topic
+// needs one of), naming a few of those words.
+func explainScreen(w io.Writer, s *filter.Screen, it filter.Item) {
+	missing := s.Missing(it)
+	if missing == nil {
+		return
+	}
+	const shown = 12
+	list := strings.Join(missing[:min(len(missing), shown)], ", ")
+	if len(missing) > shown {
+		list += fmt.Sprintf(", … (%d in all)", len(missing))
+	}
+	fmt.Fprintf(w, "screen: a run leaves this item out before matching: it has none of the words the topic needs one of: %s\n", list)
 }
 
 // topic returns the configured topic called name.

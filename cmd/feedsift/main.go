@@ -212,7 +212,8 @@ Usage:
   feedsift explain -config FILE -topic NAME (-link URL | -id ID | -text TEXT)
                                           show the topic's query as a tree with each clause's truth value
                                           and score for a stored item (or a text), the matched terms and
-                                          a highlighted snippet
+                                          a highlighted snippet, and when a run leaves the item out
+                                          unread, the words it lacks
   feedsift test -config FILE -topic NAME -labels FILE.tsv [-min-f1 F]
                                           measure the topic on stored items labelled link<TAB>1|0:
                                           precision, recall, F1, false positives and negatives;
