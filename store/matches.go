@@ -44,19 +44,9 @@ func scanItem(row interface{ Scan(...any) error }, fi *FeedItem, extra ...any) e
 func (s *Store) EachItem(ctx context.Context, ids []int64, fn func(*FeedItem) error) error {
 	q := `SELECT ` + itemColumns + ` FROM items i JOIN feeds f ON f.id = i.feed_id`
 	if ids != nil {
-		// Chunks keep the statement under SQLite's variable limit.
-		for len(ids) > 0 {
-			n := min(len(ids), 500)
-			args := make([]any, n)
-			for i := range args {
-				args[i] = ids[i]
-			}
-			if err := s.eachItem(ctx, q+` WHERE i.id IN (?`+strings.Repeat(",?", n-1)+`) ORDER BY i.id`, args, fn); err != nil {
-				return err
-			}
-			ids = ids[n:]
-		}
-		return nil
+		return inChunks(ids, func(in string, args []any) error {
+			return s.eachItem(ctx, q+` WHERE i.id IN `+in+` ORDER BY i.id`, args, fn)
+		})
 	}
 	return s.eachItem(ctx, q+` ORDER BY i.id`, nil, fn)
 }

@@ -168,34 +168,44 @@ var storyItemColumns = `i.id, i.feed_id, i.link, i.title,
 // in id order.
 func (s *Store) StoryItems(ctx context.Context, ids []int64) ([]StoryItem, error) {
 	out := make([]StoryItem, 0, len(ids))
+	err := inChunks(ids, func(in string, args []any) error {
+		rows, err := s.db.QueryContext(ctx, `SELECT `+storyItemColumns+` FROM items i WHERE i.id IN `+in+` ORDER BY i.id`, args...)
+		if err != nil {
+			return classify(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var it StoryItem
+			var pub, first int64
+			if err := rows.Scan(&it.ID, &it.FeedID, &it.Link, &it.Title, &it.Text, &pub, &first); err != nil {
+				return classify(err)
+			}
+			it.Published, it.FirstSeen = fromUnix(pub), fromUnix(first)
+			out = append(out, it)
+		}
+		return classify(rows.Err())
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// inChunks calls fn with the ids 500 at a time (under SQLite's limit on
+// a statement's variables), as "(?,?,…)" and the arguments it stands for.
+func inChunks(ids []int64, fn func(in string, args []any) error) error {
 	for len(ids) > 0 {
 		n := min(len(ids), 500)
 		args := make([]any, n)
 		for i := range args {
 			args[i] = ids[i]
 		}
-		rows, err := s.db.QueryContext(ctx, `SELECT `+storyItemColumns+` FROM items i WHERE i.id IN (?`+
-			strings.Repeat(",?", n-1)+`) ORDER BY i.id`, args...)
-		if err != nil {
-			return nil, classify(err)
-		}
-		for rows.Next() {
-			var it StoryItem
-			var pub, first int64
-			if err := rows.Scan(&it.ID, &it.FeedID, &it.Link, &it.Title, &it.Text, &pub, &first); err != nil {
-				rows.Close()
-				return nil, classify(err)
-			}
-			it.Published, it.FirstSeen = fromUnix(pub), fromUnix(first)
-			out = append(out, it)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, classify(err)
+		if err := fn(`(?`+strings.Repeat(",?", n-1)+`)`, args); err != nil {
+			return err
 		}
 		ids = ids[n:]
 	}
-	return out, nil
+	return nil
 }
 
 // StoryWindow returns the members whose time lies in [from, to], the
@@ -211,39 +221,21 @@ func (s *Store) StoryWindow(ctx context.Context, from, to time.Time) ([]StoryMem
 // members with them first, and reads whole only those that can join one
 // (StoryMembers).
 func (s *Store) StoryWindowKeys(ctx context.Context, from, to time.Time) ([]StoryMember, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT item_id, time, canon_link, title_key, shingles, title_shingles
+	return s.members(ctx, scanStoryKeys, `SELECT item_id, time, canon_link, title_key, shingles, title_shingles
 		FROM story_members WHERE time BETWEEN ? AND ?`, from.Unix(), to.Unix())
-	if err != nil {
-		return nil, classify(err)
-	}
-	defer rows.Close()
-	var out []StoryMember
-	for rows.Next() {
-		var m StoryMember
-		if err := scanStoryKeys(rows, &m); err != nil {
-			return nil, classify(err)
-		}
-		out = append(out, m)
-	}
-	return out, classify(rows.Err())
 }
 
 // StoryMembers returns the members with the given item ids, in item id
 // order.
 func (s *Store) StoryMembers(ctx context.Context, itemIDs []int64) ([]StoryMember, error) {
 	var out []StoryMember
-	for len(itemIDs) > 0 {
-		n := min(len(itemIDs), 500)
-		args := make([]any, n)
-		for i := range args {
-			args[i] = itemIDs[i]
-		}
-		ms, err := s.stories(ctx, `WHERE s.item_id IN (?`+strings.Repeat(",?", n-1)+`) ORDER BY s.item_id`, args...)
-		if err != nil {
-			return nil, err
-		}
+	err := inChunks(itemIDs, func(in string, args []any) error {
+		ms, err := s.stories(ctx, `WHERE s.item_id IN `+in+` ORDER BY s.item_id`, args...)
 		out = append(out, ms...)
-		itemIDs = itemIDs[n:]
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.SortFunc(out, func(a, b StoryMember) int { return cmp.Compare(a.ItemID, b.ItemID) })
 	return out, nil
@@ -253,19 +245,14 @@ func (s *Store) StoryMembers(ctx context.Context, itemIDs []int64) ([]StoryMembe
 // to, in item id order.
 func (s *Store) StoryGroups(ctx context.Context, itemIDs []int64) ([]StoryMember, error) {
 	var out []StoryMember
-	for len(itemIDs) > 0 {
-		n := min(len(itemIDs), 500)
-		args := make([]any, n)
-		for i := range args {
-			args[i] = itemIDs[i]
-		}
-		ms, err := s.stories(ctx, `WHERE s.group_id IN (SELECT group_id FROM story_members WHERE item_id IN (?`+
-			strings.Repeat(",?", n-1)+`)) ORDER BY s.item_id`, args...)
-		if err != nil {
-			return nil, err
-		}
+	err := inChunks(itemIDs, func(in string, args []any) error {
+		ms, err := s.stories(ctx, `WHERE s.group_id IN (SELECT group_id FROM story_members WHERE item_id IN `+in+
+			`) ORDER BY s.item_id`, args...)
 		out = append(out, ms...)
-		itemIDs = itemIDs[n:]
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return dedupMembers(out), nil
 }
@@ -307,8 +294,14 @@ func (s *Store) ItemByLink(ctx context.Context, link string) (int64, error) {
 }
 
 func (s *Store) stories(ctx context.Context, where string, args ...any) ([]StoryMember, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+storyColumns+` FROM story_members s
+	return s.members(ctx, scanStory, `SELECT `+storyColumns+` FROM story_members s
 		JOIN items i ON i.id = s.item_id `+where, args...)
+}
+
+// members runs a query of story members and reads each row with scan.
+func (s *Store) members(ctx context.Context, scan func(row interface{ Scan(...any) error }, m *StoryMember) error,
+	query string, args ...any) ([]StoryMember, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, classify(err)
 	}
@@ -316,7 +309,7 @@ func (s *Store) stories(ctx context.Context, where string, args ...any) ([]Story
 	var out []StoryMember
 	for rows.Next() {
 		var m StoryMember
-		if err := scanStory(rows, &m); err != nil {
+		if err := scan(rows, &m); err != nil {
 			return nil, classify(err)
 		}
 		out = append(out, m)

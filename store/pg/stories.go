@@ -90,27 +90,16 @@ func (s *Store) StoryWindow(ctx context.Context, from, to time.Time) ([]store.St
 // StoryWindowKeys returns what StoryWindow does with only the fields
 // grouping compares, in no set order (see the SQLite store's).
 func (s *Store) StoryWindowKeys(ctx context.Context, from, to time.Time) ([]store.StoryMember, error) {
-	rows, err := s.pool.Query(ctx, `SELECT item_id, time, canon_link, title_key, shingles, title_shingles
-		FROM story_members WHERE time BETWEEN $1 AND $2`, from.Unix(), to.Unix())
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []store.StoryMember
-	for rows.Next() {
-		var m store.StoryMember
+	return s.members(ctx, func(row pgx.Row, m *store.StoryMember) error {
 		var t int64
 		var sh, tsh []byte
-		if err := rows.Scan(&m.ItemID, &t, &m.Link, &m.TitleKey, &sh, &tsh); err != nil {
-			return nil, err
+		if err := row.Scan(&m.ItemID, &t, &m.Link, &m.TitleKey, &sh, &tsh); err != nil {
+			return err
 		}
 		m.Time = store.FromUnix(t)
-		if err := m.DecodeShingles(sh, tsh); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		return m.DecodeShingles(sh, tsh)
+	}, `SELECT item_id, time, canon_link, title_key, shingles, title_shingles
+		FROM story_members WHERE time BETWEEN $1 AND $2`, from.Unix(), to.Unix())
 }
 
 // StoryMembers returns the members with the given item ids, in item id
@@ -154,8 +143,13 @@ func (s *Store) ItemByLink(ctx context.Context, link string) (int64, error) {
 }
 
 func (s *Store) stories(ctx context.Context, where string, args ...any) ([]store.StoryMember, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+storyColumns+` FROM story_members s
+	return s.members(ctx, scanStory, `SELECT `+storyColumns+` FROM story_members s
 		JOIN items i ON i.id = s.item_id `+where, args...)
+}
+
+// members runs a query of story members and reads each row with scan.
+func (s *Store) members(ctx context.Context, scan func(pgx.Row, *store.StoryMember) error, query string, args ...any) ([]store.StoryMember, error) {
+	rows, err := s.pool.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +157,7 @@ func (s *Store) stories(ctx context.Context, where string, args ...any) ([]store
 	var out []store.StoryMember
 	for rows.Next() {
 		var m store.StoryMember
-		if err := scanStory(rows, &m); err != nil {
+		if err := scan(rows, &m); err != nil {
 			return nil, err
 		}
 		out = append(out, m)
