@@ -466,8 +466,9 @@ type Batch struct {
 	want    []bool
 	toks    []tokenized
 
-	keys  *Screen  // the key words of the wanted items' sentences
-	sents []uint64 // each sentence's key words, as bits of keys' found
+	// keys screens for the wanted items' sentences: each sentence is one
+	// of its "topics", met by the sentence's key words.
+	keys *Screen
 
 	looked, held int // items mayHold looked at, and those that may hold one
 }
@@ -495,7 +496,7 @@ func (b *Boilerplate) Batch(feedURL string, items []Item, want []bool) *Batch {
 				}
 				mask |= bit[w]
 			}
-			bt.sents = append(bt.sents, mask)
+			keys.topics = append(keys.topics, mask)
 		})
 	}
 	bt.keys = keys
@@ -545,12 +546,7 @@ func (bt *Batch) hold(summary, content string) bool {
 	sc := screening{s: bt.keys}
 	sc.html(summary)
 	sc.html(content)
-	for _, m := range bt.sents {
-		if sc.found&m == m {
-			return true
-		}
-	}
-	return false
+	return sc.done()
 }
 
 // LearnLast learns from the last n of the batch's items, as LearnItem on
