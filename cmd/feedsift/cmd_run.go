@@ -540,11 +540,18 @@ func (e *evaluator) stored(ctx context.Context, ids []int64) error {
 		return nil
 	}
 	start := time.Now()
-	var items []*store.FeedItem
+	// Every item is evaluated; those the screen lets through are
+	// prepared, with the boilerplate of their feeds only.
+	var all []int64
+	var wanted []*store.FeedItem
 	feeds := map[int64]bool{}
 	var feedIDs []int64
 	err := e.p.st.EachItem(ctx, ids, func(it *store.FeedItem) error {
-		items = append(items, it)
+		all = append(all, it.ID)
+		if !e.screen.Pass(filterItem(it, e.p.feedTitle(it))) {
+			return nil
+		}
+		wanted = append(wanted, it)
 		if !feeds[it.FeedID] {
 			feeds[it.FeedID] = true
 			feedIDs = append(feedIDs, it.FeedID)
@@ -554,22 +561,22 @@ func (e *evaluator) stored(ctx context.Context, ids []int64) error {
 	if err != nil {
 		return &exitError{exitDatabase, err}
 	}
-	bp, err := e.p.boilerplate(ctx, feedIDs)
-	if err != nil {
-		return err
+	bp := &filter.Boilerplate{}
+	if len(feedIDs) > 0 {
+		if bp, err = e.p.boilerplate(ctx, feedIDs); err != nil {
+			return err
+		}
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for _, it := range items {
-		e.evaluated = append(e.evaluated, it.ID)
-		if e.seen != nil {
-			e.seen[it.ID] = true
+	e.evaluated = append(e.evaluated, all...)
+	if e.seen != nil {
+		for _, id := range all {
+			e.seen[id] = true
 		}
-		fi := filterItem(it, e.p.feedTitle(it))
-		if !e.screen.Pass(fi) {
-			continue
-		}
-		d := bp.NewDoc(fi)
+	}
+	for _, it := range wanted {
+		d := bp.NewDoc(filterItem(it, e.p.feedTitle(it)))
 		for i, t := range e.topics {
 			if r := t.match.Match(d); r.Match {
 				e.matches[i] = append(e.matches[i], store.Match{ItemID: it.ID, Score: r.Score, Reasons: reasons(r)})
