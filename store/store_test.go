@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -53,10 +54,35 @@ func TestOpen_Migrates(t *testing.T) {
 		s.db.QueryRow("PRAGMA application_id").Scan(&app)
 		var mode string
 		s.db.QueryRow("PRAGMA journal_mode").Scan(&mode)
-		if v < 1 || app != applicationID || mode != "wal" {
-			t.Errorf("user_version=%d application_id=%#x journal_mode=%s", v, app, mode)
+		var page int
+		s.db.QueryRow("PRAGMA page_size").Scan(&page)
+		if v < 1 || app != applicationID || mode != "wal" || page != pageSize {
+			t.Errorf("user_version=%d application_id=%#x journal_mode=%s page_size=%d", v, app, mode, page)
 		}
 		s.Close()
+	}
+}
+
+// A database file made before pages were 16 KiB (page 1 written, no
+// tables yet) keeps its own page size.
+func TestOpen_KeepsPageSize(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var page int
+	if err := s.db.QueryRow("PRAGMA page_size").Scan(&page); err != nil || page != 4096 {
+		t.Errorf("page_size = %d, %v; want 4096", page, err)
 	}
 }
 
