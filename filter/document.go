@@ -477,14 +477,43 @@ type Batch struct {
 // one if want is nil) get Docs.
 func (b *Boilerplate) Batch(feedURL string, items []Item, want []bool) *Batch {
 	bt := &Batch{b: b, feedURL: feedURL, items: items, want: want, toks: make([]tokenized, len(items))}
+	for i := range items {
+		if bt.wanted(i) {
+			bt.toks[i].read(items[i])
+		}
+	}
+	return bt
+}
+
+// Narrow drops the wanted items whose Doc, with nothing left out, may
+// not match (may returns false; Topic.MayMatch answers it for a topic):
+// no boilerplate can make them match, so they get no Doc, and what only
+// they would learn from is not read. It returns how many are still
+// wanted. Call it before learning.
+func (bt *Batch) Narrow(may func(*Doc) bool) int {
+	s := docScratches.Get().(*docScratch)
+	defer docScratches.Put(s)
+	want := make([]bool, len(bt.items))
+	n := 0
+	for i := range bt.items {
+		if bt.wanted(i) && may(s.finish(&bt.toks[i], nil)) {
+			want[i] = true
+			n++
+		}
+	}
+	bt.want = want
+	return n
+}
+
+// screenKeys makes the screen for the wanted items' sentences (keys).
+func (bt *Batch) screenKeys() *Screen {
 	keys := &Screen{needles: newNeedleSet()}
 	bit := map[string]uint64{}
-	for i := range items {
+	for i := range bt.items {
 		if !bt.wanted(i) {
 			continue
 		}
 		t := &bt.toks[i]
-		t.read(items[i])
 		t.sentences(func(i, j int) {
 			// The two longest words; bits are shared past 64 words,
 			// which only lets more items through.
@@ -499,8 +528,7 @@ func (b *Boilerplate) Batch(feedURL string, items []Item, want []bool) *Batch {
 			keys.topics = append(keys.topics, mask)
 		})
 	}
-	bt.keys = keys
-	return bt
+	return keys
 }
 
 func (bt *Batch) wanted(i int) bool { return bt.want == nil || bt.want[i] }
@@ -543,6 +571,9 @@ func (bt *Batch) mayHold(summary, content string) bool {
 }
 
 func (bt *Batch) hold(summary, content string) bool {
+	if bt.keys == nil {
+		bt.keys = bt.screenKeys()
+	}
 	sc := screening{s: bt.keys}
 	sc.html(summary)
 	sc.html(content)

@@ -135,6 +135,9 @@ type matcher struct {
 	hits int
 	ints []int32
 	tmp  []hit
+	// relaxed answers "might the item match once some of its summary
+	// and content sentences are left out?" (MayMatch) instead.
+	relaxed bool
 }
 
 func (t *Topic) matcher(d *Doc) *matcher {
@@ -157,6 +160,7 @@ func (t *Topic) matcher(d *Doc) *matcher {
 
 func (t *Topic) release(m *matcher) {
 	m.d = nil
+	m.relaxed = false
 	t.pool.Put(m)
 }
 
@@ -301,12 +305,24 @@ func wordMatches(w word, d *Doc, u *utok) bool {
 	return st == w.text
 }
 
+// in reports whether token i's scope bits meet mask. Relaxed, every
+// sentence of the summary and the content may be the lead: the lead is
+// the first sentence left in.
+func (m *matcher) in(i int32, mask uint16) bool {
+	t := &m.d.toks[i]
+	bits := t.mask
+	if m.relaxed && (t.zone == zSummary || t.zone == zContent) {
+		bits |= bLead
+	}
+	return bits&mask != 0
+}
+
 // truth evaluates n over the tokens whose scope bits meet mask.
 func (m *matcher) truth(n *node, mask uint16) bool {
 	switch n.kind {
 	case nLeaf:
 		for _, h := range m.leafHits(n.leaf) {
-			if m.d.toks[h.start].mask&mask != 0 {
+			if m.in(h.start, mask) {
 				return true
 			}
 		}
@@ -326,9 +342,10 @@ func (m *matcher) truth(n *node, mask uint16) bool {
 		}
 		return false
 	case nNot:
-		return !m.truth(n.kids[0], mask)
+		// Relaxed: what it negates may be left out.
+		return m.relaxed || !m.truth(n.kids[0], mask)
 	case nUnless:
-		return m.truth(n.kids[0], mask) && !m.truth(n.kids[1], mask)
+		return m.truth(n.kids[0], mask) && (m.relaxed || !m.truth(n.kids[1], mask))
 	case nScope:
 		return m.truth(n.kids[0], n.mask)
 	case nGroup:
@@ -361,7 +378,7 @@ func (m *matcher) positions(n *node, mask uint16, out []hit) []hit {
 	switch n.kind {
 	case nLeaf:
 		for _, h := range m.leafHits(n.leaf) {
-			if m.d.toks[h.start].mask&mask != 0 {
+			if m.in(h.start, mask) {
 				out = append(out, h)
 			}
 		}
@@ -491,7 +508,10 @@ func (m *matcher) near(n *node, mask uint16) bool {
 	for _, h := range all {
 		o := 1 - h.side
 		z := toks[h.start].zone
-		if lastZone[o] == z && h.start-lastEnd[o]-1 <= int32(n.n) {
+		// Relaxed, the sentences between two hits of the summary or
+		// the content may be left out: the same zone is near enough.
+		if lastZone[o] == z && (h.start-lastEnd[o]-1 <= int32(n.n) ||
+			m.relaxed && (z == zSummary || z == zContent)) {
 			return true
 		}
 		if lastZone[h.side] != z || h.end > lastEnd[h.side] {
@@ -523,8 +543,9 @@ func (m *matcher) score() (float64, bool) {
 	}
 	var s float64
 	for i, r := range t.roots {
-		if m.truth(r, bText) {
-			s += t.clauses[i].weight
+		// Relaxed: a clause that lowers the score may be false.
+		if w := t.clauses[i].weight; (!m.relaxed || w > 0) && m.truth(r, bText) {
+			s += w
 		}
 	}
 	if t.threshold > 0 {
@@ -578,6 +599,23 @@ func (t *Topic) Match(d *Doc) Result {
 		r.Groups, r.Terms = c.groups, c.terms
 	}
 	return r
+}
+
+// MayMatch reports whether the item might match once some sentences of
+// its summary and content are left out, as boilerplate is (Boilerplate,
+// patterns): d is the item's Doc with nothing left out. Leaving sentences
+// out only takes hits away, except that it can make a later sentence the
+// lead, bring the hits around it closer, and take away what a NOT, an
+// UNLESS or a clause of negative weight needs; MayMatch counts every
+// summary and content sentence as a possible lead, words of one zone of
+// them as near, and those as false. So false means that no boilerplate
+// makes it match, and the boilerplate of its feed need not be learned.
+func (t *Topic) MayMatch(d *Doc) bool {
+	m := t.matcher(d)
+	defer t.release(m)
+	m.relaxed = true
+	_, ok := m.score()
+	return ok
 }
 
 // contrib is what made a match: groups, terms and the hits to highlight.

@@ -184,6 +184,22 @@ func TestBatch_Corpus(t *testing.T) {
 				bt.LearnItem(feed, it.Summary, it.Content)
 			}
 			fromStored := bt.Docs()
+			// Narrowed to some of the wanted items: theirs are the same
+			// Docs, learned from fewer items.
+			narrowed := (&Boilerplate{MinItems: 2}).Batch(feed, chunk, want)
+			kept := narrowed.Narrow(func(d *Doc) bool { return len(d.toks)%2 == 0 })
+			narrowed.LearnLast(len(chunk))
+			for i, d := range narrowed.Docs() {
+				switch {
+				case d == nil:
+					kept++ // counted back below
+				case !want[i] || !reflect.DeepEqual(d, full[i]):
+					t.Errorf("%s item %d (%q): Narrow's Doc differs from learning every item (wanted %v)", feed, start+i, chunk[i].Title, want[i])
+				}
+			}
+			if kept != len(chunk) {
+				t.Errorf("%s: Narrow kept a count of items that differs from its Docs", feed)
+			}
 			for i := range chunk {
 				if !want[i] {
 					if part[i] != nil || fromStored[i] != nil {

@@ -406,7 +406,20 @@ type evaluator struct {
 	err       error
 	busy      time.Duration // summed over goroutines
 	prepared  int           // items the screen let through, made into Docs
+	may       int           // those of them that a topic may match (MayMatch)
 	feeds     int           // feeds with such items (whose boilerplate is learned)
+}
+
+// mayMatch reports whether a topic may match the item of d (a Doc with
+// nothing left out) once its feed's boilerplate is left out: when none
+// may, the boilerplate need not be learned.
+func (e *evaluator) mayMatch(d *filter.Doc) bool {
+	for _, t := range e.topics {
+		if t.match.MayMatch(d) {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *pass) newEvaluator(ctx context.Context) (*evaluator, error) {
@@ -468,7 +481,9 @@ func (e *evaluator) saved(ctx context.Context, feedURL string, doc *store.Fetche
 	}
 	var hits []hit
 	var err error
-	// Items the screen rules out match no topic: a feed with none
+	may := 0
+	// Items the screen rules out match no topic, nor do those that no
+	// topic may match whatever boilerplate is left out: a feed with none
 	// left needs neither its boilerplate learned nor Docs.
 	if wanted > 0 {
 		bp := &filter.Boilerplate{}
@@ -477,17 +492,20 @@ func (e *evaluator) saved(ctx context.Context, feedURL string, doc *store.Fetche
 				bp.AddPattern(u, phrase)
 			}
 		}
+		bt := bp.Batch(feedURL, items, want)
+		may = bt.Narrow(e.mayMatch)
 		// The batch learns only from the items that may hold a sentence
 		// of the wanted ones.
-		bt := bp.Batch(feedURL, items, want)
-		if saved.First {
+		switch {
+		case may == 0: // nothing to learn for
+		case saved.First:
 			// All of the feed's rows are in ids: learn from the newest, as
 			// FeedTexts would, without reading them back.
 			bt.LearnLast(boilerplateItems)
-		} else {
+		default:
 			err = e.p.st.FeedTexts(ctx, []int64{saved.FeedID}, boilerplateItems, bt.LearnItem)
 		}
-		if err == nil {
+		if err == nil && may > 0 {
 			docs := bt.Docs()
 			for k, id := range ids {
 				d := docs[k]
@@ -510,7 +528,8 @@ func (e *evaluator) saved(ctx context.Context, feedURL string, doc *store.Fetche
 	}
 	e.evaluated = append(e.evaluated, ids...)
 	e.prepared += wanted
-	if wanted > 0 {
+	e.may += may
+	if may > 0 {
 		e.feeds++
 	}
 	if e.seen != nil {
@@ -548,7 +567,7 @@ func (e *evaluator) stored(ctx context.Context, ids []int64) error {
 	var feedIDs []int64
 	err := e.p.st.EachItem(ctx, ids, func(it *store.FeedItem) error {
 		all = append(all, it.ID)
-		if !e.screen.Pass(filterItem(it, e.p.feedTitle(it))) {
+		if fi := filterItem(it, e.p.feedTitle(it)); !e.screen.Pass(fi) || !e.mayMatch(filter.NewDoc(fi)) {
 			return nil
 		}
 		wanted = append(wanted, it)
@@ -650,7 +669,7 @@ func (e *evaluator) finish(ctx context.Context) error {
 			ts.Matched += len(e.matches[i])
 			ts.Reevaluated = ts.Reevaluated || e.full[i]
 		}
-		e.p.log.Debug("topic evaluated", "topic", t.Name, "items", len(e.evaluated), "prepared", e.prepared, "prepared_feeds", e.feeds,
+		e.p.log.Debug("topic evaluated", "topic", t.Name, "items", len(e.evaluated), "prepared", e.prepared, "may_match", e.may, "prepared_feeds", e.feeds,
 			"matched", len(e.matches[i]), "full", e.full[i])
 	}
 	return nil
