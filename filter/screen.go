@@ -424,13 +424,59 @@ func (sc *screening) done() bool {
 	return false
 }
 
-// html screens the tokens of HTML text both as written and, when it has
-// entities, decoded.
+// html screens the tokens of HTML text: as written, less its tags, and,
+// when it has entities, decoded (tags and all: an escaped tag is text).
 func (sc *screening) html(s string) {
-	sc.text(s)
+	sc.markup(s)
 	if strings.IndexByte(s, '&') >= 0 && !sc.done() {
 		sc.text(html.UnescapeString(s))
 	}
+}
+
+// markup screens the text of s between its tags. What htmlText keeps of
+// HTML is the text between tags, so a tag's inside (names, attributes,
+// URLs) can be passed over: x/net/html starts a tag (or a comment or a
+// declaration) at '<' followed by a letter, '/', '!' or '?', and it ends
+// at a '>' — the first one or a later one — so up to the first '>' is
+// passed over, never more than the tokenizer skips. After the start tag
+// of an element whose contents the tokenizer reads as raw text (where
+// "<b>" is text), and after a tag with no '>', the rest is screened as it
+// is.
+func (sc *screening) markup(s string) {
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 || i+1 == len(s) {
+			sc.text(s)
+			return
+		}
+		sc.text(s[:i]) // '<' ends a token: nothing is cut in two
+		c := s[i+1]
+		if !(c == '/' || c == '!' || c == '?' || 'a' <= c|0x20 && c|0x20 <= 'z') {
+			s = s[i+1:]
+			continue
+		}
+		end := strings.IndexByte(s[i+1:], '>')
+		if end < 0 || rawTextTag(s[i+1:i+1+end]) {
+			sc.text(s[i:])
+			return
+		}
+		s = s[i+1+end+1:]
+	}
+}
+
+// rawTextTag reports whether the inside of a tag (after '<', before '>')
+// is the start tag of an element whose contents x/net/html reads as raw
+// text or RCDATA.
+func rawTextTag(tag string) bool {
+	n := 0
+	for n < len(tag) && ('a' <= tag[n]|0x20 && tag[n]|0x20 <= 'z' || '0' <= tag[n] && tag[n] <= '9') {
+		n++
+	}
+	switch strings.ToLower(tag[:n]) {
+	case "iframe", "noembed", "noframes", "noscript", "plaintext", "script", "style", "textarea", "title", "xmp":
+		return true
+	}
+	return false
 }
 
 // text screens the tokens of s, cut as appendTokens cuts them.

@@ -142,6 +142,8 @@ func FuzzScreen(f *testing.F) {
 	f.Add("中国和俄罗斯举行联合演习。", "")
 	f.Add("ＲＵＳＳＩＡ，ＣＨＩＮＡ", "Oﬃcial Straße São Paulo елка Ёлка")
 	f.Add("Ru&#115;sia", "Ru&#115;sia Chi<b>na</b> &lt;China&gt; exercised patrols")
+	f.Add("China", `<a href="/russia">link</a><textarea><b title="Russia"></textarea><!-- Russia -->`)
+	f.Add("China", `a<3 Russia<b`)
 	f.Fuzz(func(t *testing.T, title, summary string) {
 		it := Item{Title: title, Summary: summary, Content: summary}
 		d := NewDoc(it)
@@ -243,6 +245,42 @@ func TestScreen_Missing(t *testing.T) {
 		}
 		if got := NewScreen(topic).Missing(tt.item); !slices.Equal(got, tt.want) {
 			t.Errorf("%s on %q: Missing = %q, want %q", tt.query, tt.item.Title, got, tt.want)
+		}
+	}
+}
+
+// TestScreen_Markup: words inside tags are passed over, as htmlText
+// passes over them; words an HTML tokenizer reads as text are not.
+func TestScreen_Markup(t *testing.T) {
+	g, err := CompileGroups(testGroups)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp, err := g.Compile(TopicSpec{Name: "t", Query: "@russia AND @china"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewScreen(tp)
+	for _, tc := range []struct {
+		summary string
+		pass    bool
+	}{
+		{`China <a href="https://example.com/russia">more</a>`, false},
+		{`China <img alt="Russia" src="x.jpg"/>`, false},
+		{`China <!-- Russia -->`, false},
+		{`China <a href="x">Russia</a>`, true},
+		{`China &lt;a href="russia"&gt;`, true},                 // escaped: text
+		{`China a<3 Russia`, true},                              // '<' then a digit: text
+		{`China <textarea><b title="Russia"></textarea>`, true}, // raw text
+		{`China <title>Russia</title>`, true},
+		{`China <a href="russia"`, true}, // no '>': screened as it is
+	} {
+		it := Item{Title: "News", Summary: tc.summary}
+		if got := s.Pass(it); got != tc.pass {
+			t.Errorf("%q: Pass = %v, want %v", tc.summary, got, tc.pass)
+		}
+		if tp.Match(NewDoc(it)).Match && !s.Pass(it) {
+			t.Errorf("%q matches but does not pass", tc.summary)
 		}
 	}
 }
