@@ -269,10 +269,11 @@ func cleanUnguarded(s string) string {
 	return s
 }
 
-// The need strings only skip patterns that cannot match: on the dev
-// corpus and on texts written to meet each pattern (with the letters
-// case-insensitive matching also finds as ſ and K), clean gives what
-// running every pattern gives.
+// The need and start strings only skip patterns, and text, where they
+// cannot match: on the dev corpus and on texts written to meet each
+// pattern (with the letters case-insensitive matching also finds as ſ and
+// K), clean gives what running every pattern over all the text gives.
+// FuzzClean compares them on any text.
 func TestClean_GuardsChangeNothing(t *testing.T) {
 	texts := []string{
 		"Talks went on. The post Talks went on appeared first on Example News.",
@@ -283,6 +284,8 @@ func TestClean_GuardsChangeNothing(t *testing.T) {
 		"Troops moved [...] later", "Troops moved [ &hellip; ]", "Troops moved [ … ]",
 		"MOSCOW (Reuters) - Troops moved", "(AP) — Troops moved", "  São Paulo (AFP): Troops moved",
 		"Moscow (reuters) - lower case agency is not a dateline", "Nothing to remove here at all.",
+		"Troops moved. Clic\u212a here", "Troops moved; unread more", "The Post. Talks appeared first on the wire",
+		"Troops moved. This story is produced in partnership. [...]",
 	}
 	for _, s := range texts {
 		if got, want := clean(s), cleanUnguarded(s); got != want {

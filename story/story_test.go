@@ -527,3 +527,18 @@ func signature(sh []uint64) (sig [numHashes]uint64) {
 	}
 	return sig
 }
+
+func FuzzClean(f *testing.F) {
+	for _, s := range []string{
+		"Talks went on. Read more", "Talks went on; unread more", "Full ſtory", "Clic\u212a here",
+		"The post X appeared first on Y.", "This article was originally published by Example.",
+		"MOSCOW (Reuters) - Talks began. Continue reading ...", "<p>Talks</p><p>Read the full story</p>",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := clean(s), cleanUnguarded(s); got != want {
+			t.Errorf("clean(%q) = %q, every pattern gives %q", s, got, want)
+		}
+	})
+}

@@ -3,7 +3,7 @@ package story
 import (
 	"html"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -34,25 +34,30 @@ const minTitleWords = 5
 // summary (HTML or text).
 func Extract(link, title, summary string) Features {
 	tt := tokens(clean(title))
-	st := tokens(clean(summary))
+	// The title's tokens, then the summary's, by their hashes.
+	hs := make([]uint64, len(tt), len(tt)+len(summary)/6)
+	for i, w := range tt {
+		hs[i] = hashString(w)
+	}
+	hs = tokenHashes(hs, clean(summary))
 	// Feeds that repeat the title as the summary (or start it with the
 	// title) must not weigh the title twice.
-	if hasPrefix(st, tt) {
-		st = st[len(tt):]
+	if st := hs[len(tt):]; hasPrefix(st, hs[:len(tt)]) {
+		hs = slices.Delete(hs, len(tt), 2*len(tt))
 	}
 	f := Features{Link: Canonical(link)}
 	f.Host, _, _ = strings.Cut(f.Link, "/")
 	if len(tt) >= minTitleWords {
 		f.TitleKey = strings.Join(tt, " ")
 	}
-	f.Shingles = shingles(append(append([]string(nil), tt...), st...))
+	f.Shingles = shingleSet(hs)
 	if len(tt) >= minTitleShingleWords {
-		f.TitleShingles = shingles(tt)
+		f.TitleShingles = shingleSet(hs[:len(tt)])
 	}
 	return f
 }
 
-func hasPrefix(s, pre []string) bool {
+func hasPrefix[T comparable](s, pre []T) bool {
 	if len(pre) == 0 || len(pre) > len(s) {
 		return false
 	}
@@ -65,22 +70,27 @@ func hasPrefix(s, pre []string) bool {
 }
 
 // boilerplate is text feeds add around every item: syndication footers,
-// "read more" links and agency datelines. Each pattern runs only on text
-// that holds all of its need strings (lower-cased, free of the letters s
-// and k, which case-insensitive matching also finds as ſ and K): most
-// items hold none of them, and a pattern that cannot match costs a full
-// scan of the text.
+// "read more" links and agency datelines. A pattern that cannot match
+// costs a full scan of the text, and most items hold none of them, so
+// each runs only where it can: a tail pattern from the first place one
+// of its start strings is (every match begins with one), found ignoring
+// ASCII case, and only when the text holds one of each of its need
+// lists the same way; another only on text that holds its cased strings.
+// Case-insensitive matching also finds "s" as "ſ" and "k" as "K" (the
+// Kelvin sign): text with either goes to every pattern whole.
 var boilerplate = []struct {
 	re    *regexp.Regexp
-	need  [][]string // one of each list, in the lower-cased text
-	cased [][]string // the same, in the text as it is
+	start []string   // lower-case: a match begins with one (tail patterns)
+	need  [][]string // lower-case: one of each list is in the text
+	cased [][]string // the same, as written
 	tail  bool       // the match and all text after it go
 }{
-	{re: regexp.MustCompile(`(?is)the post .{0,300}? appeared first on `), need: [][]string{{"appeared fir"}}, tail: true},
+	{re: regexp.MustCompile(`(?is)the post .{0,300}? appeared first on `),
+		start: []string{"the post "}, need: [][]string{{"appeared first on "}}, tail: true},
 	{re: regexp.MustCompile(`(?is)\b(continue reading|read more|read the full (story|article)|click here|full story)\b`),
-		need: [][]string{{"continue reading", "read more", "read the full", "clic", "full "}}, tail: true},
+		start: []string{"continue reading", "read more", "read the full ", "click here", "full story"}, tail: true},
 	{re: regexp.MustCompile(`(?is)\b(this (article|story) (was|is) (originally )?(published|produced|republished))\b`),
-		need: [][]string{{"article", "tory"}, {"publi", "produced"}}, tail: true},
+		start: []string{"this article ", "this story "}, need: [][]string{{"published", "produced"}}, tail: true},
 	{re: regexp.MustCompile(`(?i)\[\s*(…|\.\.\.|&hellip;)\s*\]`), cased: [][]string{{"["}}},
 	// "WASHINGTON (AP) — ", "Moscow (Reuters) - ", "(AFP) - "
 	{re: regexp.MustCompile(`^\s*([\p{Lu}][\p{L} .,'/-]{0,40})?\s*\((` + agencies + `)\)\s*[-—–:]+\s*`),
@@ -96,44 +106,86 @@ var agencyTags = func() (tags []string) {
 	return tags
 }()
 
-// holds reports whether s contains one string of each list.
-func holds(s string, lists [][]string) bool {
+// holds reports whether s contains one string of each list, as index
+// finds them.
+func holds(s string, lists [][]string, index func(s, sub string) int) bool {
 	for _, alts := range lists {
-		found := false
-		for _, sub := range alts {
-			if strings.Contains(s, sub) {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if first(s, alts, index) < 0 {
 			return false
 		}
 	}
 	return true
 }
 
+// first is the least index in s of one of subs, or -1.
+func first(s string, subs []string, index func(s, sub string) int) int {
+	at := -1
+	for _, sub := range subs {
+		if i := index(s, sub); i >= 0 && (at < 0 || i < at) {
+			at = i
+		}
+	}
+	return at
+}
+
+// indexFold is strings.Index for a lower-case sub, whose ASCII letters
+// are also found in upper case.
+func indexFold(s, sub string) int {
+	if len(sub) == 0 {
+		return 0
+	}
+	c0, u0 := sub[0], sub[0]
+	if 'a' <= c0 && c0 <= 'z' {
+		u0 = c0 - 'a' + 'A'
+	}
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if c := s[i]; c != c0 && c != u0 {
+			continue
+		}
+		j := 1
+		for ; j < len(sub); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != sub[j] {
+				break
+			}
+		}
+		if j == len(sub) {
+			return i
+		}
+	}
+	return -1
+}
+
 // clean turns HTML into text and removes boilerplate.
 func clean(s string) string {
 	s = html.UnescapeString(stripTags(s))
 	s = html.UnescapeString(s) // feeds that escape twice
-	lower := strings.ToLower(s)
+	// Case-insensitive matching finds these as "s" and "k".
+	odd := strings.Contains(s, "ſ") || strings.Contains(s, "\u212a")
 	for _, b := range boilerplate {
-		if !holds(lower, b.need) || !holds(s, b.cased) {
+		if !holds(s, b.cased, strings.Index) || !odd && !holds(s, b.need, indexFold) {
 			continue
 		}
-		if b.tail {
-			// The first match, to the end: the regexp stops there
-			// instead of matching the rest of the text as ".*$".
-			loc := b.re.FindStringIndex(s)
-			if loc == nil {
+		if !b.tail {
+			s = b.re.ReplaceAllString(s, " ")
+			continue
+		}
+		from := 0
+		if !odd {
+			if from = first(s, b.start, indexFold); from < 0 {
 				continue
 			}
-			s = s[:loc[0]] + " "
-		} else {
-			s = b.re.ReplaceAllString(s, " ")
+			// One byte before, for \b to see what precedes.
+			from = max(0, from-1)
 		}
-		lower = strings.ToLower(s)
+		// The first match, to the end: the regexp stops there instead
+		// of matching the rest of the text as ".*$".
+		if loc := b.re.FindStringIndex(s[from:]); loc != nil {
+			s = s[:from+loc[0]] + " "
+		}
 	}
 	return s
 }
@@ -210,56 +262,83 @@ func init() {
 // and Japanese runs as overlapping character pairs.
 func tokens(s string) []string {
 	var out []string
-	var word []rune
-	var cjk []rune
+	var tz tokenizer
+	tz.each(s, func(w []byte) { out = append(out, string(w)) })
+	return out
+}
+
+// tokenHashes appends the hashes (hashString) of s's tokens to dst.
+func tokenHashes(dst []uint64, s string) []uint64 {
+	var tz tokenizer
+	tz.each(s, func(w []byte) { dst = append(dst, hashBytes(w)) })
+	return dst
+}
+
+// tokenizer cuts text into the tokens of tokens, reusing its buffers.
+type tokenizer struct {
+	word []byte // the current word, lower-cased, in UTF-8
+	cjk  []rune // the current run of CJK characters
+	pair []byte
+}
+
+// each calls fn with each token of s; fn must not keep w.
+func (tz *tokenizer) each(s string, fn func(w []byte)) {
 	flushWord := func() {
-		if len(word) == 0 {
+		w := tz.word
+		if len(w) == 0 {
 			return
 		}
-		w := string(word)
-		word = word[:0]
-		if stopwords[w] {
+		tz.word = tz.word[:0]
+		if stopwords[string(w)] {
 			return
 		}
 		if n := len(w); n > 3 && w[n-1] == 's' && w[n-2] != 's' && w[n-2] != 'u' && w[n-2] != 'i' {
 			w = w[:n-1]
 		}
-		out = append(out, w)
+		fn(w)
 	}
 	flushCJK := func() {
-		switch len(cjk) {
+		switch len(tz.cjk) {
 		case 0:
 		case 1:
-			out = append(out, string(cjk))
+			fn(utf8.AppendRune(tz.pair[:0], tz.cjk[0]))
 		default:
-			for i := 0; i+1 < len(cjk); i++ {
-				out = append(out, string(cjk[i:i+2]))
+			for i := 0; i+1 < len(tz.cjk); i++ {
+				tz.pair = utf8.AppendRune(utf8.AppendRune(tz.pair[:0], tz.cjk[i]), tz.cjk[i+1])
+				fn(tz.pair)
 			}
 		}
-		cjk = cjk[:0]
+		tz.cjk = tz.cjk[:0]
 	}
-	for _, r := range s {
-		if r < utf8.RuneSelf { // ASCII: no CJK, no marks
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf { // ASCII: no CJK, no marks
+			i++
 			switch {
-			case 'a' <= r && r <= 'z' || '0' <= r && r <= '9':
-				flushCJK()
-				word = append(word, r)
-			case 'A' <= r && r <= 'Z':
-				flushCJK()
-				word = append(word, r+'a'-'A')
+			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+				if len(tz.cjk) > 0 {
+					flushCJK()
+				}
+				tz.word = append(tz.word, c)
+			case 'A' <= c && c <= 'Z':
+				if len(tz.cjk) > 0 {
+					flushCJK()
+				}
+				tz.word = append(tz.word, c+'a'-'A')
 			default:
 				flushWord()
 				flushCJK()
 			}
 			continue
 		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
 		switch {
 		case isCJK(r):
 			flushWord()
-			cjk = append(cjk, r)
+			tz.cjk = append(tz.cjk, r)
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			flushCJK()
-			word = append(word, unicode.ToLower(r))
+			tz.word = utf8.AppendRune(tz.word, unicode.ToLower(r))
 		case unicode.Is(unicode.Mn, r):
 			// combining marks stay with their letter
 		default:
@@ -269,7 +348,6 @@ func tokens(s string) []string {
 	}
 	flushWord()
 	flushCJK()
-	return out
 }
 
 func isCJK(r rune) bool {
@@ -280,34 +358,40 @@ func isCJK(r rune) bool {
 // shingles hashes the word bigrams of toks (a single word when that is
 // all there is) into a sorted set.
 func shingles(toks []string) []uint64 {
+	hs := make([]uint64, len(toks))
+	for i, w := range toks {
+		hs[i] = hashString(w)
+	}
+	return shingleSet(hs)
+}
+
+// shingleSet is shingles from the tokens' hashes (hashString).
+func shingleSet(toks []uint64) []uint64 {
 	if len(toks) == 0 {
 		return nil
 	}
 	var hs []uint64
 	if len(toks) == 1 {
-		hs = []uint64{hashString(toks[0])}
+		hs = []uint64{toks[0]}
 	} else {
 		hs = make([]uint64, 0, len(toks)-1)
 		for i := 0; i+1 < len(toks); i++ {
-			hs = append(hs, mix(hashString(toks[i])^rotl(hashString(toks[i+1]), 17)))
+			hs = append(hs, mix(toks[i]^rotl(toks[i+1], 17)))
 		}
 	}
-	sort.Slice(hs, func(i, j int) bool { return hs[i] < hs[j] })
-	out := hs[:1]
-	for _, h := range hs[1:] {
-		if h != out[len(out)-1] {
-			out = append(out, h)
-		}
-	}
-	return out
+	slices.Sort(hs)
+	return slices.Compact(hs)
 }
 
 // hashString is 64-bit FNV-1a: fixed, so stored shingles stay comparable
 // across runs and versions of Go.
-func hashString(s string) uint64 {
+func hashString(s string) uint64 { return hashBytes([]byte(s)) }
+
+// hashBytes is hashString of b.
+func hashBytes(b []byte) uint64 {
 	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
+	for _, c := range b {
+		h ^= uint64(c)
 		h *= 1099511628211
 	}
 	return h
