@@ -73,9 +73,9 @@ func hasPrefix[T comparable](s, pre []T) bool {
 // "read more" links and agency datelines. A pattern that cannot match
 // costs a full scan of the text, and most items hold none of them, so
 // each runs only where it can: a tail pattern from the first place one
-// of its start strings is (every match begins with one), found ignoring
-// ASCII case, and only when the text holds one of each of its need
-// lists the same way; another only on text that holds its cased strings.
+// of its start strings is (every match begins with one) in the text with
+// its ASCII letters lower-cased, and only when that holds one of each of
+// its need lists; another only on text that holds its cased strings.
 // Case-insensitive matching also finds "s" as "ſ" and "k" as "K" (the
 // Kelvin sign): text with either goes to every pattern whole.
 var boilerplate = []struct {
@@ -128,35 +128,18 @@ func first(s string, subs []string, index func(s, sub string) int) int {
 	return at
 }
 
-// indexFold is strings.Index for a lower-case sub, whose ASCII letters
-// are also found in upper case.
-func indexFold(s, sub string) int {
-	if len(sub) == 0 {
-		return 0
-	}
-	c0, u0 := sub[0], sub[0]
-	if 'a' <= c0 && c0 <= 'z' {
-		u0 = c0 - 'a' + 'A'
-	}
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if c := s[i]; c != c0 && c != u0 {
-			continue
+// lowerASCII is s with its ASCII letters in lower case and every other
+// byte as it is: the same length, so an index in one is one in the other.
+func lowerASCII(s string) string {
+	b := make([]byte, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
 		}
-		j := 1
-		for ; j < len(sub); j++ {
-			c := s[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != sub[j] {
-				break
-			}
-		}
-		if j == len(sub) {
-			return i
-		}
+		b[i] = c
 	}
-	return -1
+	return string(b)
 }
 
 // clean turns HTML into text and removes boilerplate.
@@ -165,17 +148,19 @@ func clean(s string) string {
 	s = html.UnescapeString(s) // feeds that escape twice
 	// Case-insensitive matching finds these as "s" and "k".
 	odd := strings.Contains(s, "ſ") || strings.Contains(s, "\u212a")
+	lower := lowerASCII(s)
 	for _, b := range boilerplate {
-		if !holds(s, b.cased, strings.Index) || !odd && !holds(s, b.need, indexFold) {
+		if !holds(s, b.cased, strings.Index) || !odd && !holds(lower, b.need, strings.Index) {
 			continue
 		}
 		if !b.tail {
 			s = b.re.ReplaceAllString(s, " ")
+			lower = lowerASCII(s)
 			continue
 		}
 		from := 0
 		if !odd {
-			if from = first(s, b.start, indexFold); from < 0 {
+			if from = first(lower, b.start, strings.Index); from < 0 {
 				continue
 			}
 			// One byte before, for \b to see what precedes.
@@ -184,7 +169,8 @@ func clean(s string) string {
 		// The first match, to the end: the regexp stops there instead
 		// of matching the rest of the text as ".*$".
 		if loc := b.re.FindStringIndex(s[from:]); loc != nil {
-			s = s[:from+loc[0]] + " "
+			end := from + loc[0]
+			s, lower = s[:end]+" ", lower[:end]+" "
 		}
 	}
 	return s
