@@ -122,6 +122,7 @@ type Index struct {
 	bySlot   []*entry // the member holding each slot (nil: free)
 	free     []int32  // slots of expired entries, to give out again
 	own      Scratch  // Decide's and Candidates' own
+	ordered  []uint64 // Add's and Expire's buffer for kinds
 	// commonBits has the bit of each common shingle's low 16 bits set:
 	// most shingles are found not common without a map look-up.
 	commonBits *[1 << 16 / 64]uint64
@@ -131,8 +132,9 @@ type Index struct {
 // seen: a mark per member slot. Calls with different scratches may run
 // at once (without Add or Expire meanwhile).
 type Scratch struct {
-	epoch uint32
-	seen  []uint32 // by slot: the epoch of the call that last saw it
+	epoch   uint32
+	seen    []uint32 // by slot: the epoch of the call that last saw it
+	ordered []uint64 // the item's shingles in the index's order (kinds)
 }
 
 // begin starts a call over an index of n slots.
@@ -226,14 +228,18 @@ func (x *Index) common(h uint64) bool {
 func (x *Index) Len() int { return len(x.ages) }
 
 // kinds returns the text and title shingles of f, in byPrefix's order,
-// each in the index's order.
-func (x *Index) kinds(f *Features) [2][]uint64 {
-	return [2][]uint64{x.order(f.Shingles), x.order(f.TitleShingles)}
+// each in the index's order; buf holds them when they are reordered, and
+// is reused by the next call.
+func (x *Index) kinds(f *Features, buf *[]uint64) [2][]uint64 {
+	*buf = (*buf)[:0]
+	text := x.order(f.Shingles, buf)
+	return [2][]uint64{text, x.order(f.TitleShingles, buf)}
 }
 
 // order returns sh with the common shingles moved last, keeping hash
-// order within each part.
-func (x *Index) order(sh []uint64) []uint64 {
+// order within each part: sh itself when none is common, else a part of
+// *buf, appended to it.
+func (x *Index) order(sh []uint64, buf *[]uint64) []uint64 {
 	if len(x.opt.Common) == 0 {
 		return sh
 	}
@@ -247,8 +253,8 @@ func (x *Index) order(sh []uint64) []uint64 {
 	if first < 0 {
 		return sh
 	}
-	out := make([]uint64, first, len(sh))
-	copy(out, sh[:first])
+	start := len(*buf)
+	out := append(*buf, sh[:first]...)
 	for _, h := range sh[first:] {
 		if !x.common(h) {
 			out = append(out, h)
@@ -259,7 +265,8 @@ func (x *Index) order(sh []uint64) []uint64 {
 			out = append(out, h)
 		}
 	}
-	return out
+	*buf = out
+	return out[start:len(out):len(out)]
 }
 
 // prefixLen is how many of a set's n smallest shingles are indexed and
@@ -296,7 +303,7 @@ func (x *Index) Add(m Member) {
 		e.slot = int32(len(x.bySlot))
 		x.bySlot = append(x.bySlot, e)
 	}
-	for k, sh := range x.kinds(&e.Features) {
+	for k, sh := range x.kinds(&e.Features, &x.ordered) {
 		for i := range prefixLen(len(sh), x.opt.Threshold) {
 			x.byPrefix[k][sh[i]] = append(x.byPrefix[k][sh[i]], posting{slot: e.slot, pos: int32(i), n: int32(len(sh))})
 		}
@@ -348,7 +355,7 @@ func (x *Index) DecideWith(it Item, s *Scratch) Decision {
 		limit = DefaultMaxCompared
 	}
 kinds:
-	for k, sh := range x.kinds(&it.Features) {
+	for k, sh := range x.kinds(&it.Features, &s.ordered) {
 		n := len(sh)
 		compared, scanned := 0, 0
 		for i := 0; ; i++ {
@@ -433,7 +440,7 @@ func (x *Index) candidates(it Item, banded bool, fn func(e *Member, d Decision) 
 		}
 	}
 	t := x.opt.Threshold
-	for k, sh := range x.kinds(&it.Features) {
+	for k, sh := range x.kinds(&it.Features, &s.ordered) {
 		n := len(sh)
 		for i := range prefixLen(n, t) {
 			for _, p := range x.byPrefix[k][sh[i]] {
@@ -563,7 +570,7 @@ func (x *Index) Expire(before time.Time) {
 				delete(x.byTitle, e.TitleKey)
 			}
 		}
-		for k, sh := range x.kinds(&e.Features) {
+		for k, sh := range x.kinds(&e.Features, &x.ordered) {
 			for _, h := range sh[:prefixLen(len(sh), x.opt.Threshold)] {
 				ps := remove(x.byPrefix[k][h], func(p posting) bool { return p.slot == e.slot })
 				if len(ps) == 0 {
