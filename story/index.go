@@ -120,6 +120,7 @@ type Index struct {
 	byPrefix [2]map[uint64][]posting // text, title
 	ages     ageHeap
 	bySlot   []*entry // the member holding each slot (nil: free)
+	hot      []hot    // what a candidate is ruled out by, by slot
 	free     []int32  // slots of expired entries, to give out again
 	own      Scratch  // Decide's and Candidates' own
 	ordered  []uint64 // Add's and Expire's buffer for kinds
@@ -196,7 +197,82 @@ type posting struct {
 type entry struct {
 	Member
 	slot int32 // its mark's place in a Scratch; reused after it expires
-	sk   sketch
+}
+
+// hot is what rules out nearly every member an item meets, held by slot
+// in one array: an item's prefixes meet thousands of members in a
+// crowded window, and reading each one's entry from wherever it sits in
+// memory was most of the cost. The keys are hashes: equal hashes send the
+// member on to the exact comparison.
+type hot struct {
+	id, feed      int64
+	nanos         int64  // Time as Unix nanoseconds; noTime when out of range
+	link, host    uint64 // hashes of Link and Host; 0 when empty
+	title         uint64 // hash of TitleKey; 0 when empty
+	nText, nTitle int32  // sizes of the shingle sets
+	sk            sketch
+}
+
+// noTime marks a time UnixNano cannot hold: such members are not ruled
+// out by time.
+const noTime = math.MinInt64
+
+func hotOf(it *Item, sk sketch) hot {
+	return hot{id: it.ID, feed: it.Feed, nanos: nanosOf(it.Time),
+		link: keyHash(it.Link), host: keyHash(it.Host), title: keyHash(it.TitleKey),
+		nText: int32(len(it.Shingles)), nTitle: int32(len(it.TitleShingles)), sk: sk}
+}
+
+func nanosOf(t time.Time) int64 {
+	if y := t.Year(); y < 1700 || y > 2200 {
+		return noTime
+	}
+	return t.UnixNano()
+}
+
+// keyHash is hashString of a key, 0 for "" (and never 0 otherwise).
+func keyHash(s string) uint64 {
+	if s == "" {
+		return 0
+	}
+	return hashString(s) | 1
+}
+
+// ruledOut reports whether joining the member in slot cannot change best
+// for it (whose hot part is h): join would return best. It reads only
+// the member's hot part, and says no whenever it cannot tell.
+func (x *Index) ruledOut(slot int32, it *Item, h *hot, best *Decision) bool {
+	m := &x.hot[slot]
+	if m.id == it.ID {
+		return true
+	}
+	if m.nanos != noTime && h.nanos != noTime {
+		if d := m.nanos - h.nanos; d > int64(x.opt.Window) || -d > int64(x.opt.Window) {
+			return true
+		}
+	}
+	if best.Score >= 1 && m.id > best.Parent {
+		return true
+	}
+	// compare, up to reading the shingle sets.
+	if h.link != 0 && m.link == h.link {
+		return false // perhaps the same link
+	}
+	if m.feed == h.feed {
+		return true
+	}
+	if h.host != 0 && m.host == h.host {
+		return false // perhaps the same site: let compare tell
+	}
+	if h.title != 0 && m.title == h.title {
+		return false
+	}
+	floor := max(x.opt.Threshold, best.Score)
+	if floor <= 0 {
+		return false
+	}
+	return !mayReach(int(h.nText), int(m.nText), floor, h.sk.textShared(&m.sk)) &&
+		!mayReach(int(h.nTitle), int(m.nTitle), floor, h.sk.titleShared(&m.sk))
 }
 
 // NewIndex returns an empty index.
@@ -295,13 +371,16 @@ func minOverlap(nx, ny int, t float64) int {
 // Add puts an already placed member into the index (loading it from
 // storage).
 func (x *Index) Add(m Member) {
-	e := &entry{Member: m, sk: sketchOf(&m.Features)}
+	e := &entry{Member: m}
+	h := hotOf(&m.Item, sketchOf(&m.Features))
 	if n := len(x.free); n > 0 {
 		e.slot, x.free = x.free[n-1], x.free[:n-1]
 		x.bySlot[e.slot] = e
+		x.hot[e.slot] = h
 	} else {
 		e.slot = int32(len(x.bySlot))
 		x.bySlot = append(x.bySlot, e)
+		x.hot = append(x.hot, h)
 	}
 	for k, sh := range x.kinds(&e.Features, &x.ordered) {
 		for i := range prefixLen(len(sh), x.opt.Threshold) {
@@ -328,9 +407,9 @@ func (x *Index) Decide(it Item) Decision {
 func (x *Index) DecideWith(it Item, s *Scratch) Decision {
 	best := Decision{Group: it.ID}
 	b := bands{f: &it.Features}
-	sk := sketchOf(&it.Features)
+	h := hotOf(&it, sketchOf(&it.Features))
 	consider := func(e *entry, banded bool) {
-		best = x.join(it, &e.Member, best, banded, &b, &sk, &e.sk)
+		best = x.join(it, &e.Member, best, banded, &b, &h.sk, &x.hot[e.slot].sk)
 	}
 	if it.Link != "" {
 		for _, e := range x.byLink[it.Link] {
@@ -374,7 +453,9 @@ kinds:
 				}
 				if s.firstSlot(p.slot) {
 					compared++
-					consider(x.bySlot[p.slot], true)
+					if !x.ruledOut(p.slot, &it, &h, &best) {
+						consider(x.bySlot[p.slot], true)
+					}
 				}
 			}
 		}
@@ -411,14 +492,15 @@ func (x *Index) Reaches(it Item) bool {
 // false.
 func (x *Index) candidates(it Item, banded bool, fn func(e *Member, d Decision) bool) {
 	b := bands{f: &it.Features}
-	sk := sketchOf(&it.Features)
+	h := hotOf(&it, sketchOf(&it.Features))
+	floor := Decision{Score: x.opt.Threshold, Parent: math.MaxInt64}
 	s := &x.own
 	s.begin(int32(len(x.bySlot)))
 	consider := func(e *entry, byPrefix bool) bool {
 		if !s.first(e) || e.ID == it.ID || absDur(e.Time.Sub(it.Time)) > x.opt.Window {
 			return true
 		}
-		d := compare(it, e.Item, x.opt.Threshold, x.opt.Threshold, &sk, &e.sk)
+		d := compare(it, e.Item, x.opt.Threshold, x.opt.Threshold, &h.sk, &x.hot[e.slot].sk)
 		if d.Reason == "" || banded && byPrefix && d.Reason == ByText && !b.shares(&e.Features) {
 			return true
 		}
@@ -445,6 +527,9 @@ func (x *Index) candidates(it Item, banded bool, fn func(e *Member, d Decision) 
 		for i := range prefixLen(n, t) {
 			for _, p := range x.byPrefix[k][sh[i]] {
 				if 1+min(n-1-i, int(p.n-1-p.pos)) < minOverlap(n, int(p.n), t) {
+					continue
+				}
+				if x.ruledOut(p.slot, &it, &h, &floor) {
 					continue
 				}
 				if !consider(x.bySlot[p.slot], true) {
@@ -501,24 +586,8 @@ func compare(it, e Item, threshold, floor float64, si, se *sketch) Decision {
 // answer is known; without reading the sets when bound (an upper bound on
 // the intersection from sketches, or -1) is below what it needs.
 func reaches(a, b []uint64, threshold float64, bound int) bool {
-	m := min(len(a), len(b))
-	if m == 0 {
-		return false
-	}
-	n := len(a) + len(b)
-	// need is the least intersection that reaches the threshold:
-	// k/(n-k) grows with k, so start from the real-valued answer and
-	// settle it with Jaccard's own division.
-	ok := func(k int) bool { return float64(k)/float64(n-k) >= threshold }
-	need := int(math.Ceil(threshold * float64(n) / (1 + threshold)))
-	need = max(1, min(need, m+1))
-	for need > 1 && ok(need-1) {
-		need--
-	}
-	for need <= m && !ok(need) {
-		need++
-	}
-	if need > m || bound >= 0 && bound < need {
+	need := reachNeed(len(a), len(b), threshold)
+	if need > min(len(a), len(b)) || bound >= 0 && bound < need {
 		return false
 	}
 	inter := 0
@@ -543,6 +612,37 @@ func reaches(a, b []uint64, threshold float64, bound int) bool {
 	return inter >= need
 }
 
+// reachNeed is the least intersection two sets of na and nb elements
+// need for a Jaccard of at least threshold (and above 0); more than the
+// smaller set holds when they cannot.
+func reachNeed(na, nb int, threshold float64) int {
+	m := min(na, nb)
+	if m == 0 {
+		return 1
+	}
+	n := na + nb
+	// k/(n-k) grows with k, so start from the real-valued answer and
+	// settle it with Jaccard's own division.
+	ok := func(k int) bool { return float64(k)/float64(n-k) >= threshold }
+	need := int(math.Ceil(threshold * float64(n) / (1 + threshold)))
+	need = max(1, min(need, m+1))
+	for need > 1 && ok(need-1) {
+		need--
+	}
+	for need <= m && !ok(need) {
+		need++
+	}
+	return need
+}
+
+// mayReach is reaches before it reads the sets: false when sets of na and
+// nb elements, sharing at most bound (-1: unknown), cannot reach the
+// threshold.
+func mayReach(na, nb int, threshold float64, bound int) bool {
+	need := reachNeed(na, nb, threshold)
+	return need <= min(na, nb) && (bound < 0 || bound >= need)
+}
+
 // Place decides where it goes and adds it.
 func (x *Index) Place(it Item) Decision {
 	d := x.Decide(it)
@@ -558,6 +658,7 @@ func (x *Index) Expire(before time.Time) {
 		e := heap.Pop(&x.ages).(*entry)
 		x.free = append(x.free, e.slot)
 		x.bySlot[e.slot] = nil
+		x.hot[e.slot] = hot{}
 		if e.Link != "" {
 			x.byLink[e.Link] = remove(x.byLink[e.Link], is(e))
 			if len(x.byLink[e.Link]) == 0 {
