@@ -332,7 +332,7 @@ func encodeEnclosures(es []Enclosure) string {
 
 const insertItemSQL = `INSERT INTO items(feed_id, key, guid, link, content_hash, title, summary,
 		content, authors, categories, lang, enclosures, published, updated, first_seen, changed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING`
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(feed_id, key) DO NOTHING`
 
 func insertItem(ctx context.Context, insert *sql.Stmt, feedID int64, key string, it *Item, hash string, now time.Time) (int64, error) {
 	res, err := insert.ExecContext(ctx,

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -171,8 +172,11 @@ func ReadMigrations(fsys fs.FS, dir string) ([]Migration, error) {
 	return ms, nil
 }
 
-// migrate applies the migrations the database lacks, each in its own
-// immediate transaction, and refuses foreign or newer databases.
+// migrate applies the migrations the database lacks, in one immediate
+// transaction, and refuses foreign or newer databases. Foreign keys are
+// off while it runs, as SQLite asks for schema changes that rebuild a
+// table (dropping a table others refer to would otherwise delete their
+// rows), and checked before it commits.
 func (s *Store) migrate(ctx context.Context) error {
 	ms, err := ReadMigrations(migrationFS, "migrations")
 	if err != nil {
@@ -180,7 +184,21 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return classify(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+		return classify(err)
+	}
+	defer func() {
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON"); err != nil {
+			// Not back on: the connection must not serve anyone else.
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return classify(err)
 	}
@@ -215,6 +233,17 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.Version)); err != nil {
 			return err
+		}
+	}
+	if version < len(ms) {
+		var table string
+		var row int64
+		err := tx.QueryRowContext(ctx, "PRAGMA foreign_key_check").Scan(&table, &row, new(any), new(any))
+		switch {
+		case err == nil:
+			return fmt.Errorf("migrations leave row %d of %s referring to nothing", row, table)
+		case !errors.Is(err, sql.ErrNoRows):
+			return classify(err)
 		}
 	}
 	return tx.Commit()

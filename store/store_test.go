@@ -176,3 +176,82 @@ func TestSaveFeed_NewFeedLikeKnown(t *testing.T) {
 		t.Errorf("saved %+v: want 1 updated (g3), 1 unchanged (g2), 2 skipped", a)
 	}
 }
+
+// A database of schema 5 (item keys unique on their own) gets keys unique
+// within their feed, and keeps every item, match and story member, with
+// foreign keys still enforced afterwards.
+func TestMigrate_ItemsKeyByFeed(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v5.db")
+	ms, err := ReadMigrations(migrationFS, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(ON)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	stmts := []string{fmt.Sprintf("PRAGMA application_id = %d", applicationID)}
+	for _, m := range ms[:5] {
+		stmts = append(stmts, m.SQL)
+	}
+	stmts = append(stmts, "PRAGMA user_version = 5",
+		`INSERT INTO feeds(id, url) VALUES (1, 'https://a.example/feed'), (2, 'https://b.example/feed')`,
+		`INSERT INTO items(id, feed_id, key, content_hash, title, first_seen, changed_at) VALUES
+			(1, 1, 'k1', 'h1', 'one', 1, 1), (2, 1, 'k2', 'h2', 'two', 1, 1), (3, 2, 'k3', 'h3', 'three', 1, 1)`,
+		`INSERT INTO matches(topic, item_id, score) VALUES ('t', 2, 4), ('t', 3, 5)`,
+		`INSERT INTO story_members(item_id, group_id, time) VALUES (1, 1, 1), (2, 1, 1), (3, 3, 1)`)
+	for _, q := range stmts {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%.60s: %v", q, err)
+		}
+	}
+	db.Close()
+
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	count := func(q string) int {
+		var n int
+		if err := s.db.QueryRow(q).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return n
+	}
+	if v := count("PRAGMA user_version"); v != len(ms) {
+		t.Errorf("user_version = %d, want %d", v, len(ms))
+	}
+	for q, want := range map[string]int{
+		"SELECT count(*) FROM items":         3,
+		"SELECT count(*) FROM matches":       2,
+		"SELECT count(*) FROM story_members": 3,
+		`SELECT count(*) FROM pragma_index_list('items') WHERE name = 'items_feed_key' AND "unique"`: 1,
+		`SELECT count(*) FROM pragma_index_list('items') WHERE origin = 'u'`:                         0,
+	} {
+		if n := count(q); n != want {
+			t.Errorf("%s = %d, want %d", q, n, want)
+		}
+	}
+	// Foreign keys are on again: a match needs its item, and deleting
+	// an item deletes its matches and story member.
+	if _, err := s.db.Exec(`INSERT INTO matches(topic, item_id, score) VALUES ('t', 99, 1)`); err == nil {
+		t.Error("a match of a missing item was stored")
+	}
+	if _, err := s.db.Exec(`DELETE FROM items WHERE id = 3`); err != nil {
+		t.Fatal(err)
+	}
+	if n := count("SELECT count(*) FROM matches") + count("SELECT count(*) FROM story_members"); n != 3 {
+		t.Errorf("after deleting an item: %d matches and story members, want 3", n)
+	}
+	// The same key in another feed is another item; in the same feed, a
+	// repeat.
+	if _, err := s.db.Exec(`INSERT INTO items(feed_id, key, content_hash, first_seen, changed_at) VALUES (2, 'k1', 'h', 1, 1)`); err != nil {
+		t.Errorf("key of feed 1 stored for feed 2: %v", err)
+	}
+	if _, err := s.db.Exec(`INSERT INTO items(feed_id, key, content_hash, first_seen, changed_at) VALUES (1, 'k1', 'h', 1, 1)`); err == nil {
+		t.Error("a second item with key k1 in feed 1 was stored")
+	}
+}
