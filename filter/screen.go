@@ -244,6 +244,7 @@ type Screen struct {
 	always  bool      // some topic has no requirement: every item passes
 	topics  []uint64  // each topic's requirements, as bits
 	needles needleSet // needle → the requirements it meets
+	scopes  uint16    // the scope bits any topic's terms are matched in
 }
 
 type needleSet struct {
@@ -281,8 +282,42 @@ func NewScreen(topics ...*Topic) *Screen {
 			}
 		}
 		s.topics = append(s.topics, mask)
+		s.scopes |= t.scopes()
 	}
 	return s
+}
+
+// scopes returns the scope bits the topic's terms are matched in: a
+// term counts only where its scope reaches (bText unless a field's
+// scope says otherwise), so the fields no term reaches cannot make the
+// topic match.
+func (t *Topic) scopes() uint16 {
+	var bits uint16
+	type at struct {
+		n    *node
+		mask uint16
+	}
+	seen := map[at]bool{}
+	var visit func(n *node, mask uint16)
+	visit = func(n *node, mask uint16) {
+		if n == nil || seen[at{n, mask}] {
+			return
+		}
+		seen[at{n, mask}] = true
+		switch n.kind {
+		case nLeaf:
+			bits |= mask
+		case nScope:
+			mask = n.mask
+		}
+		for _, k := range n.kids {
+			visit(k, mask)
+		}
+	}
+	for _, r := range t.roots {
+		visit(r, bText)
+	}
+	return bits
 }
 
 func (ns *needleSet) add(n needle, bit uint64) {
@@ -391,21 +426,36 @@ func (s *Screen) Pass(it Item) bool {
 	return sc.done()
 }
 
-// scan screens every field of it into sc.
+// scan screens the fields of it that some topic's terms reach into sc.
 func (s *Screen) scan(sc *screening, it Item) {
 	sc.s = s
-	sc.text(it.Title)
-	sc.html(it.Summary)
-	sc.html(it.Content)
-	for _, a := range it.Authors {
-		sc.text(a)
+	if s.scopes&bTitle != 0 {
+		sc.text(it.Title)
 	}
-	for _, c := range it.Categories {
-		sc.text(c)
+	// The lead is the summary's first sentence, or the content's.
+	if s.scopes&(bSummary|bLead) != 0 {
+		sc.html(it.Summary)
 	}
-	sc.text(it.FeedTitle)
-	sc.text(it.FeedURL)
-	sc.text(it.Link)
+	if s.scopes&(bContent|bLead) != 0 {
+		sc.html(it.Content)
+	}
+	if s.scopes&bAuthor != 0 {
+		for _, a := range it.Authors {
+			sc.text(a)
+		}
+	}
+	if s.scopes&bCategory != 0 {
+		for _, c := range it.Categories {
+			sc.text(c)
+		}
+	}
+	if s.scopes&bFeed != 0 {
+		sc.text(it.FeedTitle)
+		sc.text(it.FeedURL)
+	}
+	if s.scopes&bLink != 0 {
+		sc.text(it.Link)
+	}
 }
 
 // screening is one item's pass through a Screen.

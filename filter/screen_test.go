@@ -120,7 +120,7 @@ func FuzzScreen(f *testing.F) {
 	queries := []string{
 		"@russia AND @china", "SENTENCE(@russia, @china, @security)", "@stemmed", "exercise~ AND учения~",
 		"@folded", "@exact_folded OR =Open", `"joint drills" NEAR/3 @china`, "title:START/2(@china) UNLESS tennis",
-		"3: @russia\n2: @china\n1: @security\n-4: trade",
+		"3: @russia\n2: @china\n1: @security\n-4: trade", "@russia AND (link:@china OR category:@china)",
 	}
 	g, err := CompileGroups(testGroups)
 	if err != nil {
@@ -145,7 +145,7 @@ func FuzzScreen(f *testing.F) {
 	f.Add("China", `<a href="/russia">link</a><textarea><b title="Russia"></textarea><!-- Russia -->`)
 	f.Add("China", `a<3 Russia<b`)
 	f.Fuzz(func(t *testing.T, title, summary string) {
-		it := Item{Title: title, Summary: summary, Content: summary}
+		it := Item{Title: title, Summary: summary, Content: summary, Link: summary, Categories: []string{title}}
 		d := NewDoc(it)
 		for _, tp := range topics {
 			if tp.Match(d).Match && !NewScreen(tp).Pass(it) {
@@ -281,6 +281,38 @@ func TestScreen_Markup(t *testing.T) {
 		}
 		if tp.Match(NewDoc(it)).Match && !s.Pass(it) {
 			t.Errorf("%q matches but does not pass", tc.summary)
+		}
+	}
+}
+
+// TestScreen_Scopes: a field no term of any topic reaches is not read.
+func TestScreen_Scopes(t *testing.T) {
+	g, err := CompileGroups(testGroups)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := Item{Title: "Russia talks", Link: "https://example.com/china", Categories: []string{"Beijing"},
+		Authors: []string{"China Desk"}, FeedTitle: "China Daily"}
+	for _, tc := range []struct {
+		query string
+		pass  bool
+	}{
+		{"@russia AND @china", false},
+		{"@russia AND link:@china", true},
+		{"@russia AND category:@china", true},
+		{"@russia AND author:@china", true},
+		{"@russia AND feed:@china", true},
+		{"title:@russia AND (summary:@china OR content:@china)", false},
+	} {
+		tp, err := g.Compile(TopicSpec{Name: "t", Query: tc.query})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := NewScreen(tp).Pass(it); got != tc.pass {
+			t.Errorf("%s: Pass = %v, want %v", tc.query, got, tc.pass)
+		}
+		if tp.Match(NewDoc(it)).Match && !NewScreen(tp).Pass(it) {
+			t.Errorf("%s: matches but does not pass", tc.query)
 		}
 	}
 }
