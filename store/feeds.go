@@ -56,7 +56,11 @@ func scanFeed(row interface{ Scan(...any) error }, f *Feed, extra ...any) error 
 // Feed returns the stored state of the feed at url; ok is false when the
 // feed has never been fetched.
 func (s *Store) Feed(ctx context.Context, url string) (f Feed, ok bool, err error) {
-	err = scanFeed(s.db.QueryRowContext(ctx, `SELECT `+feedColumns+` FROM feeds WHERE url = ?`, url), &f)
+	st, err := s.readStmt(ctx, `SELECT `+feedColumns+` FROM feeds WHERE url = ?`)
+	if err != nil {
+		return f, false, classify(err)
+	}
+	err = scanFeed(st.QueryRowContext(ctx, url), &f)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Feed{URL: url}, false, nil
 	}
@@ -87,19 +91,19 @@ func (s *Store) Feeds(ctx context.Context) ([]Feed, error) {
 }
 
 // ensureFeed returns the id of the feed at url, creating its row.
-func ensureFeed(ctx context.Context, tx *sql.Tx, url string) (int64, error) {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO feeds(url) VALUES (?) ON CONFLICT(url) DO NOTHING`, url); err != nil {
+func (s *Store) ensureFeed(ctx context.Context, tx *sql.Tx, url string) (int64, error) {
+	if _, err := s.exec(ctx, tx, `INSERT INTO feeds(url) VALUES (?) ON CONFLICT(url) DO NOTHING`, url); err != nil {
 		return 0, err
 	}
 	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM feeds WHERE url = ?`, url).Scan(&id)
+	err := s.queryRow(ctx, tx, `SELECT id FROM feeds WHERE url = ?`, url).Scan(&id)
 	return id, err
 }
 
 // succeeded records a successful check in tx: health cleared, schedule
 // reset, location as the check found it.
-func succeeded(ctx context.Context, tx *sql.Tx, feedID int64, loc Location, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `UPDATE feeds SET checked_at = ?, success_at = ?,
+func (s *Store) succeeded(ctx context.Context, tx *sql.Tx, feedID int64, loc Location, now time.Time) error {
+	_, err := s.exec(ctx, tx, `UPDATE feeds SET checked_at = ?, success_at = ?,
 		error_class = '', error = '', failures = 0, next_fetch_at = 0, gone_at = 0,
 		fetch_url = ?, moved_to = ?, moved_count = ? WHERE id = ?`,
 		unix(now), unix(now), loc.FetchURL, loc.MovedTo, loc.MovedCount, feedID)
@@ -110,7 +114,7 @@ func succeeded(ctx context.Context, tx *sql.Tx, feedID int64, loc Location, now 
 // unchanged body): only the check time and the health change.
 func (s *Store) NotModified(ctx context.Context, url string, now time.Time) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := ensureFeed(ctx, tx, url); err != nil {
+		if _, err := s.ensureFeed(ctx, tx, url); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE feeds SET checked_at = ?, success_at = ?, error_class = '', error = '',
@@ -123,11 +127,11 @@ func (s *Store) NotModified(ctx context.Context, url string, now time.Time) erro
 // fetched and the permanent moves seen.
 func (s *Store) NotModifiedAt(ctx context.Context, url string, loc Location, now time.Time) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		id, err := ensureFeed(ctx, tx, url)
+		id, err := s.ensureFeed(ctx, tx, url)
 		if err != nil {
 			return err
 		}
-		return succeeded(ctx, tx, id, loc, now)
+		return s.succeeded(ctx, tx, id, loc, now)
 	})
 }
 
@@ -160,7 +164,7 @@ func (s *Store) FailedState(ctx context.Context, url string, f Failure, now time
 		gone = unix(now)
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := ensureFeed(ctx, tx, url); err != nil {
+		if _, err := s.ensureFeed(ctx, tx, url); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE feeds SET checked_at = ?, error_class = ?, error = ?, error_at = ?,

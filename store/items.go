@@ -97,16 +97,16 @@ func (s *Store) SaveFeed(ctx context.Context, url string, f Fetched, now time.Ti
 		for i := range f.Items {
 			f.Items[i].ID = 0
 		}
-		feedID, err := ensureFeed(ctx, tx, url)
+		feedID, err := s.ensureFeed(ctx, tx, url)
 		if err != nil {
 			return err
 		}
 		res.FeedID = feedID
-		if _, err := tx.ExecContext(ctx, `UPDATE feeds SET title = ?, home = ?, etag = ?, last_modified = ?,
+		if _, err := s.exec(ctx, tx, `UPDATE feeds SET title = ?, home = ?, etag = ?, last_modified = ?,
 			body_hash = ? WHERE id = ?`, f.Title, f.Home, f.ETag, f.LastModified, f.BodyHash, feedID); err != nil {
 			return err
 		}
-		if err := succeeded(ctx, tx, feedID, f.Location, now); err != nil {
+		if err := s.succeeded(ctx, tx, feedID, f.Location, now); err != nil {
 			return err
 		}
 		find, err := s.newFinder(ctx, tx, feedID, now)

@@ -44,6 +44,9 @@ type Store struct {
 	// prepared holds the writers' statements, prepared once: parsing the
 	// SQL of every INSERT took a fifth of a cold pass. Guarded by mu.
 	prepared map[string]*sql.Stmt
+	// reads are readers' statements, prepared once (readStmt).
+	readMu sync.Mutex
+	reads  map[string]*sql.Stmt
 }
 
 // Open opens (creating if needed) the database at path and brings its
@@ -114,6 +117,12 @@ func (s *Store) Close() error {
 	}
 	s.prepared = nil
 	s.mu.Unlock()
+	s.readMu.Lock()
+	for _, st := range s.reads {
+		st.Close()
+	}
+	s.reads = nil
+	s.readMu.Unlock()
 	return s.db.Close()
 }
 
@@ -133,6 +142,43 @@ func (s *Store) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, 
 	}
 	// Re-uses the statement already prepared on tx's connection.
 	return tx.StmtContext(ctx, st), nil
+}
+
+// exec runs query in tx as a statement prepared once (stmt).
+func (s *Store) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	st, err := s.stmt(ctx, tx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// queryRow is exec for a query of one row.
+func (s *Store) queryRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
+	st, err := s.stmt(ctx, tx, query)
+	if err != nil {
+		// A Row carries its error: run the query unprepared to get it.
+		return tx.QueryRowContext(ctx, query, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// readStmt returns query prepared once for readers (any goroutine).
+func (s *Store) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	s.readMu.Lock()
+	defer s.readMu.Unlock()
+	if st, ok := s.reads[query]; ok {
+		return st, nil
+	}
+	st, err := s.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if s.reads == nil {
+		s.reads = map[string]*sql.Stmt{}
+	}
+	s.reads[query] = st
+	return st, nil
 }
 
 // Migration is one embedded, numbered schema change.
