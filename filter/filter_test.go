@@ -343,3 +343,65 @@ func TestNewDocs(t *testing.T) {
 		}
 	}
 }
+
+var plainHTMLCases = []string{
+	`<p>Russia and <b>China</b> hold drills.</p><p>Second &amp; last</p>`,
+	`<a href="https://example.com/x?a=1&amp;b=2" title='q > r'>link</a> after`,
+	`<img src=x.jpg alt=Moscow/><br/>Beijing`, `<div class=a =b c = "d>e">text</div>`,
+	`a < b and c<3 <`, `<p>unclosed <a href="x`, `<!-- comment --> text`, `</> text`, `</ x> text`,
+	`<script>var a = "<b>";</script> after`, `<STYLE>p{}</style>x`, `<textarea><b>x</b></textarea>`,
+	"<p>line\r\nbreak</p>", "<p>nul\x00</p>", `<bloc` + "\u212a" + `quote>x</blockquote>`, `<p a=/>x`,
+}
+
+// plainHTMLText gives the tokenizer's text wherever it does not give up.
+func TestPlainHTMLText(t *testing.T) {
+	plain := 0
+	for _, s := range plainHTMLCases {
+		if got, ok := plainHTMLText(s); ok {
+			plain++
+			if want := tokenizerText(s); got != want {
+				t.Errorf("plainHTMLText(%q) = %q, the tokenizer gives %q", s, got, want)
+			}
+		}
+	}
+	if plain < 5 {
+		t.Errorf("plainHTMLText gave up on %d of %d cases", len(plainHTMLCases)-plain, len(plainHTMLCases))
+	}
+}
+
+func FuzzPlainHTMLText(f *testing.F) {
+	for _, s := range plainHTMLCases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, ok := plainHTMLText(s); ok {
+			if want := tokenizerText(s); got != want {
+				t.Errorf("plainHTMLText(%q) = %q, the tokenizer gives %q", s, got, want)
+			}
+		}
+	})
+}
+
+// On the dev corpus plainHTMLText gives the tokenizer's text, and gives
+// up on few texts.
+func TestPlainHTMLText_Corpus(t *testing.T) {
+	items := loadCorpus(t)
+	texts, plain := 0, 0
+	for _, l := range items {
+		for _, s := range []string{l.item.Summary, l.item.Content} {
+			if !strings.Contains(s, "<") {
+				continue
+			}
+			texts++
+			got, ok := plainHTMLText(s)
+			if !ok {
+				continue
+			}
+			plain++
+			if want := tokenizerText(s); got != want {
+				t.Fatalf("plainHTMLText differs from the tokenizer on a corpus text (%s):\n%q\n%q", l.item.Link, got, want)
+			}
+		}
+	}
+	t.Logf("%d corpus texts with markup, %d read without the tokenizer", texts, plain)
+}

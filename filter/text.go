@@ -256,6 +256,14 @@ func htmlText(s string) string {
 		}
 		return html.UnescapeString(s)
 	}
+	if t, ok := plainHTMLText(s); ok {
+		return t
+	}
+	return tokenizerText(s)
+}
+
+// tokenizerText is htmlText by x/net/html's tokenizer.
+func tokenizerText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	z := html.NewTokenizer(strings.NewReader(s))
@@ -284,6 +292,168 @@ func htmlText(s string) string {
 				b.WriteByte('\n')
 			} else {
 				b.WriteByte(' ')
+			}
+		}
+	}
+}
+
+// plainHTMLText is htmlText for the HTML most feeds carry, without the
+// tokenizer's per-byte reading: text between start and end tags, whose
+// ends it finds as x/net/html's tokenizer does. It gives up (false) on
+// whatever it does not follow exactly — comments, declarations, "</>",
+// the elements whose contents the tokenizer reads as raw text, script and
+// style, carriage returns, NULs, and a tag cut off by the end — and
+// htmlText then runs the tokenizer. FuzzPlainHTMLText holds it to the
+// tokenizer's text.
+func plainHTMLText(s string) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(s))
+	text := func(t string) bool {
+		if strings.ContainsAny(t, "\r\x00") {
+			return false
+		}
+		if strings.IndexByte(t, '&') >= 0 {
+			t = html.UnescapeString(t)
+		}
+		b.WriteString(t)
+		return true
+	}
+	start, i := 0, 0 // the text not yet written; where to look for '<'
+	for {
+		k := strings.IndexByte(s[i:], '<')
+		if k < 0 {
+			break
+		}
+		k += i
+		if k+1 == len(s) {
+			break // a '<' at the end is text
+		}
+		name := k + 1
+		switch c := s[k+1]; {
+		case isASCIILetter(c):
+		case c == '/':
+			if k+2 == len(s) || !isASCIILetter(s[k+2]) {
+				return "", false
+			}
+			name = k + 2
+		case c == '!' || c == '?':
+			return "", false
+		default:
+			i = k + 1 // '<' and what follows are text
+			continue
+		}
+		tag, end, ok := readTag(s, name)
+		if !ok || rawTextTag(tag) || !text(s[start:k]) {
+			return "", false
+		}
+		if blockTags[lowerASCII(tag)] {
+			b.WriteByte('\n')
+		} else {
+			b.WriteByte(' ')
+		}
+		start, i = end, end
+	}
+	if !text(s[start:]) {
+		return "", false
+	}
+	return b.String(), true
+}
+
+// lowerASCII lower-cases the ASCII letters of s, as the tokenizer does
+// tag names.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+func isHTMLSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' }
+
+func skipHTMLSpace(s string, i int) int {
+	for i < len(s) && isHTMLSpace(s[i]) {
+		i++
+	}
+	return i
+}
+
+// readTag follows x/net/html's Tokenizer.readTag over the tag whose name
+// begins at s[p] (after "<" or "</"): it returns the name and the index
+// after the '>' that ends the tag, and false when s ends first.
+func readTag(s string, p int) (name string, end int, ok bool) {
+	i := p + 1
+	for ; ; i++ {
+		if i == len(s) {
+			return "", 0, false
+		}
+		if c := s[i]; isHTMLSpace(c) {
+			name, i = s[p:i], i+1
+			break
+		} else if c == '/' || c == '>' {
+			name = s[p:i]
+			break
+		}
+	}
+	for i = skipHTMLSpace(s, i); ; i = skipHTMLSpace(s, i) {
+		if i == len(s) {
+			return "", 0, false
+		}
+		if s[i] == '>' {
+			return name, i + 1, true
+		}
+		// The attribute's key: an '=' only as its first byte.
+		for key := i; ; i++ {
+			if i == len(s) {
+				return "", 0, false
+			}
+			if c := s[i]; c == '=' && i > key || isHTMLSpace(c) || c == '/' || c == '>' {
+				break
+			}
+		}
+		// Its value.
+		if i = skipHTMLSpace(s, i); i == len(s) {
+			return "", 0, false
+		}
+		switch s[i] {
+		case '/':
+			i++
+			continue
+		case '=':
+		default:
+			continue
+		}
+		if i = skipHTMLSpace(s, i+1); i == len(s) {
+			return "", 0, false
+		}
+		switch q := s[i]; q {
+		case '>':
+		case '\'', '"':
+			j := strings.IndexByte(s[i+1:], q)
+			if j < 0 {
+				return "", 0, false
+			}
+			i += 1 + j + 1
+		default:
+			for i++; ; i++ {
+				if i == len(s) {
+					return "", 0, false
+				}
+				if c := s[i]; isHTMLSpace(c) {
+					i++
+					break
+				} else if c == '>' {
+					break
+				}
 			}
 		}
 	}
