@@ -176,39 +176,31 @@ func (p *pass) replay(ctx context.Context, t topic, from time.Time) (*replayed, 
 		}
 	}
 	// Documents as run prepares them, boilerplate left out, so that the
-	// dry run says what run would do.
-	bp, err := p.boilerplate(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	// Items the screen rules out match nowhere; those matched before are
-	// evaluated all the same, for the score the diff shows.
-	screen := filter.NewScreen(t.match)
+	// dry run says what run would do. Items that cannot match are not
+	// prepared; those matched before are evaluated all the same, for the
+	// score the diff shows.
 	was := make(map[int64]bool, len(current))
 	for _, m := range current {
 		was[m.ID] = true
 	}
 	results := map[int64]filter.Result{}
-	err = p.st.EachItem(ctx, nil, func(it *store.FeedItem) error {
+	err = p.storedDocs(ctx, []*filter.Topic{t.match}, func(it *store.FeedItem) (bool, bool) {
 		if !from.IsZero() && itemDate(it).Before(from) {
-			return nil
+			return true, false
 		}
 		r.evaluated = append(r.evaluated, it.ID)
-		fi := filterItem(it, p.feedTitle(it))
-		if !was[it.ID] && !screen.Pass(fi) {
-			return nil
-		}
-		res := t.match.Match(bp.NewDoc(fi))
+		return false, was[it.ID]
+	}, func(it *store.FeedItem, d *filter.Doc) {
+		res := t.match.Match(d)
 		results[it.ID] = res
 		if res.Match {
 			reasons := append(append([]string(nil), res.Groups...), res.Terms...)
 			r.matches = append(r.matches, store.Match{ItemID: it.ID, Score: res.Score, Reasons: reasons})
 			next[it.ID] = store.Matched{FeedItem: *it, Score: res.Score, Reasons: reasons}
 		}
-		return nil
 	})
 	if err != nil {
-		return nil, &exitError{exitDatabase, err}
+		return nil, err
 	}
 	r.after = len(next)
 

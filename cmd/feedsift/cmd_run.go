@@ -622,26 +622,15 @@ func (e *evaluator) finish(ctx context.Context) error {
 			return &exitError{exitDatabase, err}
 		}
 		if n > len(e.seen) {
-			bp, err := e.p.boilerplate(ctx, nil)
-			if err != nil {
-				return err
-			}
 			var full []*filter.Topic
 			for i, t := range e.topics {
 				if e.full[i] {
 					full = append(full, t.match)
 				}
 			}
-			screen := filter.NewScreen(full...)
-			err = e.p.st.EachItem(ctx, nil, func(it *store.FeedItem) error {
-				if e.seen[it.ID] {
-					return nil
-				}
-				fi := filterItem(it, e.p.feedTitle(it))
-				if !screen.Pass(fi) {
-					return nil
-				}
-				d := bp.NewDoc(fi)
+			err := e.p.storedDocs(ctx, full, func(it *store.FeedItem) (bool, bool) {
+				return e.seen[it.ID], false
+			}, func(it *store.FeedItem, d *filter.Doc) {
 				for i, t := range e.topics {
 					if !e.full[i] {
 						continue
@@ -650,10 +639,9 @@ func (e *evaluator) finish(ctx context.Context) error {
 						e.matches[i] = append(e.matches[i], store.Match{ItemID: it.ID, Score: r.Score, Reasons: reasons(r)})
 					}
 				}
-				return nil
 			})
 			if err != nil {
-				return &exitError{exitDatabase, err}
+				return err
 			}
 		}
 	}
@@ -696,6 +684,60 @@ func (p *pass) boilerplate(ctx context.Context, feedIDs []int64) (*filter.Boiler
 		return nil, &exitError{exitDatabase, err}
 	}
 	return bp, nil
+}
+
+// storedDocs calls fn with the Doc (boilerplate left out, as a run
+// prepares it) of each stored item that consider neither skips nor lets
+// the topics' screen rule out, and that one of the topics may match
+// whatever boilerplate is left out (filter.Topic.MayMatch), or that it
+// wants evaluated always. Only the feeds of those items have their
+// boilerplate learned: re-evaluating a topic used to learn every feed's.
+func (p *pass) storedDocs(ctx context.Context, topics []*filter.Topic,
+	consider func(it *store.FeedItem) (skip, always bool), fn func(it *store.FeedItem, d *filter.Doc)) error {
+	screen := filter.NewScreen(topics...)
+	may := func(fi filter.Item) bool {
+		if !screen.Pass(fi) {
+			return false
+		}
+		d := filter.NewDoc(fi)
+		for _, t := range topics {
+			if t.MayMatch(d) {
+				return true
+			}
+		}
+		return false
+	}
+	var kept []store.FeedItem
+	feeds := map[int64]bool{}
+	var feedIDs []int64
+	err := p.st.EachItem(ctx, nil, func(it *store.FeedItem) error {
+		skip, always := consider(it)
+		if skip || !always && !may(filterItem(it, p.feedTitle(it))) {
+			return nil
+		}
+		kept = append(kept, *it)
+		if !feeds[it.FeedID] {
+			feeds[it.FeedID] = true
+			feedIDs = append(feedIDs, it.FeedID)
+		}
+		return nil
+	})
+	if err != nil {
+		return &exitError{exitDatabase, err}
+	}
+	if feedIDs == nil {
+		feedIDs = []int64{} // none: nil would be every feed
+	} else if len(feedIDs) > 10000 {
+		feedIDs = nil // every feed, rather than that long a list
+	}
+	bp, err := p.boilerplate(ctx, feedIDs)
+	if err != nil {
+		return err
+	}
+	for i := range kept {
+		fn(&kept[i], bp.NewDoc(filterItem(&kept[i], p.feedTitle(&kept[i]))))
+	}
+	return nil
 }
 
 // feedTitle is the configured title of the item's feed, else its own.
