@@ -1,7 +1,7 @@
 package feedout
 
 import (
-	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -16,7 +16,19 @@ import (
 // path. The file gets mode 0644.
 //
 // The temporary file's name starts with a dot, so Handler never serves it.
+//
+// When the file already holds exactly what write produces, it is left as
+// it is: its modification time, and so the ETag and Last-Modified that
+// Handler sends, change only when the content does, and a feed reader
+// polling an unchanged feed gets 304 Not Modified.
 func WriteFile(path string, write func(io.Writer) error) (err error) {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, buf.Bytes()) {
+		return nil
+	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -32,11 +44,7 @@ func WriteFile(path string, write func(io.Writer) error) (err error) {
 			err = fmt.Errorf("write %s: %w", path, err)
 		}
 	}()
-	bw := bufio.NewWriter(tmp)
-	if err := write(bw); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
+	if _, err := tmp.Write(buf.Bytes()); err != nil {
 		return err
 	}
 	if err := tmp.Chmod(0o644); err != nil {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestWriteFile(t *testing.T) {
@@ -53,6 +54,46 @@ func TestWriteFile_Replace(t *testing.T) {
 	assertOnly(t, dir, "f.txt")
 }
 
+// Writing what the file already holds leaves it alone, so its
+// modification time (Handler's ETag and Last-Modified) stays; other content
+// replaces it.
+func TestWriteFile_Unchanged(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f.txt")
+	put := func(s string) {
+		t.Helper()
+		if err := WriteFile(path, func(w io.Writer) error {
+			_, err := io.WriteString(w, s)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mtime := func() time.Time {
+		t.Helper()
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.ModTime()
+	}
+	put("same")
+	past := time.Now().Add(-time.Hour).Truncate(time.Second)
+	if err := os.Chtimes(path, past, past); err != nil {
+		t.Fatal(err)
+	}
+	put("same")
+	if got := mtime(); !got.Equal(past) {
+		t.Errorf("rewriting the same content changed the modification time to %v", got)
+	}
+	put("other")
+	if got := mtime(); got.Equal(past) {
+		t.Error("new content kept the old modification time")
+	}
+	assertContent(t, path, "other")
+	assertOnly(t, dir, "f.txt")
+}
+
 func TestWriteFile_FailureKeepsOld(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "f.txt")
@@ -61,7 +102,7 @@ func TestWriteFile_FailureKeepsOld(t *testing.T) {
 	}
 	boom := errors.New("boom")
 	err := WriteFile(path, func(w io.Writer) error {
-		// More than bufio's buffer, so part of it reaches the temp file.
+		// Much written before the failure: none of it may reach path.
 		if _, err := io.WriteString(w, strings.Repeat("new", 10000)); err != nil {
 			return err
 		}
