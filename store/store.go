@@ -52,10 +52,10 @@ type Store struct {
 // Open opens (creating if needed) the database at path and brings its
 // schema up to date.
 func Open(ctx context.Context, path string) (*Store, error) {
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+	switch fi, err := os.Stat(path); {
+	case err == nil && fi.IsDir():
 		return nil, fmt.Errorf("database %s: is a directory", path)
-	}
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+	case errors.Is(err, fs.ErrNotExist):
 		if err := create(ctx, path); err != nil {
 			return nil, fmt.Errorf("database %s: %w", path, err)
 		}

@@ -341,17 +341,9 @@ func isCJK(r rune) bool {
 		unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r)
 }
 
-// shingles hashes the word bigrams of toks (a single word when that is
-// all there is) into a sorted set.
-func shingles(toks []string) []uint64 {
-	hs := make([]uint64, len(toks))
-	for i, w := range toks {
-		hs[i] = hashString(w)
-	}
-	return shingleSet(hs)
-}
-
-// shingleSet is shingles from the tokens' hashes (hashString).
+// shingleSet hashes the word bigrams of the tokens whose hashes
+// (hashString) are toks — a single word when that is all there is — into
+// a sorted set.
 func shingleSet(toks []uint64) []uint64 {
 	if len(toks) == 0 {
 		return nil

@@ -184,7 +184,7 @@ func (p *pass) replay(ctx context.Context, t topic, from time.Time) (*replayed, 
 		was[m.ID] = true
 	}
 	results := map[int64]filter.Result{}
-	err = p.storedDocs(ctx, []*filter.Topic{t.match}, func(it *store.FeedItem) (bool, bool) {
+	err = p.storedDocs(ctx, nil, []*filter.Topic{t.match}, func(it *store.FeedItem) (bool, bool) {
 		if !from.IsZero() && itemDate(it).Before(from) {
 			return true, false
 		}

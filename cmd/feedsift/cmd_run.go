@@ -397,6 +397,7 @@ type evaluator struct {
 	topics   []topic
 	full     []bool              // the definition changed: evaluate every stored item
 	patterns map[string][]string // configured boilerplate by feed URL ("" = all feeds)
+	matchers []*filter.Topic     // each topic's
 	screen   *filter.Screen      // rules out most items before they are prepared
 
 	mu        sync.Mutex
@@ -413,9 +414,13 @@ type evaluator struct {
 // mayMatch reports whether a topic may match the item of d (a Doc with
 // nothing left out) once its feed's boilerplate is left out: when none
 // may, the boilerplate need not be learned.
-func (e *evaluator) mayMatch(d *filter.Doc) bool {
-	for _, t := range e.topics {
-		if t.match.MayMatch(d) {
+func (e *evaluator) mayMatch(d *filter.Doc) bool { return anyMayMatch(e.matchers, d) }
+
+// anyMayMatch reports whether one of topics may match the item of d (a
+// Doc with nothing left out) once some of its sentences are left out.
+func anyMayMatch(topics []*filter.Topic, d *filter.Doc) bool {
+	for _, t := range topics {
+		if t.MayMatch(d) {
 			return true
 		}
 	}
@@ -425,11 +430,11 @@ func (e *evaluator) mayMatch(d *filter.Doc) bool {
 func (p *pass) newEvaluator(ctx context.Context) (*evaluator, error) {
 	e := &evaluator{p: p, topics: p.topics, full: make([]bool, len(p.topics)),
 		matches: make([][]store.Match, len(p.topics)), patterns: map[string][]string{"": p.cfg.Boilerplate}}
-	ms := make([]*filter.Topic, len(p.topics))
+	e.matchers = make([]*filter.Topic, len(p.topics))
 	for i, t := range p.topics {
-		ms[i] = t.match
+		e.matchers[i] = t.match
 	}
-	e.screen = filter.NewScreen(ms...)
+	e.screen = filter.NewScreen(e.matchers...)
 	for i, t := range p.topics {
 		h, err := p.st.TopicHash(ctx, t.Name)
 		if err != nil {
@@ -559,32 +564,22 @@ func (e *evaluator) stored(ctx context.Context, ids []int64) error {
 		return nil
 	}
 	start := time.Now()
-	// Every item is evaluated; those the screen lets through are
-	// prepared, with the boilerplate of their feeds only.
+	// Every item is evaluated; those a topic may match are prepared, with
+	// the boilerplate of their feeds only.
 	var all []int64
-	var wanted []*store.FeedItem
-	feeds := map[int64]bool{}
-	var feedIDs []int64
-	err := e.p.st.EachItem(ctx, ids, func(it *store.FeedItem) error {
+	matches := make([][]store.Match, len(e.topics))
+	err := e.p.storedDocs(ctx, ids, e.matchers, func(it *store.FeedItem) (bool, bool) {
 		all = append(all, it.ID)
-		if fi := filterItem(it, e.p.feedTitle(it)); !e.screen.Pass(fi) || !e.mayMatch(filter.NewDoc(fi)) {
-			return nil
+		return false, false
+	}, func(it *store.FeedItem, d *filter.Doc) {
+		for i, t := range e.topics {
+			if r := t.match.Match(d); r.Match {
+				matches[i] = append(matches[i], store.Match{ItemID: it.ID, Score: r.Score, Reasons: reasons(r)})
+			}
 		}
-		wanted = append(wanted, it)
-		if !feeds[it.FeedID] {
-			feeds[it.FeedID] = true
-			feedIDs = append(feedIDs, it.FeedID)
-		}
-		return nil
 	})
 	if err != nil {
-		return &exitError{exitDatabase, err}
-	}
-	bp := &filter.Boilerplate{}
-	if len(feedIDs) > 0 {
-		if bp, err = e.p.boilerplate(ctx, feedIDs); err != nil {
-			return err
-		}
+		return err
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -594,13 +589,8 @@ func (e *evaluator) stored(ctx context.Context, ids []int64) error {
 			e.seen[id] = true
 		}
 	}
-	for _, it := range wanted {
-		d := bp.NewDoc(filterItem(it, e.p.feedTitle(it)))
-		for i, t := range e.topics {
-			if r := t.match.Match(d); r.Match {
-				e.matches[i] = append(e.matches[i], store.Match{ItemID: it.ID, Score: r.Score, Reasons: reasons(r)})
-			}
-		}
+	for i := range matches {
+		e.matches[i] = append(e.matches[i], matches[i]...)
 	}
 	e.busy += time.Since(start)
 	return nil
@@ -628,7 +618,7 @@ func (e *evaluator) finish(ctx context.Context) error {
 					full = append(full, t.match)
 				}
 			}
-			err := e.p.storedDocs(ctx, full, func(it *store.FeedItem) (bool, bool) {
+			err := e.p.storedDocs(ctx, nil, full, func(it *store.FeedItem) (bool, bool) {
 				return e.seen[it.ID], false
 			}, func(it *store.FeedItem, d *filter.Doc) {
 				for i, t := range e.topics {
@@ -687,32 +677,24 @@ func (p *pass) boilerplate(ctx context.Context, feedIDs []int64) (*filter.Boiler
 }
 
 // storedDocs calls fn with the Doc (boilerplate left out, as a run
-// prepares it) of each stored item that consider neither skips nor lets
-// the topics' screen rule out, and that one of the topics may match
-// whatever boilerplate is left out (filter.Topic.MayMatch), or that it
-// wants evaluated always. Only the feeds of those items have their
-// boilerplate learned: re-evaluating a topic used to learn every feed's.
-func (p *pass) storedDocs(ctx context.Context, topics []*filter.Topic,
+// prepares it) of each stored item (of ids; nil: every one) that consider
+// neither skips nor lets the topics' screen rule out, and that one of the
+// topics may match whatever boilerplate is left out
+// (filter.Topic.MayMatch), or that it wants evaluated always. Only the
+// feeds of those items have their boilerplate learned: re-evaluating a
+// topic used to learn every feed's.
+func (p *pass) storedDocs(ctx context.Context, ids []int64, topics []*filter.Topic,
 	consider func(it *store.FeedItem) (skip, always bool), fn func(it *store.FeedItem, d *filter.Doc)) error {
 	screen := filter.NewScreen(topics...)
-	may := func(fi filter.Item) bool {
-		if !screen.Pass(fi) {
-			return false
-		}
-		d := filter.NewDoc(fi)
-		for _, t := range topics {
-			if t.MayMatch(d) {
-				return true
-			}
-		}
-		return false
-	}
 	var kept []store.FeedItem
 	feeds := map[int64]bool{}
 	var feedIDs []int64
-	err := p.st.EachItem(ctx, nil, func(it *store.FeedItem) error {
+	err := p.st.EachItem(ctx, ids, func(it *store.FeedItem) error {
 		skip, always := consider(it)
-		if skip || !always && !may(filterItem(it, p.feedTitle(it))) {
+		if skip {
+			return nil
+		}
+		if fi := filterItem(it, p.feedTitle(it)); !always && (!screen.Pass(fi) || !anyMayMatch(topics, filter.NewDoc(fi))) {
 			return nil
 		}
 		kept = append(kept, *it)
