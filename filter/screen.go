@@ -40,14 +40,21 @@ const maxRequirements = 64
 // The Russian stemmer only takes endings off: its stems are needles.
 const stemNeedleCut = 3
 
+// requirement is a set of leaves one of whose terms must hit in any item
+// a topic matches, and the needles of its terms.
+type requirement struct {
+	leaves  map[int32]bool
+	needles []needle
+}
+
 // requirements returns the leaf sets, at most max of them, one of whose
-// terms must hit in any item t matches, each as the needles of its terms.
-// A set with a term that has no usable needle is left out.
-func (t *Topic) requirements(max int) [][]needle {
+// terms must hit in any item t matches, each with the needles of its
+// terms. A set with a term that has no usable needle is left out.
+func (t *Topic) requirements(max int) []requirement {
 	if t.hasNegation() {
 		return nil
 	}
-	var out [][]needle
+	var out []requirement
 	seen := map[*node]bool{}
 	var visit func(n *node)
 	visit = func(n *node) {
@@ -60,7 +67,7 @@ func (t *Topic) requirements(max int) [][]needle {
 			positiveLeaves(n, absent)
 			if !t.canMatchWithout(absent) {
 				if needles, ok := t.needles(absent); ok {
-					out = append(out, needles)
+					out = append(out, requirement{absent, needles})
 				}
 			}
 		}
@@ -74,14 +81,14 @@ func (t *Topic) requirements(max int) [][]needle {
 	// A requirement whose needles include all of another's says nothing
 	// more (an AND's, next to those of its operands).
 	for _, r := range out {
-		slices.SortFunc(r, compareNeedles)
+		slices.SortFunc(r.needles, compareNeedles)
 	}
-	var kept [][]needle
+	var kept []requirement
 	for i, r := range out {
 		implied := false
 		for j, o := range out {
-			same := slices.Equal(o, r)
-			implied = implied || same && j < i || !same && len(o) < len(r) && subset(o, r)
+			same := slices.Equal(o.needles, r.needles)
+			implied = implied || same && j < i || !same && len(o.needles) < len(r.needles) && subset(o.needles, r.needles)
 		}
 		if !implied {
 			kept = append(kept, r)
@@ -243,6 +250,7 @@ func needleOf(w word) needle {
 type Screen struct {
 	always  bool      // some topic has no requirement: every item passes
 	topics  []uint64  // each topic's requirements, as bits
+	pairs   [][]pair  // each topic's requirements that must meet in one place
 	needles needleSet // needle → the requirements it meets
 	scopes  uint16    // the scope bits any topic's terms are matched in
 }
@@ -273,15 +281,18 @@ func NewScreen(topics ...*Topic) *Screen {
 			return s
 		}
 		var mask uint64
-		for _, needles := range reqs {
+		bits := make([]uint64, len(reqs))
+		for i, r := range reqs {
 			bit := uint64(1) << next
 			next++
 			mask |= bit
-			for _, n := range needles {
+			bits[i] = bit
+			for _, n := range r.needles {
 				s.needles.add(n, bit)
 			}
 		}
 		s.topics = append(s.topics, mask)
+		s.pairs = append(s.pairs, t.pairs(reqs, bits))
 		s.scopes |= t.scopes()
 	}
 	return s
@@ -375,7 +386,8 @@ func (ns *needleSet) longer(tok []byte, k uint16) uint64 {
 
 // Missing returns, for an item the screen fails, the needles of a
 // requirement of its first topic that the item does not meet (exact words
-// as they are, prefixes with a "*"), sorted; nil when the item passes.
+// as they are, prefixes with a "*"), sorted; nil when the item passes or
+// meets them all (see Apart).
 // `feedsift explain` says with it why a pass leaves an item out unread.
 func (s *Screen) Missing(it Item) []string {
 	if s.always || len(s.topics) == 0 || s.Pass(it) {
@@ -385,32 +397,60 @@ func (s *Screen) Missing(it Item) []string {
 	s.scan(&sc, it)
 	for bit := range maxRequirements {
 		b := uint64(1) << bit
-		if s.topics[0]&b == 0 || sc.found&b != 0 {
-			continue
+		if s.topics[0]&b != 0 && sc.found&b == 0 {
+			return s.needlesOf(b)
 		}
-		var out []string
-		for n, m := range s.needles.exact {
-			if m&b != 0 {
-				out = append(out, needle{n, true}.String())
-			}
-		}
-		for n, m := range s.needles.prefix {
-			if m&b != 0 {
-				out = append(out, needle{n, false}.String())
-			}
-		}
-		for c := range 256 {
-			if s.needles.oneExact[c]&b != 0 {
-				out = append(out, needle{string(rune(c)), true}.String())
-			}
-			if s.needles.one[c]&b != 0 {
-				out = append(out, needle{string(rune(c)), false}.String())
-			}
-		}
-		slices.Sort(out)
-		return out
 	}
 	return nil
+}
+
+// Apart returns, for an item the screen fails although it meets every
+// requirement of its first topic, the needles of two requirements that
+// the topic needs in one place (the title, or one sentence) and that the
+// item never has together; nil when there are none such.
+func (s *Screen) Apart(it Item) (a, b []string) {
+	if s.always || len(s.topics) == 0 || s.Pass(it) {
+		return nil, nil
+	}
+	var sc screening
+	s.scan(&sc, it)
+	if sc.found&s.topics[0] != s.topics[0] {
+		return nil, nil
+	}
+	fields, _ := sc.fields(s.pairs[0])
+	var ps placeScratch
+	places := s.places(it, fields, s.topics[0], &ps)
+	for _, p := range s.pairs[0] {
+		if !together([]pair{p}, sc.zones[zTitle], places) {
+			return s.needlesOf(p.a), s.needlesOf(p.b)
+		}
+	}
+	return nil, nil
+}
+
+// needlesOf returns the needles of the requirement bit b, sorted.
+func (s *Screen) needlesOf(b uint64) []string {
+	var out []string
+	for n, m := range s.needles.exact {
+		if m&b != 0 {
+			out = append(out, needle{n, true}.String())
+		}
+	}
+	for n, m := range s.needles.prefix {
+		if m&b != 0 {
+			out = append(out, needle{n, false}.String())
+		}
+	}
+	for c := range 256 {
+		if s.needles.oneExact[c]&b != 0 {
+			out = append(out, needle{string(rune(c)), true}.String())
+		}
+		if s.needles.one[c]&b != 0 {
+			out = append(out, needle{string(rune(c)), false}.String())
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Pass reports whether it might match one of the screen's topics.
@@ -423,38 +463,93 @@ func (s *Screen) Pass(it Item) bool {
 	}
 	var sc screening
 	s.scan(&sc, it)
+	return s.together(&sc, it)
+}
+
+// firstLook reports whether it meets every requirement of one of the
+// screen's topics, before Pass looks at its sentences.
+func (s *Screen) firstLook(it Item) bool {
+	var sc screening
+	s.scan(&sc, it)
 	return sc.done()
+}
+
+// together is Pass after the first look (sc): whether the item meets every
+// requirement of a topic, and those it needs in one place in one place.
+func (s *Screen) together(sc *screening, it Item) bool {
+	// A topic whose requirements are all met may still need two of them
+	// in one place (see together.go): in the title, or in one sentence of
+	// a field where both are met.
+	var read uint16 // the fields whose places are looked at (bits by zone)
+	var want uint64 // the bits looked for there
+	for i, m := range s.topics {
+		if sc.found&m != m {
+			continue
+		}
+		fields, ok := sc.fields(s.pairs[i])
+		if !ok {
+			continue
+		}
+		if fields == 0 {
+			return true
+		}
+		read |= fields
+		for _, p := range s.pairs[i] {
+			want |= p.a | p.b
+		}
+	}
+	if read == 0 {
+		return false
+	}
+	ps := placeScratches.Get().(*placeScratch)
+	defer placeScratches.Put(ps)
+	places := s.places(it, read, want, ps)
+	for i, m := range s.topics {
+		if sc.found&m == m && together(s.pairs[i], sc.zones[zTitle], places) {
+			return true
+		}
+	}
+	return false
 }
 
 // scan screens the fields of it that some topic's terms reach into sc.
 func (s *Screen) scan(sc *screening, it Item) {
 	sc.s = s
+	field := func(z zone, scan func()) {
+		before := sc.found
+		sc.found = 0
+		scan()
+		sc.zones[z] |= sc.found
+		sc.found |= before
+	}
 	if s.scopes&bTitle != 0 {
-		sc.text(it.Title)
+		field(zTitle, func() { sc.text(it.Title) })
 	}
 	// The lead is the summary's first sentence, or the content's.
 	if s.scopes&(bSummary|bLead) != 0 {
-		sc.html(it.Summary)
+		field(zSummary, func() { sc.html(it.Summary) })
 	}
 	if s.scopes&(bContent|bLead) != 0 {
-		sc.html(it.Content)
+		field(zContent, func() { sc.html(it.Content) })
 	}
 	if s.scopes&bAuthor != 0 {
 		for _, a := range it.Authors {
-			sc.text(a)
+			field(zAuthor, func() { sc.text(a) })
 		}
 	}
 	if s.scopes&bCategory != 0 {
 		for _, c := range it.Categories {
-			sc.text(c)
+			field(zCategory, func() { sc.text(c) })
 		}
 	}
 	if s.scopes&bFeed != 0 {
-		sc.text(it.FeedTitle)
-		sc.text(it.FeedURL)
+		field(zFeed, func() {
+			sc.text(it.FeedTitle)
+			sc.text(it.FeedURL)
+		})
 	}
 	if s.scopes&bLink != 0 {
-		sc.text(it.Link)
+		field(zLink, func() { sc.text(it.Link) })
 	}
 }
 
@@ -462,6 +557,7 @@ func (s *Screen) scan(sc *screening, it Item) {
 type screening struct {
 	s     *Screen
 	found uint64
+	zones [nZones]uint64 // found, field by field
 	buf   []byte
 }
 
@@ -478,7 +574,7 @@ func (sc *screening) done() bool {
 // when it has entities, decoded (tags and all: an escaped tag is text).
 func (sc *screening) html(s string) {
 	sc.markup(s)
-	if strings.IndexByte(s, '&') >= 0 && !sc.done() {
+	if strings.IndexByte(s, '&') >= 0 {
 		sc.text(html.UnescapeString(s))
 	}
 }

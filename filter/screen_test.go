@@ -45,7 +45,7 @@ func TestScreen_requirements(t *testing.T) {
 			var got [][]string
 			for _, r := range topic.requirements(maxRequirements) {
 				var ns []string
-				for _, n := range r {
+				for _, n := range r.needles {
 					ns = append(ns, n.String())
 				}
 				slices.Sort(ns)

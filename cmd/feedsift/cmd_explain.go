@@ -100,19 +100,28 @@ func (c *explainCmd) Run(ctx context.Context, args []string) error {
 }
 
 // explainScreen says when a pass leaves the item out before matching it
-// (the topic's screen: it holds none of the words of a set the topic
-// needs one of), naming a few of those words.
+// (the topic's screen): it holds none of the words of a set the topic
+// needs one of, or it never has two such sets in one place, naming a few
+// of those words.
 func explainScreen(w io.Writer, s *filter.Screen, it filter.Item) {
-	missing := s.Missing(it)
-	if missing == nil {
+	if missing := s.Missing(it); missing != nil {
+		fmt.Fprintf(w, "screen: a run leaves this item out before matching: it has none of the words the topic needs one of: %s\n", wordList(missing))
 		return
 	}
-	const shown = 12
-	list := strings.Join(missing[:min(len(missing), shown)], ", ")
-	if len(missing) > shown {
-		list += fmt.Sprintf(", … (%d in all)", len(missing))
+	if a, b := s.Apart(it); a != nil {
+		fmt.Fprintf(w, "screen: a run leaves this item out before matching: the topic needs one of %s and one of %s in the title or in one sentence, and the item has them only apart\n",
+			wordList(a), wordList(b))
 	}
-	fmt.Fprintf(w, "screen: a run leaves this item out before matching: it has none of the words the topic needs one of: %s\n", list)
+}
+
+// wordList shows a few of words.
+func wordList(words []string) string {
+	const shown = 12
+	list := strings.Join(words[:min(len(words), shown)], ", ")
+	if len(words) > shown {
+		list += fmt.Sprintf(", … (%d in all)", len(words))
+	}
+	return list
 }
 
 // topic returns the configured topic called name.

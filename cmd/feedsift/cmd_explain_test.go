@@ -7,7 +7,7 @@ import (
 
 // TestExplain_Text: explain -text shows the topic's verdict, and says when
 // a run would leave the item out before matching it (the screen), naming
-// words of the set the item lacks.
+// words of the set the item lacks, or of the two it has only apart.
 func TestExplain_Text(t *testing.T) {
 	tests := []struct {
 		name, text string
@@ -18,6 +18,7 @@ func TestExplain_Text(t *testing.T) {
 		{"both countries, no security", "Russia and China sign a gas deal\nTrade hit a record.", false, ""},
 		{"Russia only", "Russia holds military drills in the Baltic", false, "beijing"},
 		{"China only", "China's navy holds drills near Taiwan", false, "moscow"},
+		{"both, apart", "Moscow holds drills in the Baltic\nChina's navy sails near Taiwan.", false, "only apart"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
