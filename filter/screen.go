@@ -261,12 +261,31 @@ type needleSet struct {
 	one      [256]uint64          // one-byte prefix needles by their byte
 	oneExact [256]uint64          // one-byte exact needles by their byte
 	bits     [1 << 16 / 64]uint64 // the first two bytes of longer needles
-	lensOf   [1 << 16]uint16      // index in lens of those two bytes' prefix lengths
-	lens     [][]int              // byte lengths of prefix needles (lens[0]: none)
+	lensOf   [1 << 16]uint16      // index in lens of those two bytes' needle lengths
+	lens     []needleLens         // lens[0]: none
+
 }
 
 func newNeedleSet() needleSet {
-	return needleSet{prefix: map[string]uint64{}, exact: map[string]uint64{}, lens: [][]int{nil}}
+	return needleSet{prefix: map[string]uint64{}, exact: map[string]uint64{}, lens: []needleLens{{}}}
+}
+
+// needleLens are the byte lengths of the needles (of two bytes or more)
+// that begin with the same two bytes: most tokens that begin with them
+// are ruled out by their length.
+type needleLens struct {
+	exact     uint64 // bit l: an exact needle of l bytes (63: of 63 or more)
+	prefix    []int  // those of the prefix needles
+	minPrefix int    // the least of prefix; 0 when there are none
+}
+
+// lenBit is the bit of a length in needleLens.exact.
+func lenBit(n int) uint64 { return 1 << min(n, 63) }
+
+// may reports whether a token of n bytes may be or begin with one of the
+// needles.
+func (l *needleLens) may(n int) bool {
+	return l.exact&lenBit(n) != 0 || l.minPrefix > 0 && n >= l.minPrefix
 }
 
 // NewScreen returns the screen of the topics. With no topics, no item
@@ -342,16 +361,21 @@ func (ns *needleSet) add(n needle, bit uint64) {
 	}
 	k := uint16(n.s[0])<<8 | uint16(n.s[1])
 	ns.bits[k/64] |= 1 << (k % 64)
+	if ns.lensOf[k] == 0 {
+		ns.lensOf[k] = uint16(len(ns.lens))
+		ns.lens = append(ns.lens, needleLens{})
+	}
+	lens := &ns.lens[ns.lensOf[k]]
 	if n.exact {
+		lens.exact |= lenBit(len(n.s))
 		ns.exact[n.s] |= bit
 		return
 	}
-	if ns.lensOf[k] == 0 {
-		ns.lensOf[k] = uint16(len(ns.lens))
-		ns.lens = append(ns.lens, nil)
-	}
-	if lens := ns.lens[ns.lensOf[k]]; !slices.Contains(lens, len(n.s)) {
-		ns.lens[ns.lensOf[k]] = append(lens, len(n.s))
+	if !slices.Contains(lens.prefix, len(n.s)) {
+		lens.prefix = append(lens.prefix, len(n.s))
+		if lens.minPrefix == 0 || len(n.s) < lens.minPrefix {
+			lens.minPrefix = len(n.s)
+		}
 	}
 	ns.prefix[n.s] |= bit
 }
@@ -375,8 +399,12 @@ func (ns *needleSet) met(tok []byte) uint64 {
 // longer returns the requirements met by the needles of two bytes or more
 // that tok is or begins with, whose first two bytes are k.
 func (ns *needleSet) longer(tok []byte, k uint16) uint64 {
-	got := ns.exact[string(tok)]
-	for _, l := range ns.lens[ns.lensOf[k]] {
+	lens := &ns.lens[ns.lensOf[k]]
+	var got uint64
+	if lens.exact&lenBit(len(tok)) != 0 {
+		got = ns.exact[string(tok)]
+	}
+	for _, l := range lens.prefix {
 		if l <= len(tok) {
 			got |= ns.prefix[string(tok[:l])]
 		}
@@ -571,9 +599,17 @@ func (sc *screening) done() bool {
 }
 
 // html screens the tokens of HTML text: as written, less its tags, and,
-// when it has entities, decoded (tags and all: an escaped tag is text).
+// where it has entities, decoded (an escaped tag is text).
 func (sc *screening) html(s string) {
 	sc.markup(s)
+}
+
+// textDecoded screens the tokens of a text between tags as written and,
+// when it has entities, decoded: a token never reaches across a tag, nor
+// an entity across '<' or '>', so decoding the text between tags finds
+// every token decoding the whole finds outside tags.
+func (sc *screening) textDecoded(s string) {
+	sc.text(s)
 	if strings.IndexByte(s, '&') >= 0 {
 		sc.text(html.UnescapeString(s))
 	}
@@ -592,10 +628,10 @@ func (sc *screening) markup(s string) {
 	for {
 		i := strings.IndexByte(s, '<')
 		if i < 0 || i+1 == len(s) {
-			sc.text(s)
+			sc.textDecoded(s)
 			return
 		}
-		sc.text(s[:i]) // '<' ends a token: nothing is cut in two
+		sc.textDecoded(s[:i]) // '<' ends a token: nothing is cut in two
 		c := s[i+1]
 		if !(c == '/' || c == '!' || c == '?' || 'a' <= c|0x20 && c|0x20 <= 'z') {
 			s = s[i+1:]
@@ -603,7 +639,7 @@ func (sc *screening) markup(s string) {
 		}
 		end := strings.IndexByte(s[i+1:], '>')
 		if end < 0 || rawTextTag(s[i+1:i+1+end]) {
-			sc.text(s[i:])
+			sc.textDecoded(s[i:])
 			return
 		}
 		s = s[i+1+end+1:]
@@ -721,6 +757,9 @@ func (sc *screening) folded(tok string) {
 // ascii screens an ASCII token of two bytes or more whose first two
 // bytes, lower-cased, are k and begin some needle.
 func (sc *screening) ascii(tok string, k uint16) {
+	if !sc.s.needles.lens[sc.s.needles.lensOf[k]].may(len(tok)) {
+		return
+	}
 	sc.buf = sc.buf[:0]
 	for i := 0; i < len(tok); i++ {
 		sc.buf = append(sc.buf, lowerByte[tok[i]])

@@ -217,7 +217,7 @@ func (s *Screen) places(it Item, read uint16, want uint64, ps *placeScratch) []u
 				cur |= ns.oneExact[c0] & want
 				continue
 			}
-			if k := uint16(c0)<<8 | uint16(lowerByte[tok[1]]); ns.bits[k/64]&(1<<(k%64)) != 0 {
+			if k := uint16(c0)<<8 | uint16(lowerByte[tok[1]]); ns.bits[k/64]&(1<<(k%64)) != 0 && ns.lens[ns.lensOf[k]].may(len(tok)) {
 				ps.buf = ps.buf[:0]
 				for i := 0; i < len(tok); i++ {
 					ps.buf = append(ps.buf, lowerByte[tok[i]])
