@@ -23,6 +23,21 @@ func strippedDoc(it Item, strip uint64) *Doc {
 	return s.finish(&t, bp)
 }
 
+// stripSets returns sets of it's summary and content sentences to leave
+// out (bits as strippedDoc takes them): none, each one alone, each first
+// k, and random ones of them.
+func stripSets(it Item, rng *rand.Rand, random int) []uint64 {
+	n := min(sentenceCount(it), 64)
+	strips := []uint64{0}
+	for k := range n {
+		strips = append(strips, 1<<k, 1<<(k+1)-1)
+	}
+	for range random {
+		strips = append(strips, rng.Uint64())
+	}
+	return strips
+}
+
 // sentenceCount is how many summary and content sentences it has.
 func sentenceCount(it Item) int {
 	var t tokenized
@@ -137,15 +152,7 @@ func TestMayMatch_Corpus(t *testing.T) {
 				may++
 				continue
 			}
-			n := min(sentenceCount(l.item), 64)
-			strips := []uint64{0}
-			for k := range n {
-				strips = append(strips, 1<<k, 1<<(k+1)-1)
-			}
-			for range 8 {
-				strips = append(strips, rng.Uint64())
-			}
-			for _, s := range strips {
+			for _, s := range stripSets(l.item, rng, 8) {
 				checkMayMatch(t, tp, l.item, s)
 			}
 		}

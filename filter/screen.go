@@ -263,7 +263,6 @@ type needleSet struct {
 	bits     [1 << 16 / 64]uint64 // the first two bytes of longer needles
 	lensOf   [1 << 16]uint16      // index in lens of those two bytes' needle lengths
 	lens     []needleLens         // lens[0]: none
-
 }
 
 func newNeedleSet() needleSet {
@@ -598,12 +597,6 @@ func (sc *screening) done() bool {
 	return false
 }
 
-// html screens the tokens of HTML text: as written, less its tags, and,
-// where it has entities, decoded (an escaped tag is text).
-func (sc *screening) html(s string) {
-	sc.markup(s)
-}
-
 // textDecoded screens the tokens of a text between tags as written and,
 // when it has entities, decoded: a token never reaches across a tag, nor
 // an entity across '<' or '>', so decoding the text between tags finds
@@ -615,8 +608,9 @@ func (sc *screening) textDecoded(s string) {
 	}
 }
 
-// markup screens the text of s between its tags. What htmlText keeps of
-// HTML is the text between tags, so a tag's inside (names, attributes,
+// html screens the tokens of HTML text: as written, less its tags, and,
+// where it has entities, decoded (an escaped tag is text). What htmlText
+// keeps of HTML is the text between tags, so a tag's inside (names, attributes,
 // URLs) can be passed over: x/net/html starts a tag (or a comment or a
 // declaration) at '<' followed by a letter, '/', '!' or '?', and it ends
 // at a '>' — the first one or a later one — so up to the first '>' is
@@ -624,7 +618,7 @@ func (sc *screening) textDecoded(s string) {
 // of an element whose contents the tokenizer reads as raw text (where
 // "<b>" is text), and after a tag with no '>', the rest is screened as it
 // is.
-func (sc *screening) markup(s string) {
+func (sc *screening) html(s string) {
 	for {
 		i := strings.IndexByte(s, '<')
 		if i < 0 || i+1 == len(s) {
@@ -675,7 +669,7 @@ func (sc *screening) text(s string) {
 		if cl == cHigh {
 			r, n := utf8.DecodeRuneInString(s[i:])
 			if isCJK(r) {
-				sc.folded(s[i : i+n])
+				sc.found |= ns.folded(s[i : i+n])
 				i += n
 				continue
 			}
@@ -700,19 +694,10 @@ func (sc *screening) text(s string) {
 			ascii = false
 			i += n
 		}
-		if !ascii {
-			sc.folded(s[start:i])
-			continue
-		}
-		// Most tokens are ruled out by their first two bytes.
-		c0 := lowerByte[s[start]]
-		sc.found |= ns.one[c0]
-		if i-start < 2 {
-			sc.found |= ns.oneExact[c0]
-			continue
-		}
-		if k := uint16(c0)<<8 | uint16(lowerByte[s[start+1]]); ns.bits[k/64]&(1<<(k%64)) != 0 {
-			sc.ascii(s[start:i], k)
+		if ascii {
+			sc.found |= ns.ascii(s[start:i], &sc.buf)
+		} else {
+			sc.found |= ns.folded(s[start:i])
 		}
 	}
 }
@@ -748,21 +733,29 @@ var lowerByte = func() (t [256]byte) {
 	return t
 }()
 
-// folded screens a token with non-ASCII letters, folded as NewDoc folds
-// it and without diacritics.
-func (sc *screening) folded(tok string) {
-	sc.found |= sc.s.needles.met([]byte(stripDiacritics(foldString(tok))))
+// folded returns the requirements met by a token with non-ASCII letters,
+// folded as NewDoc folds it and without diacritics.
+func (ns *needleSet) folded(tok string) uint64 {
+	return ns.met([]byte(stripDiacritics(foldString(tok))))
 }
 
-// ascii screens an ASCII token of two bytes or more whose first two
-// bytes, lower-cased, are k and begin some needle.
-func (sc *screening) ascii(tok string, k uint16) {
-	if !sc.s.needles.lens[sc.s.needles.lensOf[k]].may(len(tok)) {
-		return
+// ascii returns the requirements met by an ASCII token, lower-cased into
+// buf when it may be or begin with a needle: most tokens are ruled out by
+// their first two bytes and their length.
+func (ns *needleSet) ascii(tok string, buf *[]byte) uint64 {
+	c0 := lowerByte[tok[0]]
+	got := ns.one[c0]
+	if len(tok) < 2 {
+		return got | ns.oneExact[c0]
 	}
-	sc.buf = sc.buf[:0]
+	k := uint16(c0)<<8 | uint16(lowerByte[tok[1]])
+	if ns.bits[k/64]&(1<<(k%64)) == 0 || !ns.lens[ns.lensOf[k]].may(len(tok)) {
+		return got
+	}
+	b := (*buf)[:0]
 	for i := 0; i < len(tok); i++ {
-		sc.buf = append(sc.buf, lowerByte[tok[i]])
+		b = append(b, lowerByte[tok[i]])
 	}
-	sc.found |= sc.s.needles.longer(sc.buf, k)
+	*buf = b
+	return got | ns.longer(b, k)
 }

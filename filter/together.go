@@ -175,7 +175,7 @@ func (sc *screening) fields(ps []pair) (fields uint16, ok bool) {
 // places returns the requirement bits, as far as those of want go, met in
 // each sentence of the fields read (bits by zone; not the title) of it:
 // its tokens and sentences are those of NewDoc (read, appendTokens), each
-// token looked up as the first look does (screening.text).
+// token looked up as the first look looks it up (needleSet.ascii, folded).
 func (s *Screen) places(it Item, read uint16, want uint64, ps *placeScratch) []uint64 {
 	ps.places = ps.places[:0]
 	var texts [nZones]string
@@ -206,23 +206,10 @@ func (s *Screen) places(it Item, read uint16, want uint64, ps *placeScratch) []u
 				ps.places = append(ps.places, cur)
 				cur = 0
 			}
-			tok := text[r.start:r.end]
-			if !isASCII(tok) {
-				cur |= ns.met([]byte(stripDiacritics(foldString(tok)))) & want
-				continue
-			}
-			c0 := lowerByte[tok[0]]
-			cur |= ns.one[c0] & want
-			if len(tok) < 2 {
-				cur |= ns.oneExact[c0] & want
-				continue
-			}
-			if k := uint16(c0)<<8 | uint16(lowerByte[tok[1]]); ns.bits[k/64]&(1<<(k%64)) != 0 && ns.lens[ns.lensOf[k]].may(len(tok)) {
-				ps.buf = ps.buf[:0]
-				for i := 0; i < len(tok); i++ {
-					ps.buf = append(ps.buf, lowerByte[tok[i]])
-				}
-				cur |= ns.longer(ps.buf, k) & want
+			if tok := text[r.start:r.end]; isASCII(tok) {
+				cur |= ns.ascii(tok, &ps.buf) & want
+			} else {
+				cur |= ns.folded(tok) & want
 			}
 		}
 		ps.places = append(ps.places, cur)

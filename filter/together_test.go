@@ -103,15 +103,7 @@ func TestScreen_TogetherCorpus(t *testing.T) {
 				continue
 			}
 			out++
-			n := min(sentenceCount(l.item), 64)
-			strips := []uint64{0}
-			for k := range n {
-				strips = append(strips, 1<<k, 1<<(k+1)-1)
-			}
-			for range 4 {
-				strips = append(strips, rng.Uint64())
-			}
-			for _, strip := range strips {
+			for _, strip := range stripSets(l.item, rng, 4) {
 				if r := tp.Match(strippedDoc(l.item, strip)); r.Match {
 					t.Errorf("%q: the second look rules out an item that matches with sentences %b left out: %+v", tp.name, strip, l.item)
 					break
