@@ -6,6 +6,10 @@
 //	go run ./bench -n 1000 -profile DIR    # CPU and heap profiles of the first run
 //	go run ./bench -n 10000 -runs 1 -peers-max-n 10000 -only-peers sfeed
 //
+// With -dedup-off (the default) feedsift also runs with [dedup] enabled =
+// false, on its own database: the difference is what grouping copies of
+// one story from several feeds costs, and peers are compared with both.
+//
 // It builds feedsift and the feed server (../shared/feedserver, or -feedserver
 // DIR) into a temporary directory, starts the server, writes a configuration
 // listing its feeds with the example topic from config.example.toml, and runs
@@ -70,6 +74,7 @@ func main() {
 		serverDir   = flag.String("feedserver", "", "directory of the feed server's source (default ../shared/feedserver from the module root)")
 		profile     = flag.String("profile", "", "write CPU and heap profiles of the first feedsift run of each kind to this directory")
 		keep        = flag.Bool("keep", false, "keep the temporary directory")
+		dedupOff    = flag.Bool("dedup-off", true, "also run feedsift with [dedup] enabled = false: what grouping copies of stories costs")
 	)
 	flag.Parse()
 	log.SetFlags(0)
@@ -117,7 +122,7 @@ func main() {
 		}
 	}
 
-	b := &bench{tmp: tmp, topic: topicText, perHost: *perHost, concurrency: *concurrency, profile: *profile}
+	b := &bench{tmp: tmp, topic: topicText, perHost: *perHost, concurrency: *concurrency, profile: *profile, dedupOff: *dedupOff}
 	b.feedsift = filepath.Join(tmp, "feedsift")
 	b.server = filepath.Join(tmp, "feedserver")
 	if err := goBuild(root, b.feedsift, "./cmd/feedsift"); err != nil {
@@ -149,6 +154,7 @@ type bench struct {
 	only                      string // -only-peers
 	perHost, concurrency      int
 	profile                   string
+	dedupOff                  bool   // -dedup-off
 	base                      string // the feed server's URL
 	urls                      []string
 	profiled                  map[string]bool
@@ -208,7 +214,11 @@ func (b *bench) runN(n, runs int, change float64, peers bool) error {
 		name string
 		run  func(dir, kind string) (measure, error)
 	}
-	tools := []tool{{"feedsift", b.runFeedsift}}
+	tools := []tool{{"feedsift", b.feedsiftRun(true)}}
+	if b.dedupOff {
+		tools = append(tools, tool{noDedup, b.feedsiftRun(false)})
+	}
+	peersFrom := len(tools)
 	wanted := func(name string) bool {
 		return b.only == "" || slices.Contains(strings.Split(b.only, ","), name)
 	}
@@ -226,7 +236,10 @@ func (b *bench) runN(n, runs int, change float64, peers bool) error {
 	b.profiled = map[string]bool{}
 	for r := range runs {
 		for _, t := range tools {
-			dir := filepath.Join(b.tmp, fmt.Sprintf("%s-%d-%d", t.name, n, r))
+			dir := filepath.Join(b.tmp, fmt.Sprintf("%s-%d-%d", strings.Fields(t.name)[0], n, r))
+			if t.name == noDedup {
+				dir += "-nodedup"
+			}
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return err
 			}
@@ -253,7 +266,7 @@ func (b *bench) runN(n, runs int, change float64, peers bool) error {
 				fmt.Fprintf(os.Stderr, "bench: n=%d run %d %s %s: wall %.2fs cpu %.2fs rss %d MB requests %d (304: %d) items %d\n",
 					n, r+1, t.name, kind, m.wall.Seconds(), m.cpu.Seconds(), m.rssKB>>10, m.requests, m.nm, m.items)
 			}
-			if t.name != "feedsift" {
+			if !strings.HasPrefix(t.name, "feedsift") {
 				os.RemoveAll(dir) // peers' state can be large
 			}
 		}
@@ -277,31 +290,42 @@ func (b *bench) runN(n, runs int, change float64, peers bool) error {
 				m.wall.Seconds(), m.cpu.Seconds(), m.rssKB>>10, m.requests, m.ok, m.nm, m.items, shares)
 		}
 	}
-	if len(tools) > 1 {
+	if len(tools) > peersFrom {
 		fmt.Printf("\nRatios (peer wall time / feedsift wall time; CPU in brackets):\n\n")
-		for _, t := range tools[1:] {
-			var parts []string
-			for _, kind := range kinds {
-				p, f := med[t.name][kind], med["feedsift"][kind]
-				parts = append(parts, fmt.Sprintf("%s %.1f× (CPU %.1f×)", kind, ratio(p.wall, f.wall), ratio(p.cpu, f.cpu)))
+		for _, f := range tools[:peersFrom] {
+			for _, t := range tools[peersFrom:] {
+				var parts []string
+				for _, kind := range kinds {
+					p, f := med[t.name][kind], med[f.name][kind]
+					parts = append(parts, fmt.Sprintf("%s %.1f× (CPU %.1f×)", kind, ratio(p.wall, f.wall), ratio(p.cpu, f.cpu)))
+				}
+				fmt.Printf("- %s / %s: %s\n", t.name, f.name, strings.Join(parts, ", "))
 			}
-			fmt.Printf("- %s: %s\n", t.name, strings.Join(parts, ", "))
 		}
 	}
 	fmt.Printf("\nMedians of %d runs. Feed server RSS at the end: %s; load average now %s.\n", runs, b.serverRSS, loadAvg())
 	return nil
 }
 
+// noDedup names feedsift run with grouping off (-dedup-off).
+const noDedup = "feedsift (dedup off)"
+
+// feedsiftRun returns the function that runs one feedsift pass, with
+// grouping copies of stories on or off.
+func (b *bench) feedsiftRun(dedup bool) func(dir, kind string) (measure, error) {
+	return func(dir, kind string) (measure, error) { return b.runFeedsift(dir, kind, dedup) }
+}
+
 // runFeedsift runs one pass in dir (the database and config stay there
 // from one kind to the next; cold starts from an empty database).
-func (b *bench) runFeedsift(dir, kind string) (measure, error) {
+func (b *bench) runFeedsift(dir, kind string, dedup bool) (measure, error) {
 	cfg := filepath.Join(dir, "config.toml")
 	if kind == "cold" {
 		os.RemoveAll(filepath.Join(dir, "out"))
 		for _, suffix := range []string{"", "-wal", "-shm"} {
 			os.Remove(filepath.Join(dir, "feedsift.db"+suffix))
 		}
-		if err := os.WriteFile(cfg, b.config(), 0o644); err != nil {
+		if err := os.WriteFile(cfg, b.config(dedup), 0o644); err != nil {
 			return measure{}, err
 		}
 	}
@@ -309,7 +333,7 @@ func (b *bench) runFeedsift(dir, kind string) (measure, error) {
 	// its phases.
 	cpuProfile := filepath.Join(dir, kind+".cpu.pprof")
 	args := []string{"run", "-config", cfg, "-v", "-log-format", "json"}
-	if b.profile != "" && !b.profiled[kind] {
+	if b.profile != "" && dedup && !b.profiled[kind] {
 		b.profiled[kind] = true
 		p := filepath.Join(b.profile, fmt.Sprintf("%d-%s", len(b.urls), kind))
 		cpuProfile = p + ".cpu.pprof"
@@ -327,7 +351,7 @@ func (b *bench) runFeedsift(dir, kind string) (measure, error) {
 	return m, sharesFromProfile(cpuProfile, &m)
 }
 
-func (b *bench) config() []byte {
+func (b *bench) config(dedup bool) []byte {
 	var w bytes.Buffer
 	fmt.Fprintf(&w, "database = \"feedsift.db\"\noutput_dir = \"out\"\n")
 	if b.perHost > 0 {
@@ -335,6 +359,9 @@ func (b *bench) config() []byte {
 	}
 	if b.concurrency > 0 {
 		fmt.Fprintf(&w, "concurrency = %d\n", b.concurrency)
+	}
+	if !dedup { // a table: after the top-level keys
+		fmt.Fprintf(&w, "\n[dedup]\nenabled = false\n")
 	}
 	for _, u := range b.urls {
 		fmt.Fprintf(&w, "\n[[feeds]]\nurl = %q\n", u)
