@@ -88,7 +88,7 @@ func (p *pass) groupStories(ctx context.Context) (joined int, err error) {
 	if err := s.run(batches, readErr); err != nil {
 		return 0, err
 	}
-	p.log.Debug("stories grouped", "items", len(s.ids), "joined", s.joined, "window_members", s.held, "passed_by", s.passedBy)
+	p.log.Debug("stories grouped", "items", len(s.ids), "joined", s.joined, "window_members", s.held, "passed_by", s.passedBy, "index_peak", s.peak)
 	return s.joined, nil
 }
 

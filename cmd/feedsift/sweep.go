@@ -51,6 +51,10 @@ type sweep struct {
 	saving bool                       // saves is open
 
 	joined, held, passedBy int
+	// peak is the most members the indexes held at once (new items and
+	// stored members, with reach: all new items): what grouping's memory
+	// follows.
+	peak int
 }
 
 // fewNewItems is the most new items a pass reads before its sweep, to
@@ -355,9 +359,19 @@ func (s *sweep) place(batch []story.Item, decisions []story.Decision, scratches 
 			s.pos[run[k].ID] = s.base + len(s.pending)
 			s.pending = append(s.pending, placedItem{run[k], ds[k]})
 		}
+		s.peak = max(s.peak, s.indexed())
 		i = j
 	}
 	return nil
+}
+
+// indexed is how many members the indexes hold.
+func (s *sweep) indexed() int {
+	n := s.x.Len() + s.old.Len()
+	if s.reach != nil {
+		n += s.reach.Len()
+	}
+	return n
 }
 
 // run places every new item, given the batches in sweep order, and saves

@@ -7,7 +7,10 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -95,11 +98,23 @@ func storyRows(t *testing.T, dbPath string) []groupRow {
 
 // TestRun_GroupSweep: the sweep, which drops members and saves items as
 // they fall a window behind, decides what placing every item in the same
-// order in one index that keeps them all decides.
+// order in one index that keeps them all decides; and holds one window's
+// items at a time. Both ways: with few new items (all of them also
+// indexed at once, to offer stored members to) and with many.
 func TestRun_GroupSweep(t *testing.T) {
+	t.Run("few", func(t *testing.T) { testGroupSweep(t, true) })
+	t.Run("many", func(t *testing.T) {
+		defer func(n int) { fewNewItems = n }(fewNewItems)
+		fewNewItems = 0
+		testGroupSweep(t, false)
+	})
+}
+
+func testGroupSweep(t *testing.T, few bool) {
 	dir := t.TempDir()
 	path := syntheticFeeds(t, dir, 90, 30, 12)
-	if code, _, stderr := feedsift(t, "run", "-config", path); code != exitOK {
+	code, _, stderr := feedsift(t, "run", "-config", path, "-v")
+	if code != exitOK {
 		t.Fatalf("exit %d:\n%s", code, stderr)
 	}
 	got := storyRows(t, filepath.Join(dir, "feedsift.db"))
@@ -164,6 +179,28 @@ func TestRun_GroupSweep(t *testing.T) {
 		t.Errorf("%d of %d items differ", diff, len(got))
 	}
 	t.Logf("%d items over 12 days, %d joined: the same decisions", len(got), joined)
+
+	// Memory follows the window: the index of placed items held the
+	// items of one window (and the run of up to sweepRun items placed
+	// together), not the pass; with few new items, all of them too.
+	inWindow := 0
+	for i, it := range items {
+		from := sort.Search(i, func(k int) bool { return !items[k].Time.Before(it.Time.Add(-config.DefaultDedupWindow)) })
+		inWindow = max(inWindow, i+1-from)
+	}
+	m := regexp.MustCompile(`stories grouped.*index_peak=(\d+)`).FindStringSubmatch(stderr)
+	if m == nil {
+		t.Fatalf("no index_peak in the log:\n%s", stderr)
+	}
+	peak, _ := strconv.Atoi(m[1])
+	least := inWindow
+	if few {
+		least += len(items)
+	}
+	if peak < least || peak >= least+sweepRun || inWindow >= len(items)/2 {
+		t.Errorf("index_peak=%d: want %d (the %d items of the fullest window of %d, few=%v), or up to %d more",
+			peak, least, inWindow, len(items), few, sweepRun-1)
+	}
 }
 
 // TestRun_EarlierCopyArrivesLater: a copy dated before the one already
