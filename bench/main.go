@@ -648,7 +648,7 @@ func loadAvg() string {
 	return strings.Join(strings.Fields(string(b))[:3], " ")
 }
 
-func pct(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) }
+func pct(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }
 
 func ratio(a, b time.Duration) float64 {
 	if b <= 0 {
