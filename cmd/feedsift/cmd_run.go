@@ -402,8 +402,7 @@ type evaluator struct {
 
 	mu        sync.Mutex
 	matches   [][]store.Match
-	evaluated []int64        // ids evaluated during the fetch
-	seen      map[int64]bool // the same, when some topic is full
+	evaluated []int64 // ids evaluated during the fetch
 	err       error
 	busy      time.Duration // summed over goroutines
 	prepared  int           // items the screen let through, made into Docs
@@ -440,9 +439,7 @@ func (p *pass) newEvaluator(ctx context.Context) (*evaluator, error) {
 		if err != nil {
 			return nil, &exitError{exitDatabase, err}
 		}
-		if e.full[i] = h != t.hash; e.full[i] && e.seen == nil {
-			e.seen = map[int64]bool{}
-		}
+		e.full[i] = h != t.hash
 	}
 	for _, f := range p.cfg.Feeds {
 		if len(f.Boilerplate) > 0 {
@@ -537,11 +534,6 @@ func (e *evaluator) saved(ctx context.Context, feedURL string, doc *store.Fetche
 	if may > 0 {
 		e.feeds++
 	}
-	if e.seen != nil {
-		for _, id := range ids {
-			e.seen[id] = true
-		}
-	}
 	for _, h := range hits {
 		e.matches[h.topic] = append(e.matches[h.topic], h.m)
 	}
@@ -584,11 +576,6 @@ func (e *evaluator) stored(ctx context.Context, ids []int64) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.evaluated = append(e.evaluated, all...)
-	if e.seen != nil {
-		for _, id := range all {
-			e.seen[id] = true
-		}
-	}
 	for i := range matches {
 		e.matches[i] = append(e.matches[i], matches[i]...)
 	}
@@ -606,12 +593,17 @@ func (e *evaluator) finish(ctx context.Context) error {
 	if e.err != nil {
 		return &exitError{exitDatabase, e.err}
 	}
-	if e.seen != nil {
+	if slices.Contains(e.full, true) {
 		n, err := e.p.st.Count(ctx)
 		if err != nil {
 			return &exitError{exitDatabase, err}
 		}
-		if n > len(e.seen) {
+		// The items evaluated during the fetch, sorted to look up: a map
+		// of a cold pass's items was a tenth of its live heap.
+		seen := slices.Clone(e.evaluated)
+		slices.Sort(seen)
+		seen = slices.Compact(seen)
+		if n > len(seen) {
 			var full []*filter.Topic
 			for i, t := range e.topics {
 				if e.full[i] {
@@ -619,7 +611,8 @@ func (e *evaluator) finish(ctx context.Context) error {
 				}
 			}
 			err := e.p.storedDocs(ctx, nil, full, func(it *store.FeedItem) (bool, bool) {
-				return e.seen[it.ID], false
+				_, done := slices.BinarySearch(seen, it.ID)
+				return done, false
 			}, func(it *store.FeedItem, d *filter.Doc) {
 				for i, t := range e.topics {
 					if !e.full[i] {
