@@ -211,22 +211,22 @@ func (b *bench) runN(n, runs int, change float64, peers bool) error {
 	fmt.Printf("\n## %d feeds (server %s, RSS %s; load average %s)\n\n", n, b.base, b.serverRSS, loadAvg())
 
 	type tool struct {
-		name string
-		run  func(dir, kind string) (measure, error)
+		name, dir string // dir: the name of its state directories
+		run       func(dir, kind string) (measure, error)
 	}
-	tools := []tool{{"feedsift", b.feedsiftRun(true)}}
+	tools := []tool{{"feedsift", "feedsift", b.feedsiftRun(true)}}
 	if b.dedupOff {
-		tools = append(tools, tool{noDedup, b.feedsiftRun(false)})
+		tools = append(tools, tool{"feedsift (dedup off)", "feedsift-nodedup", b.feedsiftRun(false)})
 	}
 	peersFrom := len(tools)
 	wanted := func(name string) bool {
 		return b.only == "" || slices.Contains(strings.Split(b.only, ","), name)
 	}
 	if peers && b.newsboat != "" && wanted("newsboat") {
-		tools = append(tools, tool{"newsboat", b.runNewsboat})
+		tools = append(tools, tool{"newsboat", "newsboat", b.runNewsboat})
 	}
 	if peers && b.sfeed != "" && wanted("sfeed") {
-		tools = append(tools, tool{"sfeed", b.runSfeed})
+		tools = append(tools, tool{"sfeed", "sfeed", b.runSfeed})
 	}
 	kinds := []string{"cold", "warm", "changed"}
 	res := map[string]map[string][]measure{}
@@ -236,10 +236,7 @@ func (b *bench) runN(n, runs int, change float64, peers bool) error {
 	b.profiled = map[string]bool{}
 	for r := range runs {
 		for _, t := range tools {
-			dir := filepath.Join(b.tmp, fmt.Sprintf("%s-%d-%d", strings.Fields(t.name)[0], n, r))
-			if t.name == noDedup {
-				dir += "-nodedup"
-			}
+			dir := filepath.Join(b.tmp, fmt.Sprintf("%s-%d-%d", t.dir, n, r))
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return err
 			}
@@ -306,9 +303,6 @@ func (b *bench) runN(n, runs int, change float64, peers bool) error {
 	fmt.Printf("\nMedians of %d runs. Feed server RSS at the end: %s; load average now %s.\n", runs, b.serverRSS, loadAvg())
 	return nil
 }
-
-// noDedup names feedsift run with grouping off (-dedup-off).
-const noDedup = "feedsift (dedup off)"
 
 // feedsiftRun returns the function that runs one feedsift pass, with
 // grouping copies of stories on or off.

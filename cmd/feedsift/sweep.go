@@ -278,6 +278,7 @@ func (s *sweep) offer(m *store.StoryMember, next time.Time) {
 	})
 	if !next.IsZero() && next.Sub(m.Time) <= s.window {
 		s.old.Add(story.Member{Item: it, Group: m.GroupID})
+		s.peak = max(s.peak, s.indexed())
 	}
 }
 
