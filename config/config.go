@@ -30,6 +30,11 @@ const (
 	// defaults (a test in cmd/feedsift keeps them in step).
 	DefaultDedupWindow    = 72 * time.Hour
 	DefaultDedupThreshold = 0.55
+	// DefaultMaxSources is how many other outlets an entry names and
+	// links at most: a story carried by hundreds of feeds would make one
+	// entry megabytes long, and feed validators and readers refuse feeds
+	// over a few megabytes (the W3C validator's limit is 2 MB).
+	DefaultMaxSources = 20
 )
 
 // Config is a validated configuration. Paths are absolute.
@@ -92,6 +97,9 @@ type Dedup struct {
 	Enabled   bool          // default true
 	Window    time.Duration // copies further apart never merge
 	Threshold float64       // least similarity (0 < t <= 1) to merge
+	// MaxSources is how many other outlets an entry names and links at
+	// most (the rest are counted); 0 = every one.
+	MaxSources int
 }
 
 // Topic is one [[topics]] table.
@@ -161,6 +169,7 @@ type fileDedup struct {
 	Enabled   *bool     `toml:"enabled"`
 	Window    *duration `toml:"window"`
 	Threshold *float64  `toml:"threshold"`
+	MaxSrc    *int      `toml:"max_sources"`
 }
 
 type fileFeed struct {
@@ -333,7 +342,7 @@ func (v *validator) build(f *file) {
 	}
 	formats := v.formats("formats", f.Formats, AllFormats)
 	c.Boilerplate = f.Boilerplate
-	c.Dedup = Dedup{Enabled: true, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold}
+	c.Dedup = Dedup{Enabled: true, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold, MaxSources: DefaultMaxSources}
 	if f.Dedup.Enabled != nil {
 		c.Dedup.Enabled = *f.Dedup.Enabled
 	}
@@ -346,6 +355,12 @@ func (v *validator) build(f *file) {
 	if p := f.Dedup.Threshold; p != nil {
 		v.similarity("dedup.threshold", *p)
 		c.Dedup.Threshold = *p
+	}
+	if n := f.Dedup.MaxSrc; n != nil {
+		if *n < 0 {
+			v.errAt("dedup.max_sources", "dedup.max_sources must be 0 (every outlet) or more, got %d", *n)
+		}
+		c.Dedup.MaxSources = *n
 	}
 
 	seen := map[string]int{}

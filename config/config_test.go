@@ -98,6 +98,7 @@ func TestParse_Errors(t *testing.T) {
 		}, "13:8", "stem"},
 		{"dedup threshold above 1", func(s string) string { return s + "[dedup]\nthreshold = 1.5\n" }, "21:13", "dedup.threshold must be above 0 and at most 1"},
 		{"negative dedup window", func(s string) string { return s + "[dedup]\nwindow = \"-1h\"\n" }, "21:10", "dedup.window must be positive"},
+		{"negative max_sources", func(s string) string { return s + "[dedup]\nmax_sources = -3\n" }, "21:15", "dedup.max_sources must be 0 (every outlet) or more"},
 		{"unknown dedup key", func(s string) string { return s + "[dedup]\nthreshhold = 0.5\n" }, "21:1", `unknown key "dedup.threshhold"`},
 		{"topic dedup_threshold 0", func(s string) string { return s + "dedup_threshold = 0\n" }, "20:19", "dedup_threshold must be above 0"},
 		{"topic dedup on when off", func(s string) string { return s + "dedup = true\n[dedup]\nenabled = false\n" }, "20:9", "[dedup] enabled = false"},
@@ -128,11 +129,12 @@ func TestParse_Dedup(t *testing.T) {
 		topic    bool
 		topicThr float64
 	}{
-		{"defaults", "", Dedup{Enabled: true, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold}, true, DefaultDedupThreshold},
-		{"table", "[dedup]\nwindow = \"24h\"\nthreshold = 0.7\n", Dedup{Enabled: true, Window: 24 * time.Hour, Threshold: 0.7}, true, 0.7},
-		{"per topic", "dedup_threshold = 0.9\n", Dedup{Enabled: true, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold}, true, 0.9},
-		{"topic off", "dedup = false\n", Dedup{Enabled: true, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold}, false, DefaultDedupThreshold},
-		{"all off", "[dedup]\nenabled = false\n", Dedup{Enabled: false, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold}, false, DefaultDedupThreshold},
+		{"defaults", "", Dedup{Enabled: true, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold, MaxSources: DefaultMaxSources}, true, DefaultDedupThreshold},
+		{"table", "[dedup]\nwindow = \"24h\"\nthreshold = 0.7\nmax_sources = 5\n", Dedup{Enabled: true, Window: 24 * time.Hour, Threshold: 0.7, MaxSources: 5}, true, 0.7},
+		{"every source", "[dedup]\nmax_sources = 0\n", Dedup{Enabled: true, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold}, true, DefaultDedupThreshold},
+		{"per topic", "dedup_threshold = 0.9\n", Dedup{Enabled: true, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold, MaxSources: DefaultMaxSources}, true, 0.9},
+		{"topic off", "dedup = false\n", Dedup{Enabled: true, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold, MaxSources: DefaultMaxSources}, false, DefaultDedupThreshold},
+		{"all off", "[dedup]\nenabled = false\n", Dedup{Enabled: false, Window: DefaultDedupWindow, Threshold: DefaultDedupThreshold, MaxSources: DefaultMaxSources}, false, DefaultDedupThreshold},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

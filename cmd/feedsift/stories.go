@@ -232,8 +232,11 @@ func (p *pass) foldStories(ctx context.Context, t topic, ms []store.Matched) ([]
 }
 
 // addCopies lists the other outlets that carried each entry's story: in
-// its text and as related links. The entry's id stays its first copy's;
-// its updated time moves to the latest copy.
+// its text and as related links, each outlet (feed) other than the
+// entry's own once, by its copy seen first, at most [dedup] max_sources
+// of them, the rest counted. The
+// entry's id stays its first copy's; its updated time moves to the latest
+// copy.
 func (p *pass) addCopies(f *feedout.Feed, ms []store.Matched, copies map[int64][]store.FeedItem) {
 	for i := range f.Entries {
 		cs := copies[ms[i].ID]
@@ -243,15 +246,28 @@ func (p *pass) addCopies(f *feedout.Feed, ms []store.Matched, copies map[int64][
 		e := &f.Entries[i]
 		var b strings.Builder
 		b.WriteString(`<p>Also reported by: `)
+		outlets := map[string]bool{ms[i].FeedURL: true} // the entry's own is not another
+		listed := 0
 		for j := range cs {
 			c := &cs[j]
+			if u := maxTime(storyTime(c), c.ChangedAt); u.After(e.Updated) {
+				e.Updated = u
+			}
+			if outlets[c.FeedURL] {
+				continue
+			}
+			outlets[c.FeedURL] = true
+			if limit := p.cfg.Dedup.MaxSources; limit > 0 && listed == limit {
+				continue // counted below
+			}
 			name := p.feedTitle(c)
 			if name == "" {
 				name = c.FeedURL
 			}
-			if j > 0 {
+			if listed > 0 {
 				b.WriteString(", ")
 			}
+			listed++
 			title := c.Title
 			if title == "" {
 				title = name
@@ -262,18 +278,23 @@ func (p *pass) addCopies(f *feedout.Feed, ms []store.Matched, copies map[int64][
 			} else {
 				fmt.Fprintf(&b, `%s (%s)`, html.EscapeString(name), html.EscapeString(title))
 			}
-			if u := maxTime(storyTime(c), c.ChangedAt); u.After(e.Updated) {
-				e.Updated = u
-			}
+		}
+		if e.Updated.After(f.Updated) {
+			f.Updated = e.Updated
+		}
+		if listed == 0 {
+			continue // copies from the entry's own feed only (joined by link)
+		}
+		if more := len(outlets) - 1 - listed; more == 1 {
+			b.WriteString(` and 1 more outlet`)
+		} else if more > 1 {
+			fmt.Fprintf(&b, ` and %d more outlets`, more)
 		}
 		b.WriteString(`</p>`)
 		if e.ContentHTML != "" {
 			e.ContentHTML += b.String()
 		} else {
 			e.SummaryHTML += b.String()
-		}
-		if e.Updated.After(f.Updated) {
-			f.Updated = e.Updated
 		}
 	}
 }

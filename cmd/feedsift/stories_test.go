@@ -149,3 +149,64 @@ func TestDedupDefaults(t *testing.T) {
 			story.DefaultWindow, story.DefaultThreshold)
 	}
 }
+
+// TestRun_StoriesManyOutlets: an entry names each other outlet once (two
+// copies from one feed are one outlet; the entry's own feed is not
+// another) and at most [dedup] max_sources of them, counting the rest, so
+// that a story carried by thousands of feeds stays a short entry.
+func TestRun_StoriesManyOutlets(t *testing.T) {
+	const outlets = 12 // feeds carrying the story; the entry is one of them
+	tests := []struct {
+		maxSources string // the [dedup] line, "" for the default
+		listed     int
+		more       string
+	}{
+		{"", outlets - 1, ""},
+		{"max_sources = 5", 5, "and 6 more outlets"},
+		{"max_sources = 10", 10, "and 1 more outlet<"},
+		{"max_sources = 0", outlets - 1, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.maxSources, func(t *testing.T) {
+			dir := t.TempDir()
+			var cfg strings.Builder
+			cfg.WriteString("database = \"feedsift.db\"\noutput_dir = \"out\"\n")
+			if tt.maxSources != "" {
+				cfg.WriteString("[dedup]\n" + tt.maxSources + "\n")
+			}
+			for f := range outlets {
+				link := fmt.Sprintf("https://outlet%d.example/volcano", f)
+				items := [][4]string{{link, wireVolcano[1], wireVolcano[2], wireVolcano[3]}}
+				if f == outlets-1 { // the same copy twice (a tracking parameter): one outlet
+					items = append(items, [4]string{link + "?utm_source=x", wireVolcano[1], wireVolcano[2], wireVolcano[3]})
+				}
+				name := fmt.Sprintf("o%02d.xml", f)
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(rss(fmt.Sprintf("Outlet%d", f), items...)), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				fmt.Fprintf(&cfg, "\n[[feeds]]\nurl = %q\ntitle = \"Outlet %d\"\n", name, f)
+			}
+			cfg.WriteString("\n[[topics]]\nname = \"volcano\"\ntitle = \"Volcano\"\nquery = \"volcano\"\n")
+			path := filepath.Join(dir, "config.toml")
+			if err := os.WriteFile(path, []byte(cfg.String()), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			f := mustRun(t, path)
+			if len(f.Items) != 1 {
+				t.Fatalf("%d entries, want the story once", len(f.Items))
+			}
+			raw := string(mustReadFile(t, filepath.Join(dir, "out", "volcano.atom")))
+			related := strings.Count(raw, `rel="related"`)
+			text := f.Items[0].Description + f.Items[0].Content
+			named := strings.Count(text, "(Volcano erupts")
+			own := f.Items[0].Link
+			if related != tt.listed || named != tt.listed || strings.Contains(text, own) {
+				t.Errorf("%d related links, %d outlets named (want %d of the %d others), own link %s named: %v\n%s",
+					related, named, tt.listed, outlets-1, own, strings.Contains(text, own), text)
+			}
+			if tt.more != "" && !strings.Contains(text, tt.more) || tt.more == "" && strings.Contains(text, "more outlet") {
+				t.Errorf("want %q in the entry's text:\n%s", tt.more, text)
+			}
+		})
+	}
+}
