@@ -234,9 +234,8 @@ func (p *pass) foldStories(ctx context.Context, t topic, ms []store.Matched) ([]
 // addCopies lists the other outlets that carried each entry's story: in
 // its text and as related links, each outlet (feed) other than the
 // entry's own once, by its copy seen first, at most [dedup] max_sources
-// of them, the rest counted. The
-// entry's id stays its first copy's; its updated time moves to the latest
-// copy.
+// of them, the rest counted. The entry's id stays its first copy's; its
+// updated time moves to the latest copy.
 func (p *pass) addCopies(f *feedout.Feed, ms []store.Matched, copies map[int64][]store.FeedItem) {
 	for i := range f.Entries {
 		cs := copies[ms[i].ID]
