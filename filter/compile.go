@@ -32,7 +32,8 @@ type word struct {
 // member is one term of a leaf: a word or a phrase of adjacent words.
 type member struct {
 	words   []word
-	display string // as written, for Result.Terms and explanations
+	display string  // as written, for Result.Terms and explanations
+	weight  float64 // its term weight (^w); 1 unless written
 }
 
 // leaf is a set of terms matched together: one term of a query, or all the
@@ -55,6 +56,10 @@ const (
 	nGroup
 	nUnless // kids[0] UNLESS kids[1]: kids[0] AND NOT kids[1]
 	nStart  // kids[0] within the first n words of a sentence
+	nEnd    // kids[0] within the last n words of a sentence
+	nPair   // kids[0] and kids[1] coordinated: "Russia and China"
+	nApart  // kids[0] NOT NEAR/n kids[1]: hits of kids[0] with no kids[1] near
+	nBefore // kids[0] BEFORE/n kids[1]: a hit of kids[0], then within n words one of kids[1]
 )
 
 // node is a compiled expression. Nodes are immutable once compiled and
@@ -63,7 +68,7 @@ type node struct {
 	kind nodeKind
 	kids []*node
 	leaf int32  // nLeaf
-	n    int    // nNear: distance; nStart: number of words
+	n    int    // nNear, nApart: distance; nStart, nEnd: number of words
 	mask uint16 // nScope
 	name string // nGroup
 	src  string // source text, for explanations
@@ -341,15 +346,19 @@ func (c *compiler) compile(a *ast) (*node, error) {
 	case opAnd:
 		return &node{kind: nAnd, kids: kids, pos: anyPos(kids), src: src, prox: proxDepth(kids)}, nil
 	case opStart:
-		if !kids[0].pos {
-			return nil, &parseError{off: a.kids[0].off, msg: "START needs a word, phrase, @group or an OR of them, not NOT"}
+		kind, name := nStart, "START"
+		if a.text == "END" {
+			kind, name = nEnd, "END"
 		}
-		return &node{kind: nStart, n: a.n, kids: kids, pos: true, src: src, prox: kids[0].prox}, nil
+		if !kids[0].pos {
+			return nil, &parseError{off: a.kids[0].off, msg: name + " needs a word, phrase, @group or an OR of them, not NOT"}
+		}
+		return &node{kind: kind, n: a.n, kids: kids, pos: true, src: src, prox: kids[0].prox}, nil
 	case opUnless:
 		return &node{kind: nUnless, kids: kids, pos: kids[0].pos, src: src, prox: proxDepth(kids)}, nil
-	case opSent, opNear:
+	case opSent, opNear, opPair, opApart, opBefore:
 		if d := proxDepth(kids) + 1; d > maxProx {
-			return nil, &parseError{off: a.off, msg: fmt.Sprintf("SENTENCE, SAME and NEAR nest at most %d deep (counting those inside groups)", maxProx)}
+			return nil, &parseError{off: a.off, msg: fmt.Sprintf("SENTENCE, SAME, NEAR and PAIR nest at most %d deep (counting those inside groups)", maxProx)}
 		}
 	}
 	switch a.op {
@@ -365,6 +374,24 @@ func (c *compiler) compile(a *ast) (*node, error) {
 			}
 		}
 		return &node{kind: nNear, n: a.n, kids: kids, pos: true, src: src, prox: proxDepth(kids) + 1}, nil
+	case opPair:
+		for i, k := range kids {
+			if !k.pos {
+				return nil, &parseError{off: a.kids[i].off, msg: "PAIR needs a word, phrase, @group or an OR of them as each argument, not NOT"}
+			}
+		}
+		return &node{kind: nPair, kids: kids, pos: true, src: src, prox: proxDepth(kids) + 1}, nil
+	case opApart, opBefore:
+		kind, name := nApart, "NOT NEAR"
+		if a.op == opBefore {
+			kind, name = nBefore, "BEFORE"
+		}
+		for i, k := range kids {
+			if !k.pos {
+				return nil, &parseError{off: a.kids[i].off, msg: name + " needs a word, phrase, @group or an OR of them on each side, not NOT"}
+			}
+		}
+		return &node{kind: kind, n: a.n, kids: kids, pos: true, src: src, prox: proxDepth(kids) + 1}, nil
 	}
 	return nil, fmt.Errorf("filter: unknown AST op %d", a.op)
 }
@@ -373,7 +400,10 @@ func (c *compiler) compile(a *ast) (*node, error) {
 // the term's offsets refer to.
 func compileMember(a *ast, src string, o termOpts) (member, error) {
 	text := a.text
-	m := member{display: src[a.off:a.end]}
+	m := member{display: src[a.off:a.end], weight: 1}
+	if a.weight > 0 {
+		m.weight = a.weight
+	}
 	var raws []rawTok
 	raws = appendTokens(raws, text)
 	if len(raws) == 0 {
@@ -446,6 +476,10 @@ type Topic struct {
 	leaves    []*leaf
 	dict      dict
 	pool      sync.Pool // of *matcher
+	// scale is, per clause, the largest term weight it reaches (at
+	// least 1); termWeighted, whether it reaches a term weighted but 1.
+	scale        []float64
+	termWeighted []bool
 }
 
 // Name is the topic's name.
@@ -514,5 +548,24 @@ func (g *Groups) Compile(spec TopicSpec) (*Topic, error) {
 	}
 	t.leaves = leaves
 	t.dict = buildDict(t.roots, leaves)
+	t.scale = make([]float64, len(t.roots))
+	t.termWeighted = make([]bool, len(t.roots))
+	for i, r := range t.roots {
+		used := map[int32]bool{}
+		reachable([]*node{r}, map[*node]bool{}, used)
+		t.scale[i] = 1
+		for id := range used {
+			for _, m := range leaves[id].members {
+				if m.weight != 1 {
+					t.termWeighted[i] = true
+				}
+				t.scale[i] = max(t.scale[i], m.weight)
+			}
+		}
+	}
 	return t, nil
 }
+
+// bound is the most clause i can add to a score: its weight times the
+// largest term weight it can reach (clause weights scale by term weights).
+func (t *Topic) bound(i int) float64 { return t.clauses[i].weight * t.scale[i] }

@@ -84,6 +84,8 @@ type Doc struct {
 
 	// Stripped counts the boilerplate sentences left out of matching.
 	Stripped int
+	// stripped are those sentences, for explanations.
+	stripped []sentence
 }
 
 // NewDoc prepares an item for matching.
@@ -246,6 +248,7 @@ func (s *docScratch) finish(t *tokenized, bp *feedBoiler) *Doc {
 				b0 := int(t.folds[2*(base+i)])
 				if bp.isBoilerplate(t.buf[b0:t.folds[2*(base+j)-1]], t.folds[2*(base+i):2*(base+j)], b0) {
 					d.Stripped++
+					d.stripped = append(d.stripped, sentence{zone: z, start: raw[i].start, end: closePunct(text, raw[j-1].end)})
 					i = j
 					continue
 				}

@@ -21,6 +21,9 @@ type Explanation struct {
 	Threshold float64
 	Clauses   []*ExplainNode
 	Snippets  []Snippet
+	// LeftOut are the summary and content sentences left out of matching
+	// as the feed's boilerplate (a donation appeal, a newsletter box).
+	LeftOut []Snippet
 }
 
 // ExplainNode is one node of the query with its value for the item.
@@ -28,6 +31,7 @@ type ExplainNode struct {
 	Src    string  // the node as written (whitespace collapsed)
 	True   bool    // the node's value for the item
 	Weight float64 // the clause weight (clauses only)
+	Factor float64 // the term weight that scaled a true clause's weight (clauses only; 0 or 1: none)
 	Terms  []string
 	Kids   []*ExplainNode
 }
@@ -51,9 +55,15 @@ func (t *Topic) Explain(d *Doc) *Explanation {
 	for i, r := range t.roots {
 		n := m.explainNode(r, bText)
 		n.Weight = t.clauses[i].weight
+		if n.True && t.termWeighted[i] {
+			n.Factor = m.termWeight(r)
+		}
 		e.Clauses = append(e.Clauses, n)
 	}
 	e.Snippets = m.snippets(c.hits)
+	for _, s := range d.stripped {
+		e.LeftOut = append(e.LeftOut, Snippet{Scope: zoneNames[s.zone], Text: strings.Join(strings.Fields(d.texts[s.zone][s.start:s.end]), " ")})
+	}
 	return e
 }
 
@@ -176,6 +186,9 @@ func (e *Explanation) WriteTo(w io.Writer) (int64, error) {
 		prefix := ""
 		if e.Weighted {
 			prefix = fmt.Sprintf("%+g ", c.Weight)
+			if c.Factor != 0 && c.Factor != 1 {
+				prefix = fmt.Sprintf("%+g×%g ", c.Weight, c.Factor)
+			}
 		}
 		writeNode(&b, c, 1, prefix)
 	}
@@ -187,6 +200,16 @@ func (e *Explanation) WriteTo(w io.Writer) (int64, error) {
 	}
 	for _, s := range e.Snippets {
 		fmt.Fprintf(&b, "%s: %s\n", s.Scope, s.Text)
+	}
+	if len(e.LeftOut) > 0 {
+		const shown = 8
+		fmt.Fprintf(&b, "left out as the feed's boilerplate (never matched): %d sentences\n", len(e.LeftOut))
+		for _, s := range e.LeftOut[:min(len(e.LeftOut), shown)] {
+			fmt.Fprintf(&b, "  %s: %s\n", s.Scope, s.Text)
+		}
+		if len(e.LeftOut) > shown {
+			fmt.Fprintf(&b, "  … and %d more\n", len(e.LeftOut)-shown)
+		}
 	}
 	n, err := io.WriteString(w, b.String())
 	return int64(n), err

@@ -3,6 +3,7 @@ package filter
 import (
 	"errors"
 	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -104,6 +105,38 @@ func TestTopic_Match(t *testing.T) {
 		{"start in sentence", "SENTENCE(START/2(@china), @russia)", Item{Title: "China warns Russia"}, true},
 		{"start in sentence other", "SENTENCE(START/1(@china), @russia)", Item{Title: "Talks. Russia and China"}, false},
 		{"start nested", "START/3(@china AND START/1(@russia))", Item{Title: "Russia, China"}, true},
+		{"end", "title:END/2(Pentagon)", Item{Title: "Russia and China expand arsenals, Pentagon says"}, true},
+		{"end too early", "title:END/1(Pentagon)", Item{Title: "Russia and China expand arsenals, Pentagon says"}, false},
+		{"end each sentence", "summary:END/1(Moscow)", Item{Summary: "Talks open in Moscow. Beijing hosts."}, true},
+		{"end phrase", "END/1(@china)", Item{Title: "Shoigu meets Xi Jinping"}, true},
+		{"end in sentence", `SENTENCE(@russia, END/2(says OR said))`, Item{Title: "Russia warns, Pentagon says"}, true},
+		{"pair and", "PAIR(@russia, @china)", Item{Title: "Russia and China hold drills"}, true},
+		{"pair comma", "PAIR(@russia, @china)", Item{Title: "US must prepare for wars with China, Russia"}, true},
+		{"pair hyphen", "PAIR(@russia, @china)", Item{Title: "Russia-China ties"}, true},
+		{"pair possessive", "PAIR(@russia, @china)", Item{Title: "Russia's and China's envoys"}, true},
+		{"pair cyrillic", "PAIR(@russia, @china)", Item{Title: "Россия и Китай проводят учения"}, true},
+		{"pair cjk", "PAIR(@russia, @china)", Item{Title: "中国和俄罗斯举行联合演习"}, true},
+		{"pair not possessive", "PAIR(@russia, @china)", Item{Title: "Blinken says Xi's Russia visit gives cover"}, false},
+		{"pair acting on", "PAIR(@russia, @china)", Item{Title: "China warns Russia"}, false},
+		{"pair apart", "PAIR(@russia, @china)", Item{Title: "Russia hosts talks as China watches"}, false},
+		{"pair across sentences", "PAIR(@russia, @china)", Item{Summary: "It was Russia. China too."}, false},
+		{"pair at start", "title:START/2(PAIR(@russia, @china))", Item{Title: "China, Russia hold drills"}, true},
+		{"pair as object", "title:START/2(PAIR(@russia, @china))", Item{Title: "UK boosts defence in response to Russia and China"}, false},
+		{"pair positions only", "title:START/1(PAIR(@russia, @china))", Item{Title: "China says Russia and Beijing agree"}, false},
+		{"before", "with BEFORE/0 PAIR(@russia, @china)", Item{Title: "US must prepare for wars with China, Russia"}, true},
+		{"before order", "Russia BEFORE/2 China", Item{Title: "China and Russia"}, false},
+		{"before distance", "Russia BEFORE/1 China", Item{Title: "Russia and China"}, true},
+		{"before too far", "Russia BEFORE/0 China", Item{Title: "Russia and China"}, false},
+		{"before other zone", "Russia BEFORE/5 China", Item{Title: "Russia", Summary: "China"}, false},
+		{"before pair then bond", "PAIR(@russia, @china) BEFORE/1 (ties OR relations)", Item{Title: "Wang Yi meets Putin in sign of deepening China-Russia ties"}, true},
+		{"before bond then pair", "PAIR(@russia, @china) BEFORE/1 (ties OR relations)", Item{Title: "Japan weighs its ties with Russia and China"}, false},
+		{"not near", `"Security Council" NOT NEAR/1 (UN OR "United Nations")`, Item{Title: "Russian Security Council chief visits"}, true},
+		{"not near excluded", `"Security Council" NOT NEAR/1 (UN OR "United Nations")`, Item{Title: "UN Security Council meets"}, false},
+		{"not near other hit", `"Security Council" NOT NEAR/1 UN`, Item{Title: "UN Security Council meets; Russia's Security Council too"}, true},
+		{"not near other zone", `"Security Council" NOT NEAR/1 UN`, Item{Title: "Security Council meets", Summary: "UN envoy"}, true},
+		{"not near order", `Beijing NOT NEAR/1 (Games OR Olympics)`, Item{Title: "Games in Beijing"}, false},
+		{"not near then and", `Medvedev NOT NEAR/3 tennis Russia`, Item{Title: "Medvedev of Russia threatens"}, true},
+		{"not as and", `Russia NOT tennis`, Item{Title: "Russia tennis"}, false},
 		{"exact case", "=Open", Item{Title: "Beijing Open final"}, true},
 		{"exact case differs", "=Open", Item{Title: "Beijing is open to talks"}, false},
 		{"exact phrase", `="Security Council"`, Item{Title: "UN Security Council meets"}, true},
@@ -173,6 +206,52 @@ func TestTopic_Match_weights(t *testing.T) {
 	}
 }
 
+// TestTopic_Match_termWeights: a clause's weight is scaled by the largest
+// weight among the terms whose hits make it true.
+func TestTopic_Match_termWeights(t *testing.T) {
+	groups := append([]GroupSpec{{Name: "econ", Terms: []string{"trade", "market^0.5", `"joint venture"^0.25`, "@weak"}},
+		{Name: "weak", Terms: []string{"shop^0.5"}}}, testGroups...)
+	query := "4: title:(@russia AND @china)\n-4: title:@econ\n2: title:drills^1.5\n"
+	tests := []struct {
+		name  string
+		item  Item
+		score float64
+		match bool
+	}{
+		{"unweighted term", Item{Title: "Russia and China trade"}, 0, false},
+		{"weighted term", Item{Title: "Russia and China market"}, 2, true},
+		{"weighted phrase", Item{Title: "Russia and China joint venture"}, 3, true},
+		{"nested group", Item{Title: "Russia and China shop"}, 2, true},
+		{"strongest term counts", Item{Title: "Russia, China trade market"}, 0, false},
+		{"heavier term", Item{Title: "Russia and China drills"}, 7, true},
+	}
+	g, err := CompileGroups(groups)
+	if err != nil {
+		t.Fatal(err)
+	}
+	topic, err := g.Compile(TopicSpec{Name: "w", Query: query, Threshold: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := topic.Match(NewDoc(tt.item))
+			if r.Score != tt.score || r.Match != tt.match {
+				t.Errorf("got score %v match %v, want %v %v\n%s", r.Score, r.Match, tt.score, tt.match, topic.Explain(NewDoc(tt.item)))
+			}
+			if r.Match && !NewScreen(topic).Pass(tt.item) {
+				t.Errorf("matches, but the screen fails it")
+			}
+			if r.Match && !topic.MayMatch(NewDoc(tt.item)) {
+				t.Errorf("matches, but MayMatch says it cannot")
+			}
+		})
+	}
+	if got := topic.Explain(NewDoc(Item{Title: "Russia and China market"})).String(); !strings.Contains(got, "-4×0.5 [x] title:@econ") {
+		t.Errorf("explain does not show the term weight that scaled the clause:\n%s", got)
+	}
+}
+
 func TestTopic_Match_result(t *testing.T) {
 	topic, err := Compile(testGroups, TopicSpec{Name: "r", Query: "SENTENCE(@russia, @china) AND NOT tennis"})
 	if err != nil {
@@ -220,6 +299,20 @@ func TestCompile_errors(t *testing.T) {
 		{"start empty", nil, "START()", "", 0, 6, "START at column 1 needs an argument"},
 		{"start unclosed", nil, "START(Russia China", "", 0, 18, "expected ')' to close START("},
 		{"start not", nil, "START(NOT Russia)", "", 0, 6, "START needs a word"},
+		{"end empty", nil, "END()", "", 0, 4, "END at column 1 needs an argument"},
+		{"end not", nil, "END/2(NOT Russia)", "", 0, 6, "END needs a word"},
+		{"pair one arg", nil, "PAIR(Russia)", "", 0, 0, "at least two arguments"},
+		{"pair three args", nil, "PAIR(a, b, c)", "", 0, 0, "PAIR at column 1 takes two arguments"},
+		{"pair not", nil, "PAIR(a, NOT b)", "", 0, 8, "PAIR needs a word"},
+		{"pair unclosed", nil, "PAIR(a, b", "", 0, 9, "expected ',' or ')' to close PAIR("},
+		{"not near needs words", nil, "Russia NOT NEAR/3 NOT China", "", 0, 18, "after NOT NEAR"},
+		{"not before", nil, "Russia NOT BEFORE/3 China", "", 0, 7, "NOT BEFORE at column 8 is not part of the language"},
+		{"before distance", nil, "Russia BEFORE/x China", "", 0, 7, "expected a distance from 0 to 1000 after BEFORE/"},
+		{"before needs words", nil, "Russia BEFORE/2 NOT China", "", 0, 16, "after BEFORE"},
+		{"not near dangling", nil, "Russia NOT NEAR/3", "", 0, 17, "after NOT NEAR"},
+		{"weight not a number", nil, "trade^x", "", 0, 5, "expected a term weight above 0"},
+		{"weight zero", nil, `"joint venture"^0`, "", 0, 15, "expected a term weight above 0"},
+		{"weight alone", nil, "^2", "", 0, 0, "'^' goes after a word"},
 		{"exact alone", nil, "Russia = China", "", 0, 7, "has no letters or digits"},
 		{"exact stem", nil, "=exercise~", "", 0, 0, "cannot be stemmed"},
 		{"sentence one arg", nil, "SENTENCE(Russia)", "", 0, 0, "at least two arguments"},
@@ -404,4 +497,37 @@ func TestPlainHTMLText_Corpus(t *testing.T) {
 		}
 	}
 	t.Logf("%d corpus texts with markup, %d read without the tokenizer", texts, plain)
+}
+
+// TestStemKey: every word of the dev corpus (and a few special cases)
+// begins with the key of its own stem, so the look-up never skips a word
+// whose stem is a term's.
+func TestStemKey(t *testing.T) {
+	words := []string{"dying", "lying", "tying", "skies", "news", "gently", "early", "ugly",
+		"cried", "ties", "flies", "agreed", "exercises", "generously", "учениях", "ёлки", "Россией"}
+	if _, err := os.Stat(corpusDir); err == nil {
+		for _, l := range loadCorpus(t) {
+			for _, f := range []string{l.item.Title, l.item.Summary} {
+				for _, r := range appendTokens(nil, f) {
+					words = append(words, f[r.start:r.end])
+				}
+			}
+		}
+	} else {
+		t.Logf("corpus not found at %s: checking the listed words only", corpusDir)
+	}
+	checked := 0
+	for _, w := range words {
+		fold := foldString(w)
+		sc := scriptOf(fold)
+		if sc != scriptLatin && sc != scriptCyrillic {
+			continue
+		}
+		checked++
+		s := stem(fold, sc)
+		if k := stemKey(s, sc); !strings.HasPrefix(fold, k) {
+			t.Errorf("%q (folded %q) stems to %q, whose key %q it does not begin with", w, fold, s, k)
+		}
+	}
+	t.Logf("%d words checked", checked)
 }

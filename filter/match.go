@@ -34,7 +34,7 @@ type dict struct {
 	m          [nMaps]map[string][]entry
 	prefixLens map[uint16][]int      // byte lengths of prefixes by their first two bytes
 	prefixBits *[1 << 16 / 64]uint64 // the keys of prefixLens, as a bitset
-	stemKeys   map[string]bool       // first one or two runes of the stems
+	stemKeys   map[string]bool       // what a word must begin with for its stem to be a term's (stemKey)
 }
 
 func reachable(roots []*node, seen map[*node]bool, leaves map[int32]bool) {
@@ -73,8 +73,7 @@ func buildDict(roots []*node, leaves []*leaf) dict {
 				} else {
 					k = mStemEn
 				}
-				d.stemKeys[firstRunes(w.text, 2)] = true
-				d.stemKeys[firstRunes(w.text, 1)] = true
+				d.stemKeys[stemKey(w.text, w.lang)] = true
 			}
 			if w.plain {
 				k++
@@ -95,6 +94,28 @@ func buildDict(roots []*node, leaves []*leaf) dict {
 		sort.Ints(d.prefixLens[k2])
 	}
 	return d
+}
+
+// stemKey is what every word whose stem is s begins with, so that a
+// word that does not begin with the key of any term's stem need not be
+// stemmed (stemming is the costliest step of a look-up). The English
+// (Porter2) stemmer changes only a word's end — it takes suffixes off
+// and may turn a final y into i — except for dying, lying and tying (die,
+// lie, tie): all but a stem's last rune begin the word. The Russian
+// stemmer takes endings off; its key stays at the first rune, as ё and
+// е may differ. TestStemKey checks this on every word of the dev corpus.
+func stemKey(s string, sc script) string {
+	n := 1
+	if sc == scriptLatin {
+		switch l := runeLen(s); {
+		case s == "die" || s == "lie" || s == "tie":
+		case l >= 4:
+			n = 3
+		case l == 3:
+			n = 2
+		}
+	}
+	return firstRunes(s, n)
 }
 
 // first2 keys prefixes by their first two bytes (prefixes have at least
@@ -138,6 +159,26 @@ type matcher struct {
 	// relaxed answers "might the item match once some of its summary
 	// and content sentences are left out?" (MayMatch) instead.
 	relaxed bool
+	// stems caches the stems of the words looked up, across the items
+	// this matcher has seen: news repeats its words, and stemming costs
+	// far more than a map look-up.
+	stems map[string]string
+}
+
+// maxStems bounds a matcher's stem cache; a full cache starts again.
+const maxStems = 1 << 14
+
+// stem is the package's stem, through the matcher's cache.
+func (m *matcher) stem(fold string, sc script) string {
+	if s, ok := m.stems[fold]; ok {
+		return s
+	}
+	s := stem(fold, sc)
+	if m.stems == nil || len(m.stems) >= maxStems {
+		m.stems = make(map[string]string, 256)
+	}
+	m.stems[strings.Clone(fold)] = s
+	return s
 }
 
 func (t *Topic) matcher(d *Doc) *matcher {
@@ -227,8 +268,8 @@ func (m *matcher) lookup() {
 			k = mStemRu
 		}
 		if k >= 0 && (dc.m[k] != nil || dc.m[k+1] != nil) &&
-			(dc.stemKeys[firstRunes(fold, 2)] || dc.stemKeys[firstRunes(fold, 1)]) {
-			s := stem(fold, u.script)
+			(dc.stemKeys[firstRunes(fold, 3)] || dc.stemKeys[firstRunes(fold, 2)] || dc.stemKeys[firstRunes(fold, 1)]) {
+			s := m.stem(fold, u.script)
 			if mp := dc.m[k]; mp != nil {
 				if es, ok := mp[s]; ok {
 					m.addEntries(es, u)
@@ -354,7 +395,13 @@ func (m *matcher) truth(n *node, mask uint16) bool {
 		return len(m.sentences(n, mask)) > 0
 	case nNear:
 		return m.near(n, mask)
-	case nStart:
+	case nPair:
+		return len(m.pairs(n, mask, nil)) > 0
+	case nApart:
+		return len(m.apart(n, mask, nil)) > 0
+	case nBefore:
+		return len(m.before(n, mask, nil)) > 0
+	case nStart, nEnd:
 		// Borrow the scratch slice: a nested START finds it taken (nil)
 		// and allocates its own.
 		buf := m.tmp
@@ -371,6 +418,143 @@ func (m *matcher) truth(n *node, mask uint16) bool {
 func (m *matcher) atStart(h hit, n int) bool {
 	d := m.d
 	return h.start-d.sents[d.toks[h.start].sent].first < int32(n)
+}
+
+// atEnd reports whether a hit ends within the last n words of its
+// sentence.
+func (m *matcher) atEnd(h hit, n int) bool {
+	d := m.d
+	last := int32(len(d.toks)) - 1
+	if s := d.toks[h.end].sent + 1; int(s) < len(d.sents) {
+		last = d.sents[s].first - 1
+	}
+	return last-h.end < int32(n)
+}
+
+// at reports whether a hit is where a START or END node wants it.
+func (m *matcher) at(n *node, h hit) bool {
+	if n.kind == nEnd {
+		return m.atEnd(h, n.n)
+	}
+	return m.atStart(h, n.n)
+}
+
+// coordinators are the words that may stand between the two sides of a
+// PAIR: the coordinating conjunctions of the languages feedsift stems
+// and of Chinese (whose characters are words of their own). Punctuation
+// (commas, hyphens, slashes, "&") is not a word and needs none.
+var coordinators = map[string]bool{
+	"and": true, "or": true, "nor": true, "и": true, "или": true,
+	"和": true, "与": true, "及": true, "同": true, "跟": true, "或": true,
+}
+
+// pairs appends the hits of n's two sides that stand coordinated in one
+// sentence: next to each other in either order, with at most a
+// possessive "s" and one coordinating conjunction between them
+// ("Russia and China", "China, Russia", "Russia's and China's",
+// "Sino-Russian", "俄中"). Only those hits are n's positions, so that
+// START(PAIR(a, b)) asks where the pair stands, not where a or b does.
+func (m *matcher) pairs(n *node, mask uint16, out []hit) []hit {
+	if !m.truth(n.kids[0], mask) || !m.truth(n.kids[1], mask) {
+		return out
+	}
+	a := m.positions(n.kids[0], mask, nil)
+	b := m.positions(n.kids[1], mask, nil)
+	d := m.d
+	for _, x := range a {
+		for _, y := range b {
+			l, r := x, y
+			if y.start < x.start {
+				l, r = y, x
+			}
+			if l.end >= r.start || d.toks[l.end].sent != d.toks[r.start].sent || !m.coordinated(l.end, r.start) {
+				continue
+			}
+			out = append(out, x, y)
+		}
+	}
+	return out
+}
+
+// coordinated reports whether the tokens strictly between i and j are
+// none, one coordinator, or the "s" of a possessive and a coordinator
+// ("Russia's and China's"; "Xi's Russia visit" is no pair).
+func (m *matcher) coordinated(i, j int32) bool {
+	d := m.d
+	word := func(k int32) string { return d.fold(&d.uniq[d.toks[k].u]) }
+	switch j - i - 1 {
+	case 0:
+		return true
+	case 1:
+		return coordinators[word(i+1)]
+	case 2:
+		return word(i+1) == "s" && coordinators[word(i+2)]
+	}
+	return false
+}
+
+// apart appends the hits of n.kids[0] that have no hit of n.kids[1]
+// within n.n words in the same zone (a NOT NEAR/n b): the hits of a
+// that are not in the context b names.
+func (m *matcher) apart(n *node, mask uint16, out []hit) []hit {
+	k := len(out)
+	out = m.positions(n.kids[0], mask, out)
+	if len(out) == k {
+		return out
+	}
+	var b []hit
+	// Relaxed (MayMatch), what excludes a hit may be left out.
+	if !m.relaxed {
+		b = m.positions(n.kids[1], mask, nil)
+	}
+	toks := m.d.toks
+	keep := out[:k]
+	for _, h := range out[k:] {
+		near := false
+		for _, o := range b {
+			if toks[o.start].zone != toks[h.start].zone {
+				continue
+			}
+			gap := o.start - h.end - 1
+			if o.start < h.start {
+				gap = h.start - o.end - 1
+			}
+			if gap <= int32(n.n) {
+				near = true
+				break
+			}
+		}
+		if !near {
+			keep = append(keep, h)
+		}
+	}
+	return keep
+}
+
+// before appends the pairs of hits of n's two sides in which the first
+// side's hit ends and, with at most n.n words between, the second's
+// begins, in the same zone (a BEFORE/n b: NEAR in reading order).
+// Relaxed, as for NEAR, sentences between two hits of the summary or
+// the content may be left out.
+func (m *matcher) before(n *node, mask uint16, out []hit) []hit {
+	if !m.truth(n.kids[0], mask) || !m.truth(n.kids[1], mask) {
+		return out
+	}
+	a := m.positions(n.kids[0], mask, nil)
+	b := m.positions(n.kids[1], mask, nil)
+	toks := m.d.toks
+	for _, x := range a {
+		for _, y := range b {
+			z := toks[x.start].zone
+			if y.start <= x.end || toks[y.start].zone != z {
+				continue
+			}
+			if y.start-x.end-1 <= int32(n.n) || m.relaxed && (z == zSummary || z == zContent) {
+				out = append(out, x, y)
+			}
+		}
+	}
+	return out
 }
 
 // positions appends the hits that make n true (nothing when it is false).
@@ -417,12 +601,18 @@ func (m *matcher) positions(n *node, mask uint16, out []hit) []hit {
 			out = m.positions(n.kids[0], mask, out)
 			out = m.positions(n.kids[1], mask, out)
 		}
-	case nStart:
+	case nPair:
+		out = m.pairs(n, mask, out)
+	case nApart:
+		out = m.apart(n, mask, out)
+	case nBefore:
+		out = m.before(n, mask, out)
+	case nStart, nEnd:
 		k := len(out)
 		out = m.positions(n.kids[0], mask, out)
 		keep := out[:k]
 		for _, h := range out[k:] {
-			if m.atStart(h, n.n) {
+			if m.at(n, h) {
 				keep = append(keep, h)
 			}
 		}
@@ -543,8 +733,16 @@ func (m *matcher) score() (float64, bool) {
 	}
 	var s float64
 	for i, r := range t.roots {
-		// Relaxed: a clause that lowers the score may be false.
-		if w := t.clauses[i].weight; (!m.relaxed || w > 0) && m.truth(r, bText) {
+		// Relaxed: a clause that lowers the score may be false, and one
+		// that raises it may have its strongest terms.
+		w := t.clauses[i].weight
+		if m.relaxed && w > 0 {
+			w = t.bound(i)
+		}
+		if (!m.relaxed || w > 0) && m.truth(r, bText) {
+			if !m.relaxed && t.termWeighted[i] {
+				w *= m.termWeight(r)
+			}
 			s += w
 		}
 	}
@@ -552,6 +750,22 @@ func (m *matcher) score() (float64, bool) {
 		return s, s >= t.threshold
 	}
 	return s, s > 0
+}
+
+// termWeight is the factor by which a true clause's weight is scaled:
+// the largest term weight among the hits that make it true (1 when no
+// term has a weight, or when none of its hits does).
+func (m *matcher) termWeight(r *node) float64 {
+	var c contrib
+	m.collect(r, bText, nil, &c)
+	if len(c.hits) == 0 {
+		return 1
+	}
+	f := 0.0
+	for _, h := range c.hits {
+		f = max(f, m.t.leaves[h.leaf].members[h.member].weight)
+	}
+	return f
 }
 
 // hasNegation reports whether the topic could match an item with no hits
@@ -582,7 +796,7 @@ func canBeTrueEmpty(n *node) bool {
 				return true
 			}
 		}
-	case nScope, nGroup, nUnless:
+	case nScope, nGroup, nUnless, nApart:
 		return canBeTrueEmpty(n.kids[0])
 	}
 	return false
@@ -668,14 +882,30 @@ func (m *matcher) collect(n *node, mask uint16, sents []int32, c *contrib) {
 		}
 	case nUnless:
 		m.collect(n.kids[0], mask, sents, c)
-	case nStart:
+	case nStart, nEnd:
 		var k contrib
 		m.collect(n.kids[0], mask, sents, &k)
 		c.groups = append(c.groups, k.groups...)
 		for _, h := range k.hits {
-			if m.atStart(h, n.n) {
+			if m.at(n, h) {
 				c.hits = append(c.hits, h)
 			}
+		}
+	case nPair, nApart, nBefore:
+		// The groups of the sides, and only the hits that qualify.
+		var k contrib
+		m.collect(n.kids[0], mask, sents, &k)
+		if n.kind != nApart {
+			m.collect(n.kids[1], mask, sents, &k)
+		}
+		c.groups = append(c.groups, k.groups...)
+		for _, h := range m.positions(n, mask, nil) {
+			if sents != nil {
+				if _, ok := slices.BinarySearch(sents, m.d.toks[h.start].sent); !ok {
+					continue
+				}
+			}
+			c.hits = append(c.hits, h)
 		}
 	case nScope:
 		m.collect(n.kids[0], n.mask, sents, c)

@@ -48,7 +48,7 @@ type tok struct {
 	suffix   byte    // '*' or '~' after a word or phrase
 	exact    bool    // written with '=': case and diacritics as written, no stemming
 	n        int     // NEAR distance
-	w        float64 // weight
+	w        float64 // weight; for a word or phrase, its term weight (^w), 0 when none
 }
 
 func (t tok) String() string {
@@ -63,6 +63,14 @@ func (t tok) String() string {
 		return t.text + ":"
 	case tWeight:
 		return "weight " + strconv.FormatFloat(t.w, 'g', -1, 64) + ":"
+	case tFunc, tStart:
+		if t.text != "" {
+			return t.text + "("
+		}
+	case tNear:
+		if t.text != "" {
+			return t.text
+		}
 	}
 	return tkindNames[t.kind]
 }
@@ -206,6 +214,17 @@ func (lx *lexer) next() (tok, error) {
 			t.text = strings.TrimRight(t.text, "*")
 			t.suffix = '*'
 		}
+		if lx.pos < len(src) && src[lx.pos] == '^' {
+			j := lx.pos + 1
+			for j < len(src) && !isDelim(src[j]) {
+				j++
+			}
+			w, err := termWeight(src[lx.pos+1 : j])
+			if err != nil {
+				return tok{}, lx.errf(lx.pos, "%v (at %s)", err, where(src, lx.pos))
+			}
+			t.w, lx.pos = w, j
+		}
 		t.end = lx.pos
 		return t, nil
 	case '@':
@@ -254,7 +273,9 @@ func (lx *lexer) next() (tok, error) {
 		t.kind = tSame
 	case "NEAR":
 		t.kind, t.n = tNear, defaultNear
-	case "SENTENCE":
+	case "BEFORE":
+		t.kind, t.n = tNear, defaultNear
+	case "SENTENCE", "PAIR":
 		if i < len(src) && src[i] == '(' {
 			t.kind = tFunc
 		}
@@ -262,28 +283,44 @@ func (lx *lexer) next() (tok, error) {
 	if t.kind != tWord {
 		return t, nil
 	}
-	if word == "START" || strings.HasPrefix(word, "START/") {
+	for _, fn := range [...]string{"START", "END"} {
+		if word != fn && !strings.HasPrefix(word, fn+"/") {
+			continue
+		}
 		n := defaultStart
-		if rest, ok := strings.CutPrefix(word, "START/"); ok {
+		if rest, ok := strings.CutPrefix(word, fn+"/"); ok {
 			var err error
 			n, err = strconv.Atoi(rest)
 			if err != nil || n < 1 || n > 1000 {
-				return tok{}, lx.errf(start, "expected a number of words from 1 to 1000 after START/ at %s", where(src, start))
+				return tok{}, lx.errf(start, "expected a number of words from 1 to 1000 after %s/ at %s", fn, where(src, start))
 			}
 		}
 		if i < len(src) && src[i] == '(' {
-			return tok{kind: tStart, off: start, end: i, n: n}, nil
+			return tok{kind: tStart, off: start, end: i, n: n, text: fn}, nil
 		}
-		if word != "START" {
+		if word != fn {
 			return tok{}, lx.errf(i, "expected '(' right after %s at %s", word, where(src, start))
 		}
 	}
-	if rest, ok := strings.CutPrefix(word, "NEAR/"); ok {
-		n, err := strconv.Atoi(rest)
-		if err != nil || n < 0 || n > 1000 {
-			return tok{}, lx.errf(start, "expected a distance from 0 to 1000 after NEAR/ at %s", where(src, start))
+	for _, op := range [...]string{"NEAR", "BEFORE"} {
+		if rest, ok := strings.CutPrefix(word, op+"/"); ok {
+			n, err := strconv.Atoi(rest)
+			if err != nil || n < 0 || n > 1000 {
+				return tok{}, lx.errf(start, "expected a distance from 0 to 1000 after %s/ at %s", op, where(src, start))
+			}
+			return tok{kind: tNear, off: start, end: i, n: n, text: op}, nil
 		}
-		return tok{kind: tNear, off: start, end: i, n: n}, nil
+	}
+	if k := strings.LastIndexByte(word, '^'); k >= 0 {
+		w, err := termWeight(word[k+1:])
+		if err != nil {
+			return tok{}, lx.errf(start+k, "%v (at %s)", err, where(src, start+k))
+		}
+		if k == 0 {
+			return tok{}, lx.errf(start, "'^' goes after a word or a \"phrase\" (at %s)", where(src, start))
+		}
+		t.w, word = w, word[:k]
+		t.text = word
 	}
 	if last := word[len(word)-1]; last == '*' || last == '~' {
 		t.suffix = last
@@ -293,6 +330,15 @@ func (lx *lexer) next() (tok, error) {
 		return tok{}, lx.errf(start+k, "'%c' is allowed only at the end of a word (at %s)", t.text[k], where(src, start+k))
 	}
 	return t, nil
+}
+
+// termWeight reads the weight after a term's '^'.
+func termWeight(s string) (float64, error) {
+	w, err := strconv.ParseFloat(s, 64)
+	if err != nil || !isNumber(s) || w <= 0 || w > 100 {
+		return 0, fmt.Errorf("expected a term weight above 0 and at most 100 after '^', found %q", s)
+	}
+	return w, nil
 }
 
 func isNameByte(c byte) bool {
@@ -333,19 +379,23 @@ const (
 	opNear
 	opScope
 	opUnless
-	opStart
+	opStart  // START/n( … ), or END/n( … ) (text "END")
+	opPair   // PAIR(a, b)
+	opApart  // a NOT NEAR/n b
+	opBefore // a BEFORE/n b
 )
 
 // ast is a parsed expression.
 type ast struct {
 	op       op
 	kids     []*ast
-	text     string // opTerm: the term as written; opGroup, opScope: the name
-	suffix   byte   // opTerm: '*', '~' or 0
-	phrase   bool   // opTerm: written in quotes
-	exact    bool   // opTerm: written with '='
-	n        int    // opNear: distance; opStart: number of words
-	off, end int    // byte range in the source
+	text     string  // opTerm: the term as written; opGroup, opScope: the name
+	suffix   byte    // opTerm: '*', '~' or 0
+	phrase   bool    // opTerm: written in quotes
+	exact    bool    // opTerm: written with '='
+	weight   float64 // opTerm: its weight (^w), 0 for the default 1
+	n        int     // opNear, opApart: distance; opStart: number of words
+	off, end int     // byte range in the source
 }
 
 // clause is one weighted line of a query.
@@ -581,17 +631,45 @@ func (p *parser) parseNear() (*ast, error) {
 	if err != nil {
 		return nil, err
 	}
-	for p.tok.kind == tSame || p.tok.kind == tNear {
+	for p.tok.kind == tSame || p.tok.kind == tNear || p.tok.kind == tNot {
 		t := p.tok
+		apart := false
+		if t.kind == tNot {
+			// a NOT NEAR/n b; any other NOT is a new operand of an AND.
+			saved := p.lx
+			if err := p.advance(); err != nil {
+				return nil, err
+			}
+			if p.tok.kind != tNear {
+				p.lx, p.tok = saved, t
+				break
+			}
+			if p.tok.text == "BEFORE" {
+				return nil, p.errf(t.off, "NOT BEFORE at %s is not part of the language; NOT NEAR/n excludes a context on either side", where(p.lx.src, t.off))
+			}
+			apart, t = true, p.tok
+		}
 		if err := p.advance(); err != nil {
 			return nil, err
 		}
 		if !startsUnary(p.tok.kind) || p.tok.kind == tNot {
-			return nil, p.errf(p.tok.off, "expected a word, phrase, @group or '(' after %s at %s but found %s", t, where(p.lx.src, p.tok.off), p.tok)
+			what := t.String()
+			if apart {
+				what = "NOT " + what
+			}
+			return nil, p.errf(p.tok.off, "expected a word, phrase, @group or '(' after %s at %s but found %s", what, where(p.lx.src, p.tok.off), p.tok)
 		}
 		k, err := p.parsePrimary()
 		if err != nil {
 			return nil, err
+		}
+		if apart {
+			first = &ast{op: opApart, n: t.n, kids: []*ast{first, k}, off: first.off, end: k.end}
+			continue
+		}
+		if t.text == "BEFORE" {
+			first = &ast{op: opBefore, n: t.n, kids: []*ast{first, k}, off: first.off, end: k.end}
+			continue
 		}
 		if t.kind == tSame {
 			if first.op == opSent && first.text == "SAME" {
@@ -615,7 +693,7 @@ func (p *parser) parsePrimary() (*ast, error) {
 		if err := p.advance(); err != nil {
 			return nil, err
 		}
-		return &ast{op: opTerm, text: t.text, suffix: t.suffix, phrase: t.kind == tPhrase, exact: t.exact, off: t.off, end: t.end}, nil
+		return &ast{op: opTerm, text: t.text, suffix: t.suffix, phrase: t.kind == tPhrase, exact: t.exact, weight: t.w, off: t.off, end: t.end}, nil
 	case tGroup:
 		if err := p.advance(); err != nil {
 			return nil, err
@@ -668,13 +746,17 @@ func (p *parser) parsePrimary() (*ast, error) {
 			return nil, err
 		}
 		defer func() { p.depth-- }()
+		fn := t.text                        // SENTENCE or PAIR
 		if err := p.advance(); err != nil { // SENTENCE
 			return nil, err
 		}
 		if err := p.advance(); err != nil { // (
 			return nil, err
 		}
-		n := &ast{op: opSent, text: "SENTENCE", off: t.off}
+		n := &ast{op: opSent, text: fn, off: t.off}
+		if fn == "PAIR" {
+			n.op = opPair
+		}
 		for {
 			if p.tok.kind == tRParen && len(n.kids) > 0 {
 				break
@@ -691,11 +773,14 @@ func (p *parser) parsePrimary() (*ast, error) {
 				continue
 			}
 			if p.tok.kind != tRParen {
-				return nil, p.errf(p.tok.off, "expected ',' or ')' to close SENTENCE( at %s but found %s", where(src, t.off), p.tok)
+				return nil, p.errf(p.tok.off, "expected ',' or ')' to close %s( at %s but found %s", fn, where(src, t.off), p.tok)
 			}
 		}
 		if len(n.kids) < 2 {
-			return nil, p.errf(t.off, "SENTENCE at %s needs at least two arguments", where(src, t.off))
+			return nil, p.errf(t.off, "%s at %s needs at least two arguments", fn, where(src, t.off))
+		}
+		if n.op == opPair && len(n.kids) != 2 {
+			return nil, p.errf(t.off, "PAIR at %s takes two arguments, not %d", where(src, t.off), len(n.kids))
 		}
 		n.end = p.tok.end
 		if err := p.advance(); err != nil {
@@ -714,16 +799,16 @@ func (p *parser) parsePrimary() (*ast, error) {
 			return nil, err
 		}
 		if p.tok.kind == tRParen {
-			return nil, p.errf(p.tok.off, "START at %s needs an argument", where(src, t.off))
+			return nil, p.errf(p.tok.off, "%s at %s needs an argument", t.text, where(src, t.off))
 		}
 		e, err := p.parseExpr()
 		if err != nil {
 			return nil, err
 		}
 		if p.tok.kind != tRParen {
-			return nil, p.errf(p.tok.off, "expected ')' to close START( at %s but found %s", where(src, t.off), p.tok)
+			return nil, p.errf(p.tok.off, "expected ')' to close %s( at %s but found %s", t.text, where(src, t.off), p.tok)
 		}
-		n := &ast{op: opStart, n: t.n, kids: []*ast{e}, off: t.off, end: p.tok.end}
+		n := &ast{op: opStart, n: t.n, text: t.text, kids: []*ast{e}, off: t.off, end: p.tok.end}
 		if err := p.advance(); err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -45,6 +46,10 @@ const stemNeedleCut = 3
 type requirement struct {
 	leaves  map[int32]bool
 	needles []needle
+	// narrowed: a requirement with leaves it can do without dropped
+	// (minimal). It implies the full one, which stays for the second
+	// look's places.
+	narrowed bool
 }
 
 // requirements returns the leaf sets, at most max of them, one of whose
@@ -67,7 +72,17 @@ func (t *Topic) requirements(max int) []requirement {
 			positiveLeaves(n, absent)
 			if !t.canMatchWithout(absent) {
 				if needles, ok := t.needles(absent); ok {
-					out = append(out, requirement{absent, needles})
+					out = append(out, requirement{absent, needles, false})
+				}
+				// The same requirement with the leaves it can do without:
+				// "Security Council" NEAR/3 (Russia OR Russian) in a group
+				// of names of Russia needs a name of Russia, and the
+				// phrase's "security" need not let an item through. The
+				// full set stays, for the places the second look reads.
+				if min := t.minimal(absent); len(min) < len(absent) && len(out) < max {
+					if needles, ok := t.needles(min); ok {
+						out = append(out, requirement{min, needles, true})
+					}
 				}
 			}
 		}
@@ -79,7 +94,8 @@ func (t *Topic) requirements(max int) []requirement {
 		visit(r)
 	}
 	// A requirement whose needles include all of another's says nothing
-	// more (an AND's, next to those of its operands).
+	// more (an AND's, next to those of its operands), unless the other is
+	// a narrowed one.
 	for _, r := range out {
 		slices.SortFunc(r.needles, compareNeedles)
 	}
@@ -88,7 +104,7 @@ func (t *Topic) requirements(max int) []requirement {
 		implied := false
 		for j, o := range out {
 			same := slices.Equal(o.needles, r.needles)
-			implied = implied || same && j < i || !same && len(o.needles) < len(r.needles) && subset(o.needles, r.needles)
+			implied = implied || same && j < i || !same && !o.narrowed && len(o.needles) < len(r.needles) && subset(o.needles, r.needles)
 		}
 		if !implied {
 			kept = append(kept, r)
@@ -120,6 +136,25 @@ func subset(a, b []needle) bool {
 	return true
 }
 
+// minimal returns a smallest subset of the requirement absent that is
+// still one: leaves are dropped, one at a time in id order, as long as
+// the topic cannot match with the remaining ones absent.
+func (t *Topic) minimal(absent map[int32]bool) map[int32]bool {
+	ids := make([]int32, 0, len(absent))
+	for id := range absent {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	min := maps.Clone(absent)
+	for _, id := range ids {
+		delete(min, id)
+		if t.canMatchWithout(min) {
+			min[id] = true
+		}
+	}
+	return min
+}
+
 // positiveLeaves adds the leaves under n that are not negated (under NOT
 // or the right side of UNLESS): when none of them hits, n is false.
 func positiveLeaves(n *node, leaves map[int32]bool) {
@@ -127,7 +162,7 @@ func positiveLeaves(n *node, leaves map[int32]bool) {
 	case nLeaf:
 		leaves[n.leaf] = true
 	case nNot:
-	case nUnless:
+	case nUnless, nApart:
 		positiveLeaves(n.kids[0], leaves)
 	default:
 		for _, k := range n.kids {
@@ -144,7 +179,7 @@ func (t *Topic) canMatchWithout(absent map[int32]bool) bool {
 	}
 	var best float64
 	for i, r := range t.roots {
-		if w := t.clauses[i].weight; w > 0 && possible(r, absent) {
+		if w := t.bound(i); w > 0 && possible(r, absent) {
 			best += w
 		}
 	}
@@ -169,9 +204,9 @@ func possible(n *node, absent map[int32]bool) bool {
 			}
 		}
 		return false
-	case nUnless:
+	case nUnless, nApart:
 		return possible(n.kids[0], absent)
-	default: // AND, SENTENCE, NEAR, scope, group, START: every operand
+	default: // AND, SENTENCE, NEAR, PAIR, scope, group, START, END: every operand
 		for _, k := range n.kids {
 			if !possible(k, absent) {
 				return false
@@ -197,23 +232,55 @@ func (n needle) String() string {
 
 // needles returns a needle for each term of the leaves; ok is false when
 // some term has none.
+//
+// A phrase needs only one of its words: the longest, unless another word
+// of it is already a needle of the set ("Russian Security Council" among
+// the names of Russia needs no needle "security", which most items that
+// say security would then meet).
 func (t *Topic) needles(leaves map[int32]bool) (needles []needle, ok bool) {
 	seen := map[needle]bool{}
-	for id := range leaves {
+	add := func(n needle) {
+		if !seen[n] {
+			seen[n] = true
+			needles = append(needles, n)
+		}
+	}
+	ids := slices.Sorted(maps.Keys(leaves))
+	for _, id := range ids {
 		for _, m := range t.leaves[id].members {
+			if len(m.words) == 1 {
+				n := needleOf(m.words[0])
+				if n.s == "" {
+					return nil, false
+				}
+				add(n)
+			}
+		}
+	}
+	for _, id := range ids {
+		for _, m := range t.leaves[id].members {
+			if len(m.words) == 1 {
+				continue
+			}
 			var best needle
+			have := false
 			for _, w := range m.words {
-				if n := needleOf(w); len(n.s) > len(best.s) || len(n.s) == len(best.s) && n.exact && !best.exact {
+				n := needleOf(w)
+				if n.s != "" && seen[n] {
+					have = true
+					break
+				}
+				if len(n.s) > len(best.s) || len(n.s) == len(best.s) && n.exact && !best.exact {
 					best = n
 				}
+			}
+			if have {
+				continue
 			}
 			if best.s == "" {
 				return nil, false
 			}
-			if !seen[best] {
-				seen[best] = true
-				needles = append(needles, best)
-			}
+			add(best)
 		}
 	}
 	return needles, true

@@ -59,7 +59,7 @@ func (t *Topic) canMatchApart(a, b map[int32]bool) bool {
 	}
 	var best float64
 	for i, r := range t.roots {
-		if w := t.clauses[i].weight; w > 0 && possibleApart(r, a, b) {
+		if w := t.bound(i); w > 0 && possibleApart(r, a, b) {
 			best += w
 		}
 	}
@@ -90,7 +90,9 @@ func possibleApart(n *node, a, b map[int32]bool) bool {
 			!possible(n.kids[0], a) && !possible(n.kids[0], b) {
 			return false
 		}
-	case nSent:
+	case nApart:
+		return possibleApart(n.kids[0], a, b)
+	case nSent, nPair:
 		for i, x := range n.kids {
 			for j, y := range n.kids {
 				if i != j && x.pos && y.pos && onlyHits(x, a) && onlyHits(y, b) {
@@ -99,7 +101,7 @@ func possibleApart(n *node, a, b map[int32]bool) bool {
 			}
 		}
 	}
-	// AND, SENTENCE, NEAR, START, scope, group: every operand.
+	// AND, SENTENCE, NEAR, START, END, scope, group: every operand.
 	for _, k := range n.kids {
 		if !possibleApart(k, a, b) {
 			return false
@@ -116,10 +118,10 @@ func onlyHits(n *node, leaves map[int32]bool) bool {
 		return leaves[n.leaf]
 	case nNot:
 		return true // no positions
-	case nUnless, nScope, nGroup, nStart:
+	case nUnless, nScope, nGroup, nStart, nEnd, nApart:
 		return onlyHits(n.kids[0], leaves)
 	}
-	// OR, AND, NEAR, SENTENCE: the positions of their operands.
+	// OR, AND, NEAR, SENTENCE, PAIR: the positions of their operands.
 	for _, k := range n.kids {
 		if !onlyHits(k, leaves) {
 			return false

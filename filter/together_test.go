@@ -80,6 +80,9 @@ var togetherQueries = []string{
 	"SENTENCE(@russia AND @security, @china)",
 	"title:(@russia AND head:@china)",
 	"SENTENCE(@russia, @china) NEAR/5 @security",
+	"PAIR(@russia, @china)",
+	"title:START/3(PAIR(@russia, @china))",
+	"SENTENCE(@russia NOT NEAR/2 @security, END/4(@china))",
 	"4: title:(@russia AND @china)\n2: SENTENCE(@russia, @china)\n1: @security\n-2: tennis",
 }
 
