@@ -123,3 +123,16 @@ func idMicros(id string) int {
 	h.Write([]byte(id))
 	return int(h.Sum64() % 1e6)
 }
+
+// Date is the date an entry is published under in every output: its
+// published date, or its updated date when it has none (see entryDates
+// for what stands in for a missing or implausible one); ok is false when
+// it has no date at all. Callers that sort or split entries by date use
+// it so that they agree with what a reader sees.
+func (e *Entry) Date() (t time.Time, ok bool) {
+	published, updated, ok := entryDates(e)
+	if !published.IsZero() {
+		return published, ok
+	}
+	return updated, ok
+}

@@ -54,6 +54,14 @@ func TestEntryDates(t *testing.T) {
 				t.Errorf("entryDates(published %v, updated %v, seen %v)\n = %v, %v, %v\nwant %v, %v, %v",
 					tt.published, tt.updated, tt.seen, p, u, ok, tt.wantPublished, tt.wantUpdated, tt.wantOK)
 			}
+			// Date is the published date shown, else the updated one.
+			want := tt.wantPublished
+			if want.IsZero() {
+				want = tt.wantUpdated
+			}
+			if d, ok := e.Date(); !d.Equal(want) || ok != tt.wantOK {
+				t.Errorf("Date() = %v, %v; want %v, %v", d, ok, want, tt.wantOK)
+			}
 		})
 	}
 }

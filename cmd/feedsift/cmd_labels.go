@@ -11,7 +11,9 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
+	"github.com/feedsift/feedsift/feedout"
 	"github.com/feedsift/feedsift/store"
 )
 
@@ -32,11 +34,19 @@ func (c *testCmd) Run(ctx context.Context, args []string) error {
 	topicName := fs.String("topic", "", "topic `name`")
 	labelsPath := fs.String("labels", "", "labels `file`: link<TAB>1|0 per line, # comments")
 	minF1 := fs.Float64("min-f1", 0, "exit 1 when F1 is below this")
+	splitAt := fs.String("split", "", "also report the items dated before and from this `date` (YYYY-MM-DD, UTC, or RFC 3339) apart: does a topic designed on older items hold on newer ones?")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *topicName == "" || *labelsPath == "" {
 		return &exitError{exitUsage, errors.New("want -topic NAME and -labels FILE")}
+	}
+	var split time.Time
+	if *splitAt != "" {
+		var err error
+		if split, err = parseSplit(*splitAt); err != nil {
+			return &exitError{exitUsage, err}
+		}
 	}
 	s, err := load(*path)
 	if err != nil {
@@ -67,11 +77,18 @@ func (c *testCmd) Run(ctx context.Context, args []string) error {
 	// now, with the topic as it is in the file.
 	got := map[string]bool{}
 	titles := map[string]string{}
+	dates := map[string]time.Time{} // the earliest date of a labelled link's copies
 	err = p.st.EachItem(ctx, nil, func(it *store.FeedItem) error {
 		if _, ok := want[it.Link]; !ok {
 			return nil
 		}
 		titles[it.Link] = it.Title
+		e := feedout.Entry{Published: it.Published, Updated: it.Updated, FirstSeen: it.FirstSeen}
+		if d, ok := e.Date(); ok {
+			if old, seen := dates[it.Link]; !seen || d.Before(old) {
+				dates[it.Link] = d
+			}
+		}
 		if t.match.Match(bp.NewDoc(filterItem(it, p.feedTitle(it)))).Match {
 			got[it.Link] = true
 		} else if _, seen := got[it.Link]; !seen {
@@ -82,30 +99,50 @@ func (c *testCmd) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return &exitError{exitDatabase, err}
 	}
-	var tp, fp, fn, tn, missing int
+	var all, before, after, undated counts
+	var missing int
 	var fps, fns []string
 	for _, l := range labels {
 		m, ok := got[l.link]
-		switch {
-		case !ok:
+		if !ok {
 			missing++
-		case m && l.on:
-			tp++
+			continue
+		}
+		half := &after
+		if d, dated := dates[l.link]; !dated {
+			half = &undated
+		} else if d.Before(split) {
+			half = &before
+		}
+		all.add(m, l.on)
+		half.add(m, l.on)
+		switch {
 		case m && !l.on:
-			fp++
 			fps = append(fps, l.link)
 		case !m && l.on:
-			fn++
 			fns = append(fns, l.link)
-		default:
-			tn++
 		}
 	}
-	precision, recall, f1 := prf(tp, fp, fn)
 	w := c.stdout
-	fmt.Fprintf(w, "topic %s: %d labelled items in the database (%d labels not found)\n", t.Name, tp+fp+fn+tn, missing)
-	fmt.Fprintf(w, "TP %d  FP %d  FN %d  TN %d\n", tp, fp, fn, tn)
+	fmt.Fprintf(w, "topic %s: %d labelled items in the database (%d labels not found)\n", t.Name, all.n(), missing)
+	fmt.Fprintf(w, "TP %d  FP %d  FN %d  TN %d\n", all.tp, all.fp, all.fn, all.tn)
+	precision, recall, f1 := prf(all.tp, all.fp, all.fn)
 	fmt.Fprintf(w, "precision %.3f  recall %.3f  F1 %.3f\n", precision, recall, f1)
+	if !split.IsZero() {
+		day := split.Format(time.RFC3339)
+		fmt.Fprintf(w, "\nsplit at %s:\n", day)
+		for _, h := range []struct {
+			name string
+			c    counts
+		}{{"before", before}, {"from", after}, {"undated", undated}} {
+			if h.name == "undated" && h.c.n() == 0 {
+				continue
+			}
+			p, r, f := prf(h.c.tp, h.c.fp, h.c.fn)
+			fmt.Fprintf(w, "  %-8s %5d items (%d on topic): TP %d  FP %d  FN %d  precision %.3f  recall %.3f  F1 %.3f\n",
+				h.name, h.c.n(), h.c.tp+h.c.fn, h.c.tp, h.c.fp, h.c.fn, p, r, f)
+		}
+	}
 	for _, list := range []struct {
 		name  string
 		links []string
@@ -123,6 +160,36 @@ func (c *testCmd) Run(ctx context.Context, args []string) error {
 		return &exitError{exitFailure, fmt.Errorf("topic %s: F1 %.3f is below -min-f1 %.3f", t.Name, f1, *minF1)}
 	}
 	return nil
+}
+
+// counts are the outcomes of a topic on labelled items.
+type counts struct{ tp, fp, fn, tn int }
+
+func (c *counts) add(matched, on bool) {
+	switch {
+	case matched && on:
+		c.tp++
+	case matched:
+		c.fp++
+	case on:
+		c.fn++
+	default:
+		c.tn++
+	}
+}
+
+func (c counts) n() int { return c.tp + c.fp + c.fn + c.tn }
+
+// parseSplit reads -split: a day (midnight UTC) or an RFC 3339 time.
+func parseSplit(s string) (time.Time, error) {
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("-split %q: want a date such as 2023-06-22 or a time such as 2023-06-22T12:00:00Z", s)
+	}
+	return t, nil
 }
 
 func prf(tp, fp, fn int) (precision, recall, f1 float64) {

@@ -19,7 +19,7 @@
 //	                                       serve the output directory over HTTP
 //	feedsift explain -config FILE -topic NAME (-link URL | -id ID | -text TEXT)
 //	                                       why a topic keeps or drops an item
-//	feedsift test -config FILE -topic NAME -labels FILE.tsv [-min-f1 F]
+//	feedsift test -config FILE -topic NAME -labels FILE.tsv [-split DATE] [-min-f1 F]
 //	                                       precision, recall and F1 on labelled items
 //	feedsift explain-story -config FILE ITEM
 //	                                       the story group of an item (id or link): its
@@ -214,10 +214,12 @@ Usage:
                                           and score for a stored item (or a text), the matched terms and
                                           a highlighted snippet, and when a run leaves the item out
                                           unread, the words it lacks
-  feedsift test -config FILE -topic NAME -labels FILE.tsv [-min-f1 F]
+  feedsift test -config FILE -topic NAME -labels FILE.tsv [-split DATE] [-min-f1 F]
                                           measure the topic on stored items labelled link<TAB>1|0:
                                           precision, recall, F1, false positives and negatives;
-                                          exit 1 when F1 is below -min-f1
+                                          -split also reports the items dated before and from DATE
+                                          apart (does a topic written on older items hold on newer
+                                          ones?); exit 1 when F1 is below -min-f1
   feedsift explain-story -config FILE ITEM
                                           the story group of an item (its id or link): every copy of
                                           the story and the similarity that merged it
