@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -63,6 +64,32 @@ var exampleCases = []struct {
 	{"sport", Item{
 		Title:   "Medvedev beats Chinese qualifier at the Beijing Open",
 		Summary: "The Russian tennis player won in straight sets.",
+	}, false},
+	// Who acts, and names that mean two things (more such stories, without
+	// explanations, are in testdata/stories.tsv).
+	{"third-party-wars", Item{
+		Title:   "US must prepare for wars with China, Russia",
+		Summary: "A congressional commission says the military is not ready for simultaneous conflicts.",
+	}, false},
+	{"third-party-speaker", Item{
+		Title:   "China, Russia expanding nuclear arsenals, Pentagon says",
+		Summary: "The annual report warns of a growing military threat.",
+	}, false},
+	{"summit-sidelines", Item{
+		Title:   "Xi and Putin meet on sidelines of regional summit in Astana",
+		Summary: "The two leaders praised their partnership.",
+	}, true},
+	{"third-country-drill-with-pair", Item{
+		Title:   "Iran holds naval drill with Russia and China in Gulf of Oman",
+		Summary: "Warships of the three navies took part in the exercise.",
+	}, true},
+	{"medvedev-tennis", Item{
+		Title:   "Medvedev beats Chinese rival to reach Shanghai final",
+		Summary: "The Russian came back from a set down.",
+	}, false},
+	{"un-security-council", Item{
+		Title:   "UN Security Council fails to agree on Sudan as Russia and China abstain",
+		Summary: "The vote followed weeks of talks.",
 	}, false},
 	{"boilerplate", Item{
 		Title:   "Local elections in Lyon",
@@ -151,4 +178,35 @@ func FuzzCompile(f *testing.F) {
 			t.Fatalf("explain %v/%v disagrees with match %v/%v", e.Result.Match, e.Result.Score, r.Match, r.Score)
 		}
 	})
+}
+
+// TestExampleTopic_stories: the example topic on the stories of
+// testdata/stories.tsv (label, title, summary; # comments), written for
+// this test: joint patrols and drills, visits and summits in settings the
+// groups do not list, sanctions on suppliers; trade, tourism, science,
+// sport, and third parties acting on the two as a pair.
+func TestExampleTopic_stories(t *testing.T) {
+	topic := mustCompileExample(t)
+	b, err := os.ReadFile(filepath.Join("testdata", "stories.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for i, line := range strings.Split(string(b), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 3 || f[0] != "0" && f[0] != "1" {
+			t.Fatalf("testdata/stories.tsv:%d: want label<TAB>title<TAB>summary", i+1)
+		}
+		n++
+		it := Item{Title: f[1], Summary: f[2]}
+		if got := topic.Match(NewDoc(it)).Match; got != (f[0] == "1") {
+			t.Errorf("testdata/stories.tsv:%d: %q: match = %v, want %v\n%s", i+1, f[1], got, !got, topic.Explain(NewDoc(it)))
+		}
+	}
+	if n < 50 {
+		t.Errorf("testdata/stories.tsv has %d stories; want at least 50", n)
+	}
 }

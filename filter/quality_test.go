@@ -247,7 +247,14 @@ func TestExampleTopic_Quality(t *testing.T) {
 		name string
 		q    quality
 		min  float64
-	}{{"whole set", all, 0.82}} {
+	}{
+		// Guards against regressions at the figures measured when the
+		// topic was designed (design half F1 0.92). They are below the
+		// targets of ≥ 0.90 precision and recall on the held-out half.
+		{"whole set", all, 0.83},
+		{"design half", design, 0.90},
+		{"held-out half", held, 0.65},
+	} {
 		if _, _, f1 := c.q.prf(); f1 < c.min {
 			t.Errorf("%s: F1 %.3f below %.2f", c.name, f1, c.min)
 		}
