@@ -202,6 +202,8 @@ func (q quality) String() string {
 
 var explainTitle = flag.String("explain", "", "quality test: explain the example topic on the items whose title contains this")
 
+var nearMiss = flag.Float64("near", 0, "quality test with -errors: also list the design half's negatives that score at least this, below the threshold")
+
 var showHalf = flag.String("half", "", "quality test with -errors: list only the errors of the design half (\"design\") or the held-out half (\"held\")")
 
 func TestExampleTopic_Quality(t *testing.T) {
@@ -213,7 +215,11 @@ func TestExampleTopic_Quality(t *testing.T) {
 	for _, it := range items {
 		d := bp.NewDoc(it.item)
 		stripped += d.Stripped
-		got := topic.Match(d).Match
+		res := topic.Match(d)
+		got := res.Match
+		if *nearMiss > 0 && !got && !it.label && res.Score >= *nearMiss && it.day < designSplit {
+			t.Logf("NEAR %v %s %s || %.200s", res.Score, it.day, it.item.Title, it.item.Summary)
+		}
 		if *explainTitle != "" && strings.Contains(it.item.Title, *explainTitle) {
 			t.Logf("label %v %s\n%s", it.label, it.day, topic.Explain(d))
 		}
