@@ -476,6 +476,7 @@ type Topic struct {
 	leaves    []*leaf
 	dict      dict
 	pool      sync.Pool // of *matcher
+	warnings  []Warning
 	// scale is, per clause, the largest term weight it reaches (at
 	// least 1); termWeighted, whether it reaches a term weighted but 1.
 	scale        []float64
@@ -528,6 +529,9 @@ func (g *Groups) Compile(spec TopicSpec) (*Topic, error) {
 	}
 	t := &Topic{name: spec.Name, clauses: clauses, weighted: weighted, threshold: spec.Threshold}
 	for _, cl := range clauses {
+		t.warnings = appendOperatorWords(t.warnings, cl.expr)
+	}
+	for _, cl := range clauses {
 		n, err := c.compile(cl.expr)
 		if err != nil {
 			return nil, topicErr(err)
@@ -564,6 +568,36 @@ func (g *Groups) Compile(spec TopicSpec) (*Topic, error) {
 		}
 	}
 	return t, nil
+}
+
+// Warning is something in a query that compiles but is likely not what
+// its author meant, at a byte offset of the query.
+type Warning struct {
+	Offset int
+	Msg    string
+}
+
+// Warnings are the topic's query's warnings, in order.
+func (t *Topic) Warnings() []Warning { return t.warnings }
+
+// operatorWords are the operators, which are written in capitals.
+var operatorWords = map[string]bool{"AND": true, "OR": true, "NOT": true, "UNLESS": true, "NEAR": true, "SAME": true, "BEFORE": true}
+
+// appendOperatorWords warns of unquoted words that are operators in any
+// other case ("semiconductors or chips" searches for the word "or").
+func appendOperatorWords(ws []Warning, a *ast) []Warning {
+	if a == nil {
+		return ws
+	}
+	if a.op == opTerm && !a.phrase && !a.exact && a.suffix == 0 {
+		if up := strings.ToUpper(a.text); operatorWords[up] && a.text != up {
+			ws = append(ws, Warning{Offset: a.off, Msg: fmt.Sprintf("%q is searched as a word: operators are written in capitals (%s); quote it (\"%s\") to search the word", a.text, up, a.text)})
+		}
+	}
+	for _, k := range a.kids {
+		ws = appendOperatorWords(ws, k)
+	}
+	return ws
 }
 
 // bound is the most clause i can add to a score: its weight times the

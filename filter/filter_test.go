@@ -531,3 +531,35 @@ func TestStemKey(t *testing.T) {
 	}
 	t.Logf("%d words checked", checked)
 }
+
+// TestCompile_warnings: lower-case operators compile as words, with a
+// warning at their offset; quoted, they are words without one.
+func TestCompile_warnings(t *testing.T) {
+	tests := []struct {
+		query string
+		want  []Warning
+	}{
+		{"semiconductors or chips", []Warning{{15, `"or" is searched as a word`}}},
+		{"2: title:(Russia and China)\n-1: trade Not military", []Warning{{17, `"and"`}, {38, `"Not" is searched as a word: operators are written in capitals (NOT)`}}},
+		{`semiconductors "or" chips`, nil},
+		{"Russia OR China", nil},
+		{"Belt and Road", []Warning{{5, `quote it ("and")`}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			tp, err := Compile(testGroups, TopicSpec{Name: "w", Query: tt.query})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := tp.Warnings()
+			if len(got) != len(tt.want) {
+				t.Fatalf("warnings %v, want %d", got, len(tt.want))
+			}
+			for i, w := range tt.want {
+				if got[i].Offset != w.Offset || !strings.Contains(got[i].Msg, w.Msg) {
+					t.Errorf("warning %d = %+v, want offset %d containing %q", i, got[i], w.Offset, w.Msg)
+				}
+			}
+		})
+	}
+}

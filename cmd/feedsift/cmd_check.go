@@ -22,6 +22,17 @@ func (c *checkCmd) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "%s: ok: %d feeds, %d groups, %d topics\n", *path, len(s.cfg.Feeds), len(s.cfg.Groups), len(s.topics))
+	for _, w := range s.warnings {
+		fmt.Fprintf(c.stderr, "warning: %s\n", w)
+	}
+	fmt.Fprintf(c.stdout, "%s: ok: %s, %s, %s\n", *path, plural(len(s.cfg.Feeds), "feed"), plural(len(s.cfg.Groups), "group"), plural(len(s.topics), "topic"))
 	return nil
+}
+
+// plural is n and noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -90,6 +90,9 @@ func (c *runCmd) run(ctx context.Context, fs *flag.FlagSet, path string, log *sl
 	if err != nil {
 		return err
 	}
+	for _, w := range s.warnings {
+		log.Warn("query", "warning", w)
+	}
 	if !flagSet(fs, "budget") {
 		opt.budget = s.cfg.Budget
 	} else if opt.budget < 0 {

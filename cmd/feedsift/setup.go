@@ -50,6 +50,9 @@ type topic struct {
 type setup struct {
 	cfg    *config.Config
 	topics []topic
+	// warnings are things that compile but are likely not what the
+	// author meant, each placed at file:line:col.
+	warnings []string
 }
 
 // load reads the config and compiles every topic; any problem is a usage
@@ -83,6 +86,9 @@ func load(path string) (*setup, error) {
 		if err != nil {
 			errs = append(errs, topicError(cfg, i, err))
 			continue
+		}
+		for _, w := range m.Warnings() {
+			s.warnings = append(s.warnings, cfg.QueryError(i, w.Offset, w.Msg).Error())
 		}
 		h := sha256.Sum256([]byte(fmt.Sprintf("%d\n%q\n%v %v\n%s", filter.Version, t.Query, t.Threshold, t.FoldDiacritics, groupsHash)))
 		s.topics = append(s.topics, topic{Topic: t, match: m, hash: hex.EncodeToString(h[:16])})
