@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -93,6 +94,35 @@ func proxDepth(ns []*node) int {
 type Groups struct {
 	nodes  map[string]*node
 	leaves []*leaf
+	sizes  map[*node]int // expanded sizes, for the bound
+}
+
+// maxExpanded bounds a group's or a query's size with every group
+// reference written out: a match evaluates a group each time it is
+// referenced, so groups that each refer twice to the one before grow
+// ×2 per level, and 40 levels would never finish.
+const maxExpanded = 100_000
+
+// expanded is n's node count with every group reference written out,
+// memoised on the shared nodes, saturating just past maxExpanded.
+func expanded(n *node, memo map[*node]int) int {
+	if v, ok := memo[n]; ok {
+		return v
+	}
+	size := 1
+	for _, k := range n.kids {
+		size = min(size+expanded(k, memo), maxExpanded+1)
+	}
+	memo[n] = size
+	return size
+}
+
+// sizeText is a size that may have saturated.
+func sizeText(n int) string {
+	if n > maxExpanded {
+		return fmt.Sprintf("more than %d", maxExpanded)
+	}
+	return strconv.Itoa(n)
 }
 
 type termOpts struct {
@@ -112,7 +142,7 @@ type groupCompiler struct {
 // CompileGroups compiles term groups. Every group is checked, used or not.
 func CompileGroups(groups []GroupSpec) (*Groups, error) {
 	gc := &groupCompiler{
-		g:     &Groups{nodes: map[string]*node{}},
+		g:     &Groups{nodes: map[string]*node{}, sizes: map[*node]int{}},
 		specs: map[string]*GroupSpec{},
 		state: map[string]int{},
 	}
@@ -238,6 +268,10 @@ func (gc *groupCompiler) group(name string, off int) (*node, error) {
 		child = &node{kind: nOr, kids: kids, pos: anyPos(kids), src: name, prox: proxDepth(kids)}
 	}
 	n := &node{kind: nGroup, name: name, kids: []*node{child}, pos: child.pos, src: "@" + name, prox: child.prox}
+	if size := expanded(n, gc.g.sizes); size > maxExpanded {
+		gc.term = -1
+		return nil, gc.errAt(-1, fmt.Sprintf("group %s is too big when the groups it refers to are written out (%s nodes, limit %d): a group that refers to others several times, each of which does the same, doubles at every level; refer to each group once, as an OR of the terms", name, sizeText(size), maxExpanded))
+	}
 	gc.g.nodes[name] = n
 	gc.state[name] = 2
 	gc.stack = gc.stack[:len(gc.stack)-1]
@@ -477,6 +511,7 @@ type Topic struct {
 	dict      dict
 	pool      sync.Pool // of *matcher
 	warnings  []Warning
+	size      int // nodes, with every group reference written out
 	// scale is, per clause, the largest term weight it reaches (at
 	// least 1); termWeighted, whether it reaches a term weighted but 1.
 	scale        []float64
@@ -538,6 +573,17 @@ func (g *Groups) Compile(spec TopicSpec) (*Topic, error) {
 		}
 		t.roots = append(t.roots, n)
 	}
+	size, memo := 0, map[*node]int{}
+	for k, v := range g.sizes {
+		memo[k] = v
+	}
+	for _, r := range t.roots {
+		size = min(size+expanded(r, memo), maxExpanded+1)
+	}
+	t.size = size
+	if size > maxExpanded {
+		return nil, &Error{Topic: spec.Name, Msg: fmt.Sprintf("query is too big when its groups are written out (%s nodes, limit %d): refer to a group that refers to others fewer times", sizeText(size), maxExpanded)}
+	}
 	if !weighted && spec.Threshold != 0 {
 		return nil, &Error{Topic: spec.Name, Msg: fmt.Sprintf("threshold %g needs a weighted query (clauses written as \"weight: expression\")", spec.Threshold)}
 	}
@@ -576,6 +622,13 @@ type Warning struct {
 	Offset int
 	Msg    string
 }
+
+// Size is the topic's node count with every group reference written out,
+// which a match evaluates: at most MaxSize.
+func (t *Topic) Size() int { return t.size }
+
+// MaxSize is the largest Size a topic may have.
+const MaxSize = maxExpanded
 
 // Warnings are the topic's query's warnings, in order.
 func (t *Topic) Warnings() []Warning { return t.warnings }

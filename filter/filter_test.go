@@ -563,3 +563,43 @@ func TestCompile_warnings(t *testing.T) {
 		})
 	}
 }
+
+// TestCompile_expansionBound: groups that each refer twice to the one
+// before double at every level; past the bound, compiling says which
+// group and why instead of leaving a match that never ends.
+func TestCompile_expansionBound(t *testing.T) {
+	chain := func(depth int) []GroupSpec {
+		gs := []GroupSpec{{Name: "g0", Terms: []string{"apple", "pear"}}}
+		for i := 1; i <= depth; i++ {
+			prev := fmt.Sprintf("@g%d", i-1)
+			gs = append(gs, GroupSpec{Name: fmt.Sprintf("g%d", i), Terms: []string{prev + " AND fruit", prev + " AND NOT kiwi"}})
+		}
+		return gs
+	}
+	if _, err := CompileGroups(chain(8)); err != nil {
+		t.Fatalf("8 levels: %v", err)
+	}
+	_, err := CompileGroups(chain(40))
+	var fe *Error
+	if !errors.As(err, &fe) || fe.Group == "" || fe.Term != -1 || !strings.Contains(fe.Msg, "too big") {
+		t.Fatalf("40 levels: err = %#v, want a group error saying it is too big", err)
+	}
+	t.Logf("%s: %s", fe.Group, fe.Msg)
+
+	// A query that refers many times to a group within the bound.
+	g, err := CompileGroups(chain(10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := strings.Repeat("@g10 OR ", 200) + "@g10"
+	if _, err := g.Compile(TopicSpec{Name: "big", Query: q}); !errors.As(err, &fe) || fe.Topic != "big" || !strings.Contains(fe.Msg, "too big") {
+		t.Fatalf("query: err = %v, want a topic error saying it is too big", err)
+	}
+	tp, err := g.Compile(TopicSpec{Name: "ok", Query: "@g10 OR kiwi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tp.Size() <= 0 || tp.Size() > MaxSize {
+		t.Errorf("Size() = %d", tp.Size())
+	}
+}

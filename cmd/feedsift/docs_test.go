@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -62,5 +65,26 @@ func TestCheck_OperatorWarning(t *testing.T) {
 	want := "warning: " + s.config + ":20:22: topic \"apples\": \"or\" is searched as a word"
 	if code != exitOK || !strings.Contains(stdout, "ok:") || !strings.Contains(stderr, want) {
 		t.Errorf("exit %d, stdout %q, stderr %q; want a warning %q", code, stdout, stderr, want)
+	}
+}
+
+// TestCheck_ExponentialGroups: groups that each refer twice to the one
+// before are refused by check, naming the group's place in the file,
+// instead of passing and then never finishing a run.
+func TestCheck_ExponentialGroups(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("database = \"f.db\"\noutput_dir = \"out\"\n\n[[feeds]]\nurl = \"http://127.0.0.1:1/f\"\n\n[groups.g0]\nterms = [\"apple\", \"pear\"]\n")
+	for i := 1; i <= 40; i++ {
+		fmt.Fprintf(&b, "\n[groups.g%d]\nterms = [\"@g%d AND fruit\", \"@g%d AND NOT kiwi\"]\n", i, i-1, i-1)
+	}
+	b.WriteString("\n[[topics]]\nname = \"deep\"\ntitle = \"Deep\"\nquery = \"@g40\"\n")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := feedsift(t, "check", "-config", path)
+	if code != exitUsage || !strings.Contains(stderr, path+":") || !strings.Contains(stderr, "too big") {
+		t.Errorf("exit %d, stderr %q; want exit %d naming the group's line and saying it is too big", code, stderr, exitUsage)
 	}
 }

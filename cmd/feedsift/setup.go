@@ -87,6 +87,9 @@ func load(path string) (*setup, error) {
 			errs = append(errs, topicError(cfg, i, err))
 			continue
 		}
+		if m.Size() > filter.MaxSize/2 {
+			s.warnings = append(s.warnings, cfg.TopicError(i, fmt.Sprintf("the query is %d nodes with its groups written out, of the %d allowed; each item's match costs in proportion", m.Size(), filter.MaxSize)).Error())
+		}
 		for _, w := range m.Warnings() {
 			s.warnings = append(s.warnings, cfg.QueryError(i, w.Offset, w.Msg).Error())
 		}
