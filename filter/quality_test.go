@@ -266,3 +266,52 @@ func TestExampleTopic_Quality(t *testing.T) {
 		}
 	}
 }
+
+// TestExampleTopic_HardCases scores the example topic on
+// testdata/hardcases.tsv (label, title, summary, note; a header line and
+// # comments), the odd rows it was designed on and the even rows it was
+// not, and guards against regressions on both.
+func TestExampleTopic_HardCases(t *testing.T) {
+	topic := mustCompileExample(t)
+	b, err := os.ReadFile(filepath.Join("testdata", "hardcases.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var design, held quality
+	row := 0
+	for i, line := range strings.Split(string(b), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, "label\t") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 4 || f[0] != "0" && f[0] != "1" {
+			t.Fatalf("testdata/hardcases.tsv:%d: want label<TAB>title<TAB>summary<TAB>note", i+1)
+		}
+		row++
+		c := &held
+		if row%2 == 1 {
+			c = &design
+		}
+		switch got, want := topic.Match(NewDoc(Item{Title: f[1], Summary: f[2]})).Match, f[0] == "1"; {
+		case got && want:
+			c.tp++
+		case got && !want:
+			c.fp++
+		case !got && want:
+			c.fn++
+		}
+	}
+	whole := quality{design.tp + held.tp, design.fp + held.fp, design.fn + held.fn}
+	t.Logf("design rows: %s", design)
+	t.Logf("held rows:   %s", held)
+	t.Logf("all rows:    %s", whole)
+	for _, c := range []struct {
+		name string
+		q    quality
+		min  float64
+	}{{"design", design, 0.90}, {"held", held, 0.80}, {"all", whole, 0.87}} {
+		if p, r, _ := c.q.prf(); p < c.min || r < c.min {
+			t.Errorf("%s rows: precision %.3f recall %.3f, want both ≥ %.2f", c.name, p, r, c.min)
+		}
+	}
+}
