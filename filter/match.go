@@ -850,11 +850,20 @@ func (m *matcher) contributions() contrib {
 	sort.Strings(c.groups)
 	c.groups = slices.Compact(c.groups)
 	for _, h := range c.hits {
-		c.terms = append(c.terms, m.t.leaves[h.leaf].members[h.member].display)
+		c.terms = append(c.terms, m.written(h))
 	}
 	sort.Strings(c.terms)
 	c.terms = slices.Compact(c.terms)
 	return c
+}
+
+// written is a hit's words as the item writes them (not the term that
+// found them, which may be a prefix or a stem: readers see these as the
+// entry's categories), with runs of space made one.
+func (m *matcher) written(h hit) string {
+	d := m.d
+	first, last := d.toks[h.start], d.toks[h.end]
+	return strings.Join(strings.Fields(d.texts[first.zone][first.start:last.end]), " ")
 }
 
 // collect gathers the groups and hits of the true, positive parts of n;

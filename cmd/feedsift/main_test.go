@@ -82,6 +82,15 @@ func TestRun_Example(t *testing.T) {
 	if strings.Join(links, "\n") != strings.Join(want, "\n") {
 		t.Errorf("entries:\n%s\nwant:\n%s", strings.Join(links, "\n"), strings.Join(want, "\n"))
 	}
+	// Categories are the words as the text writes them, never the query's
+	// prefixes or stems.
+	for _, it := range feed.Items {
+		for _, c := range it.Categories {
+			if strings.ContainsAny(c, "*~^") {
+				t.Errorf("%s: category %q shows query syntax", it.Link, c)
+			}
+		}
+	}
 
 	golden := filepath.Join("testdata", "example.atom")
 	if *update {
