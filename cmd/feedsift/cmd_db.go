@@ -18,6 +18,10 @@ type dbCmd struct {
 }
 
 func (c *dbCmd) Run(ctx context.Context, args []string) error {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		writeFamilyHelp(c.stdout, "db")
+		return errHelp
+	}
 	if len(args) == 0 || args[0] != "copy" {
 		return &exitError{exitUsage, errors.New("want: db copy -from FILE.db -to postgres://…")}
 	}

@@ -41,7 +41,7 @@ type feedsCmd struct {
 func (c *feedsCmd) Run(ctx context.Context, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
-			fmt.Fprint(c.stdout, usage)
+			writeFamilyHelp(c.stdout, "feeds")
 			return errHelp
 		}
 		return &exitError{exitUsage, errors.New("want a subcommand: add, list, import or export")}
@@ -68,7 +68,7 @@ func parseArgs(fs *flag.FlagSet, args []string, n int, names string) ([]string, 
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, errHelp
+				return nil, &helpError{fs}
 			}
 			return nil, &exitError{exitUsage, err}
 		}

@@ -8,21 +8,86 @@ import (
 	"testing"
 )
 
+// TestDocCurrent keeps doc.go, the package comment, equal to what the
+// command table gives; -update rewrites it.
+func TestDocCurrent(t *testing.T) {
+	want := packageDoc()
+	if *update {
+		if err := os.WriteFile("doc.go", []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := string(mustReadFile(t, "doc.go")); got != want {
+		t.Errorf("doc.go is stale: go test ./cmd/feedsift -run TestDocCurrent -update")
+	}
+}
+
+// TestHelp: every command's -h prints its own synopsis, text and flags
+// on standard output and exits 0; a family prints its subcommands.
+func TestHelp(t *testing.T) {
+	for _, c := range commands {
+		if c.name == "help" {
+			continue
+		}
+		t.Run(c.name, func(t *testing.T) {
+			args := append(strings.Fields(c.name), "-h")
+			code, stdout, stderr := feedsift(t, args...)
+			if code != exitOK || stderr != "" {
+				t.Fatalf("exit %d, stderr %q", code, stderr)
+			}
+			if !strings.HasPrefix(stdout, "Usage: feedsift "+c.name+" ") {
+				t.Errorf("-h does not start with the command's synopsis:\n%s", stdout)
+			}
+			if !strings.Contains(stdout, strings.Split(c.text, "\n")[0]) {
+				t.Errorf("-h lacks the command's text:\n%s", stdout)
+			}
+			if c.name != "db copy" && !strings.Contains(stdout, "\n  -config file\n") {
+				t.Errorf("-h lacks the flags:\n%s", stdout)
+			}
+		})
+	}
+	for _, family := range []string{"feeds", "db"} {
+		code, stdout, _ := feedsift(t, family, "-h")
+		if code != exitOK || !strings.Contains(stdout, "feedsift "+family+" ") || strings.Contains(stdout, "Exit codes") {
+			t.Errorf("%s -h: exit %d\n%s", family, code, stdout)
+		}
+	}
+	code, stdout, _ := feedsift(t, "help")
+	if code != exitOK || stdout != usage {
+		t.Errorf("help: exit %d", code)
+	}
+}
+
 // TestCommandsDocumented keeps usage, the package comment and the README
 // in step with the commands and their flags.
 func TestCommandsDocumented(t *testing.T) {
 	readme := string(mustReadFile(t, "../../README.md"))
-	doc := string(mustReadFile(t, "main.go"))
-	doc = doc[:strings.Index(doc, "package main")]
-	words := []string{
-		"run", "check", "replay", "prune", "feeds add", "feeds list", "feeds import", "feeds export",
-		"-json", "-strict", "-budget", "-lock-wait", "-log-format", "-topic", "-since", "-dry-run", "-vacuum", "-title",
-		"-worker", "-lease", "db copy", "postgres://",
-	}
-	for _, w := range words {
+	doc := string(mustReadFile(t, "doc.go"))
+	for _, c := range commands {
 		for name, text := range map[string]string{"usage": usage, "README.md": readme, "package comment": doc} {
-			if !strings.Contains(text, w) {
-				t.Errorf("%s does not mention %q", name, w)
+			if !strings.Contains(text, "feedsift "+c.name) {
+				t.Errorf("%s does not mention %q", name, "feedsift "+c.name)
+			}
+		}
+	}
+	// The flags: in each command's -h (from its FlagSet) and the README.
+	for cmd, flags := range map[string][]string{
+		"run":          {"-config", "-json", "-strict", "-budget", "-lock-wait", "-log-format", "-force", "-worker", "-lease", "-v"},
+		"replay":       {"-topic", "-since", "-dry-run", "-lock-wait"},
+		"prune":        {"-dry-run", "-vacuum", "-lock-wait"},
+		"feeds add":    {"-title"},
+		"feeds export": {"-o"},
+		"test":         {"-split", "-min-f1", "-labels"},
+		"db copy":      {"-from", "-to"},
+	} {
+		args := append(strings.Fields(cmd), "-h")
+		code, stdout, stderr := feedsift(t, args...)
+		for _, f := range flags {
+			if !strings.Contains(stdout, "\n  "+f+" ") && !strings.Contains(stdout, "\n  "+f+"\n") && !strings.Contains(stdout, "\n  "+f+"\t") {
+				t.Errorf("feedsift %s -h: exit %d, no flag %s in\n%s%s", cmd, code, f, stdout, stderr)
+			}
+			if !strings.Contains(readme, f) {
+				t.Errorf("README.md does not mention %s", f)
 			}
 		}
 	}

@@ -217,7 +217,7 @@ func TestExampleConfigsAgree(t *testing.T) {
 // README in step on exit codes.
 func TestUsageDocumented(t *testing.T) {
 	readme := string(mustReadFile(t, "../../README.md"))
-	doc := string(mustReadFile(t, "main.go"))
+	doc := string(mustReadFile(t, "doc.go"))
 	for _, code := range []string{"0", "1", "2", "3", "4", "75", "130"} {
 		for name, text := range map[string]string{"usage": usage, "README.md": readme, "package comment": doc} {
 			if !strings.Contains(text, "\n  "+code+" ") && !strings.Contains(text, "\n//\t"+code+" ") && !strings.Contains(text, "| "+code+" |") {

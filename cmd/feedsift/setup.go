@@ -19,16 +19,16 @@ import (
 	"github.com/feedsift/feedsift/filter"
 )
 
+// errHelp is returned by a command that has printed its help itself.
 var errHelp = errors.New("help shown")
 
-// parseFlags parses args, turning -h into errHelp and bad flags into a
-// usage error.
+// parseFlags parses args, turning -h into a helpError (runWith prints
+// the command's help) and bad flags into a usage error.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(fs.Output())
-			return errHelp
+			return &helpError{fs}
 		}
 		return &exitError{exitUsage, err}
 	}

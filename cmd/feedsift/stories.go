@@ -314,7 +314,7 @@ func (c *explainStoryCmd) Run(ctx context.Context, args []string) error {
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
+			return &helpError{fs}
 		}
 		return &exitError{exitUsage, err}
 	}
