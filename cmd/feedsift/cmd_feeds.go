@@ -263,7 +263,7 @@ func (c *feedsCmd) list(ctx context.Context, args []string) error {
 		title := orDefault(f.Title, st.Title)
 		switch {
 		case !ok:
-			fmt.Fprintf(tw, "%s\t%s\t-\t-\tnever fetched\n", f.URL, orDefault(title, "-"))
+			fmt.Fprintf(tw, "%s\t%s\t-\t-\tnever fetched\n", fetcher.RedactURL(f.URL), orDefault(title, "-"))
 		default:
 			health := "ok"
 			if st.Failures > 0 {
@@ -273,7 +273,7 @@ func (c *feedsCmd) list(ctx context.Context, args []string) error {
 			if !st.SuccessAt.IsZero() {
 				last = st.SuccessAt.UTC().Format("2006-01-02 15:04")
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", f.URL, orDefault(title, "-"), st.Items, last, health)
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", fetcher.RedactURL(f.URL), orDefault(title, "-"), st.Items, last, health)
 		}
 	}
 	return tw.Flush()

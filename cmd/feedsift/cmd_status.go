@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/feedsift/feedsift/fetcher"
 	"github.com/feedsift/feedsift/store"
 )
 
@@ -82,6 +83,11 @@ func (c *statusCmd) Run(ctx context.Context, args []string) error {
 		fs := statusOf(f, true, now())
 		fs.State = "not_configured"
 		out = append(out, fs)
+	}
+	// A password or token in a feed's URL is not shown.
+	for i := range out {
+		out[i].URL, out[i].FetchURL = fetcher.RedactURL(out[i].URL), fetcher.RedactURL(out[i].FetchURL)
+		out[i].Error = fetcher.RedactText(out[i].Error)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(c.stdout)

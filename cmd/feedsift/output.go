@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/feedsift/feedsift/feedout"
+	"github.com/feedsift/feedsift/fetcher"
 	"github.com/feedsift/feedsift/store"
 	"github.com/google/uuid"
 )
@@ -139,6 +140,9 @@ func (p *pass) writeIndex(ctx context.Context, outs []written) error {
 		if u, err := url.Parse(f.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
 			continue // local files are not published
 		}
+		if fetcher.HasSecret(f.URL) {
+			continue // nor a URL with a password or a token in it
+		}
 		title := f.Title
 		if title == "" {
 			title = home[f.URL].Title
@@ -229,14 +233,15 @@ func entry(m store.Matched, feedTitle string) feedout.Entry {
 		e.Enclosures = append(e.Enclosures, feedout.Enclosure{URL: enc.URL, Type: enc.Type, Length: enc.Length})
 	}
 	if feedTitle == "" {
-		feedTitle = m.FeedURL
+		feedTitle = fetcher.RedactURL(m.FeedURL)
 	}
 	src := &feedout.Source{ID: m.FeedURL, Title: feedTitle, Home: m.FeedHome}
-	if u, err := url.Parse(m.FeedURL); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+	if u, err := url.Parse(m.FeedURL); err == nil && (u.Scheme == "http" || u.Scheme == "https") && !fetcher.HasSecret(m.FeedURL) {
 		src.Link = m.FeedURL
 	} else {
 		// A local file has no URL to publish; its (relative) file: URL
-		// names it.
+		// names it. A URL with a password or a token in it is never
+		// published: an id made from it stands for it.
 		src.ID = "urn:uuid:" + uuid.NewSHA1(idSpace, []byte("feed\x00"+m.FeedURL)).String()
 	}
 	e.Source = src

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/feedsift/feedsift/config"
 	"github.com/feedsift/feedsift/feedout"
+	"github.com/feedsift/feedsift/fetcher"
 	"github.com/feedsift/feedsift/filter"
 )
 
@@ -201,12 +203,48 @@ func newLogger(w io.Writer, verbose bool, format string) (*slog.Logger, error) {
 	if verbose {
 		level = slog.LevelDebug
 	}
-	opts := &slog.HandlerOptions{Level: level}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: redactAttr}
 	switch strings.ToLower(format) {
 	case "", "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
+		return slog.New(redactHandler{slog.NewTextHandler(w, opts)}), nil
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+		return slog.New(redactHandler{slog.NewJSONHandler(w, opts)}), nil
 	}
 	return nil, &exitError{exitUsage, fmt.Errorf("-log-format %q: want text or json", format)}
+}
+
+// redactAttr hides the secrets of URLs in a log attribute's value (a
+// feed's URL, an error's text).
+func redactAttr(_ []string, a slog.Attr) slog.Attr {
+	switch v := a.Value.Resolve(); v.Kind() {
+	case slog.KindString:
+		a.Value = slog.StringValue(fetcher.RedactText(v.String()))
+	case slog.KindAny:
+		if err, ok := v.Any().(error); ok {
+			a.Value = slog.StringValue(fetcher.RedactText(err.Error()))
+		}
+	}
+	return a
+}
+
+// redactHandler hides the secrets of URLs in a log line's message, which
+// ReplaceAttr does not see (a fetch error's text is the message of its
+// warning).
+type redactHandler struct{ slog.Handler }
+
+func (h redactHandler) Handle(ctx context.Context, r slog.Record) error {
+	if msg := fetcher.RedactText(r.Message); msg != r.Message {
+		nr := slog.NewRecord(r.Time, r.Level, msg, r.PC)
+		r.Attrs(func(a slog.Attr) bool { nr.AddAttrs(a); return true })
+		r = nr
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h redactHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return redactHandler{h.Handler.WithAttrs(as)}
+}
+
+func (h redactHandler) WithGroup(name string) slog.Handler {
+	return redactHandler{h.Handler.WithGroup(name)}
 }

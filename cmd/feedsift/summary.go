@@ -67,7 +67,7 @@ func (s *summary) count(results []fetcher.Result) {
 		case fetcher.Failed:
 			s.Failed++
 			if r.Err != nil {
-				s.FailedFeeds = append(s.FailedFeeds, feedFailure{URL: r.URL, Class: r.Err.Class, Error: r.Err.Error()})
+				s.FailedFeeds = append(s.FailedFeeds, feedFailure{URL: fetcher.RedactURL(r.URL), Class: r.Err.Class, Error: fetcher.RedactText(r.Err.Error())})
 			}
 		case fetcher.Skipped:
 			s.Skipped++
