@@ -16,8 +16,9 @@
 // (the absolute http(s) URL the document is served at; for a local file the
 // validator treats it as the file's location), Updated, and Author unless
 // every entry has Authors. Each Entry needs a unique absolute-IRI ID and
-// Updated, Published or FirstSeen. A Source needs Link, Title and Updated
-// (its ID defaults to Link). Untrusted data is cleaned, not refused: HTML
+// Updated, Published or FirstSeen. A Source needs an ID or Link, and
+// Updated (its ID defaults to Link; a title that cleans to nothing becomes
+// its feed's host). Untrusted data is cleaned, not refused: HTML
 // goes through SanitizeHTMLBase with the entry's link as base, non-http(s)
 // links and enclosures are dropped, bad language tags are dropped, an
 // untitled entry is titled from its text, and an entry with no text gets

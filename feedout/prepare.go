@@ -171,7 +171,10 @@ func prepare(f *Feed) (*doc, error) {
 				return nil, bad(field("Source.ID"), "empty, and no http(s) Link to use instead")
 			}
 			if src.Title == "" {
-				return nil, bad(field("Source.Title"), "empty")
+				// A source's title is the feed's own, untrusted: one that
+				// cleans to nothing (a lone invalid byte, a noncharacter)
+				// is the title's problem, not the document's.
+				src.Title = sourceFallbackTitle(src)
 			}
 			if src.Updated.IsZero() {
 				return nil, bad(field("Source.Updated"), "zero time (pass the time the source was fetched)")
@@ -273,3 +276,14 @@ func rfc3339(t time.Time) string {
 
 // rfc822 formats t for RSS 2.0.
 func rfc822(t time.Time) string { return t.UTC().Format(time.RFC1123Z) }
+
+// sourceFallbackTitle names a source whose title is empty: the host of
+// its feed or home page, else its id.
+func sourceFallbackTitle(s Source) string {
+	for _, l := range []string{s.Link, s.Home} {
+		if u, ok := httpURL(l); ok && u.Host != "" {
+			return cleanLine(u.Host)
+		}
+	}
+	return s.ID
+}

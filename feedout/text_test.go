@@ -167,3 +167,29 @@ func publishedText(t *testing.T, ext string, b []byte) string {
 	}
 	return sb.String()
 }
+
+// TestWrite_UnpublishableSourceTitle: a source title that cleans to
+// nothing (one invalid byte stored as U+FFFD, a noncharacter, controls)
+// is that title's problem: the document is written, the source named by
+// its feed's host.
+func TestWrite_UnpublishableSourceTitle(t *testing.T) {
+	for _, title := range []string{"\uFFFD", "\uFDD0", "\u202E\u2066", " \x01 "} {
+		f := testFeed("")
+		f.Entries[0].Source.Title = title
+		for _, fm := range formats {
+			f.Self = selfURL(fm.ext)
+			var buf bytes.Buffer
+			if err := fm.write(&buf, f); err != nil {
+				t.Errorf("%+q: Write%s: %v", title, fm.name, err)
+				continue
+			}
+			want := ">go.example.com<"
+			if fm.ext == "json" {
+				want = `"go.example.com"`
+			}
+			if !strings.Contains(buf.String(), want) {
+				t.Errorf("%+q: Write%s: no fallback source title", title, fm.name)
+			}
+		}
+	}
+}
