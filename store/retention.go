@@ -17,10 +17,10 @@ type Retention struct {
 	// MatchedBefore: likewise for items some topic matched. Zero deletes
 	// none.
 	MatchedBefore time.Time
-	// Shown maps each published topic to how many of its newest matches
-	// its output shows (0 = all of them, as Matches' limit). Those items
-	// are never deleted, however old.
-	Shown map[string]int
+	// Keep are the items that are never deleted, however old: what the
+	// outputs show (each entry's item and the copies of its story it
+	// lists), as the caller decides it.
+	Keep []int64
 	// DryRun counts what would be deleted and deletes nothing.
 	DryRun bool
 }
@@ -34,44 +34,34 @@ type Pruned struct {
 // errDryRun rolls back a dry run's transaction.
 var errDryRun = errors.New("dry run")
 
-// shownCTE names the items an output shows: each topic's newest matches in
-// Matches' order, up to its limit. ?1 is the JSON object of limits.
-const shownCTE = `WITH ranked AS (
-	SELECT m.item_id, m.topic, row_number() OVER (PARTITION BY m.topic
-		ORDER BY CASE WHEN i.published > 0 THEN i.published ELSE i.first_seen END DESC, i.key) AS n
-	FROM matches m JOIN items i ON i.id = m.item_id
-), shown AS (
-	SELECT r.item_id FROM ranked r JOIN json_each(?1) l ON l.key = r.topic
-	WHERE l.value = 0 OR r.n <= l.value
-)`
-
 // Prune deletes old items in one transaction: those no topic matched
 // before r.UnmatchedBefore, those some topic matched before
-// r.MatchedBefore, never one in r.Shown. Their matches go with them; feeds
+// r.MatchedBefore, never one in r.Keep. Their matches go with them; feeds
 // are kept.
 func (s *Store) Prune(ctx context.Context, r Retention) (Pruned, error) {
-	limits, err := json.Marshal(r.Shown)
+	keep, err := json.Marshal(r.Keep)
 	if err != nil {
 		return Pruned{}, err
 	}
-	if r.Shown == nil {
-		limits = []byte("{}")
+	if r.Keep == nil {
+		keep = []byte("[]")
 	}
 	var res Pruned
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		res = Pruned{}
 		if !r.UnmatchedBefore.IsZero() {
-			n, err := execCount(ctx, tx, `DELETE FROM items WHERE changed_at < ?
-				AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.item_id = items.id)`, unix(r.UnmatchedBefore))
+			n, err := execCount(ctx, tx, `DELETE FROM items WHERE changed_at < ?1
+				AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.item_id = items.id)
+				AND id NOT IN (SELECT value FROM json_each(?2))`, unix(r.UnmatchedBefore), string(keep))
 			if err != nil {
 				return err
 			}
 			res.Unmatched = n
 		}
 		if !r.MatchedBefore.IsZero() {
-			n, err := execCount(ctx, tx, shownCTE+` DELETE FROM items WHERE changed_at < ?2
+			n, err := execCount(ctx, tx, `DELETE FROM items WHERE changed_at < ?1
 				AND EXISTS (SELECT 1 FROM matches m WHERE m.item_id = items.id)
-				AND id NOT IN (SELECT item_id FROM shown)`, string(limits), unix(r.MatchedBefore))
+				AND id NOT IN (SELECT value FROM json_each(?2))`, unix(r.MatchedBefore), string(keep))
 			if err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"time"
 
 	"github.com/feedsift/feedsift/store"
@@ -40,7 +41,11 @@ func (c *pruneCmd) Run(ctx context.Context, args []string) error {
 	}
 	defer unlock()
 	defer st.Close()
-	r := s.retention(c.now())
+	p := &pass{setup: s, log: slog.New(slog.DiscardHandler), now: c.now, st: st}
+	r, err := p.retention(ctx, c.now())
+	if err != nil {
+		return &exitError{exitDatabase, err}
+	}
 	r.DryRun = *dryRun
 	pr, err := st.Prune(ctx, r)
 	if err != nil {
@@ -62,20 +67,30 @@ func (c *pruneCmd) Run(ctx context.Context, args []string) error {
 }
 
 // retention is the configured retention at now: what prune and the end of
-// every run delete. Every item a topic's output shows is protected.
-func (s *setup) retention(now time.Time) store.Retention {
-	r := store.Retention{Shown: map[string]int{}}
-	for _, t := range s.topics {
-		r.Shown[t.Name] = t.MaxEntries
+// every run delete. Every item a topic's output shows, and every copy of
+// a story an entry lists, is kept (shownOf decides what that is).
+func (p *pass) retention(ctx context.Context, now time.Time) (store.Retention, error) {
+	var r store.Retention
+	for _, t := range p.topics {
+		ms, copies, err := p.shown(ctx, t)
+		if err != nil {
+			return r, fmt.Errorf("topic %s: %w", t.Name, err)
+		}
+		for _, m := range ms {
+			r.Keep = append(r.Keep, m.ID)
+			for _, c := range copies[m.ID] {
+				r.Keep = append(r.Keep, c.ID)
+			}
+		}
 	}
 	day := 24 * time.Hour
-	if s.cfg.KeepDays > 0 {
-		r.UnmatchedBefore = now.Add(-time.Duration(s.cfg.KeepDays) * day)
+	if p.cfg.KeepDays > 0 {
+		r.UnmatchedBefore = now.Add(-time.Duration(p.cfg.KeepDays) * day)
 	}
-	if s.cfg.KeepMatchedDays > 0 {
-		r.MatchedBefore = now.Add(-time.Duration(s.cfg.KeepMatchedDays) * day)
+	if p.cfg.KeepMatchedDays > 0 {
+		r.MatchedBefore = now.Add(-time.Duration(p.cfg.KeepMatchedDays) * day)
 	}
-	return r
+	return r, nil
 }
 
 // autoPrune applies the retention at the end of a run, once the outputs
@@ -84,7 +99,11 @@ func (p *pass) autoPrune(ctx context.Context) error {
 	if p.cfg.KeepDays == 0 {
 		return nil
 	}
-	pr, err := p.st.Prune(ctx, p.retention(p.now()))
+	r, err := p.retention(ctx, p.now())
+	if err != nil {
+		return &exitError{exitDatabase, fmt.Errorf("prune: %w", err)}
+	}
+	pr, err := p.st.Prune(ctx, r)
 	if err != nil {
 		return &exitError{exitDatabase, fmt.Errorf("prune: %w", err)}
 	}

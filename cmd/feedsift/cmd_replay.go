@@ -209,7 +209,14 @@ func (p *pass) replay(ctx context.Context, t topic, from time.Time) (*replayed, 
 		after = append(after, m)
 	}
 	sortMatched(after)
-	shownBefore, shownAfter := shown(current, t.MaxEntries), shown(after, t.MaxEntries)
+	shownBefore, _, err := p.shownOf(ctx, t, current)
+	if err != nil {
+		return nil, &exitError{exitDatabase, err}
+	}
+	shownAfter, _, err := p.shownOf(ctx, t, after)
+	if err != nil {
+		return nil, &exitError{exitDatabase, err}
+	}
 	wasShown, isShown, wasMatched := map[int64]bool{}, map[int64]bool{}, map[int64]bool{}
 	for _, m := range current {
 		wasMatched[m.ID] = true
@@ -300,12 +307,4 @@ func sortMatched(ms []store.Matched) {
 		}
 		return ms[i].Key < ms[j].Key
 	})
-}
-
-// shown is what an output with max entries (0 = all) shows of ms.
-func shown(ms []store.Matched, max int) []store.Matched {
-	if max > 0 && len(ms) > max {
-		return ms[:max]
-	}
-	return ms
 }

@@ -50,24 +50,43 @@ func (p *pass) writeTopic(ctx context.Context, t topic) (*feedout.Feed, error) {
 	return f, nil
 }
 
-// buildTopic returns one topic's document from its stored matches.
-func (p *pass) buildTopic(ctx context.Context, t topic) (*feedout.Feed, error) {
+// shownOf is what a topic's output shows of its matches ms (newest
+// first, as store.Matches orders them): with story grouping, one entry a
+// story, made of its copy seen first, with the other copies it lists;
+// then the newest max_entries. It is the one definition that the outputs,
+// replay's diff and retention share.
+func (p *pass) shownOf(ctx context.Context, t topic, ms []store.Matched) ([]store.Matched, map[int64][]store.FeedItem, error) {
+	var copies map[int64][]store.FeedItem
+	if t.Dedup {
+		var err error
+		if ms, copies, err = p.foldStories(ctx, t, ms); err != nil {
+			return nil, nil, err
+		}
+	}
+	if t.MaxEntries > 0 && len(ms) > t.MaxEntries {
+		ms = ms[:t.MaxEntries]
+	}
+	return ms, copies, nil
+}
+
+// shown is what a topic's output shows now, from its stored matches.
+func (p *pass) shown(ctx context.Context, t topic) ([]store.Matched, map[int64][]store.FeedItem, error) {
 	limit := t.MaxEntries
 	if t.Dedup {
 		limit = 0 // copies are folded first, then the newest stories kept
 	}
 	ms, err := p.st.Matches(ctx, t.Name, limit)
 	if err != nil {
-		return nil, fmt.Errorf("topic %s: %w", t.Name, err)
+		return nil, nil, err
 	}
-	var copies map[int64][]store.FeedItem
-	if t.Dedup {
-		if ms, copies, err = p.foldStories(ctx, t, ms); err != nil {
-			return nil, fmt.Errorf("topic %s: %w", t.Name, err)
-		}
-		if t.MaxEntries > 0 && len(ms) > t.MaxEntries {
-			ms = ms[:t.MaxEntries]
-		}
+	return p.shownOf(ctx, t, ms)
+}
+
+// buildTopic returns one topic's document from its stored matches.
+func (p *pass) buildTopic(ctx context.Context, t topic) (*feedout.Feed, error) {
+	ms, copies, err := p.shown(ctx, t)
+	if err != nil {
+		return nil, fmt.Errorf("topic %s: %w", t.Name, err)
 	}
 	f := p.topicFeed(t, ms)
 	p.addCopies(f, ms, copies)

@@ -2,8 +2,7 @@ package pg
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
+		"errors"
 
 	"github.com/feedsift/feedsift/store"
 	"github.com/jackc/pgx/v5"
@@ -11,43 +10,30 @@ import (
 
 var errDryRun = errors.New("dry run")
 
-// shownCTE names the items an output shows: each topic's newest matches in
-// Matches' order, up to its limit. $1 is the JSON object of limits.
-const shownCTE = `WITH ranked AS (
-	SELECT m.item_id, m.topic, row_number() OVER (PARTITION BY m.topic
-		ORDER BY CASE WHEN i.published > 0 THEN i.published ELSE i.first_seen END DESC, i.key COLLATE "C") AS n
-	FROM matches m JOIN items i ON i.id = m.item_id
-), shown AS (
-	SELECT r.item_id FROM ranked r JOIN jsonb_each_text($1::jsonb) l ON l.key = r.topic
-	WHERE l.value::bigint = 0 OR r.n <= l.value::bigint
-)`
-
 // Prune deletes old items in one transaction, as the SQLite store's Prune
 // does: unmatched ones before r.UnmatchedBefore, matched ones before
-// r.MatchedBefore, never one an output shows.
+// r.MatchedBefore, never one in r.Keep.
 func (s *Store) Prune(ctx context.Context, r store.Retention) (store.Pruned, error) {
-	limits, err := json.Marshal(r.Shown)
-	if err != nil {
-		return store.Pruned{}, err
-	}
-	if r.Shown == nil {
-		limits = []byte("{}")
+	keep := r.Keep
+	if keep == nil {
+		keep = []int64{}
 	}
 	var res store.Pruned
-	err = s.tx(ctx, func(tx pgx.Tx) error {
+	err := s.tx(ctx, func(tx pgx.Tx) error {
 		res = store.Pruned{}
 		if !r.UnmatchedBefore.IsZero() {
 			tag, err := tx.Exec(ctx, `DELETE FROM items WHERE changed_at < $1
-				AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.item_id = items.id)`, store.Unix(r.UnmatchedBefore))
+				AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.item_id = items.id)
+				AND id <> ALL($2::bigint[])`, store.Unix(r.UnmatchedBefore), keep)
 			if err != nil {
 				return err
 			}
 			res.Unmatched = int(tag.RowsAffected())
 		}
 		if !r.MatchedBefore.IsZero() {
-			tag, err := tx.Exec(ctx, shownCTE+` DELETE FROM items WHERE changed_at < $2
+			tag, err := tx.Exec(ctx, `DELETE FROM items WHERE changed_at < $1
 				AND EXISTS (SELECT 1 FROM matches m WHERE m.item_id = items.id)
-				AND id NOT IN (SELECT item_id FROM shown)`, string(limits), store.Unix(r.MatchedBefore))
+				AND id <> ALL($2::bigint[])`, store.Unix(r.MatchedBefore), keep)
 			if err != nil {
 				return err
 			}

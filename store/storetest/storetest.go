@@ -454,12 +454,13 @@ func testPrune(t *testing.T, s Store) {
 		return mustSave(t, s, "https://e.org/f", []store.Item{{GUID: guid, Title: guid, Published: at}}, at).New[0]
 	}
 	ids := map[string]int64{
-		"old-unmatched":     save("old-unmatched", old),
-		"recent-unmatched":  save("recent-unmatched", recent),
-		"old-matched-shown": save("old-matched-shown", old.Add(time.Hour)),
-		"old-matched":       save("old-matched", old),
-		"recent-matched":    save("recent-matched", recent),
-		"old-other-topic":   save("old-other-topic", old),
+		"old-unmatched":      save("old-unmatched", old),
+		"recent-unmatched":   save("recent-unmatched", recent),
+		"old-matched-shown":  save("old-matched-shown", old.Add(time.Hour)),
+		"old-matched":        save("old-matched", old),
+		"recent-matched":     save("recent-matched", recent),
+		"old-other-topic":    save("old-other-topic", old),
+		"old-unmatched-kept": save("old-unmatched-kept", old), // a copy an entry lists
 	}
 	match := func(topic string, names ...string) {
 		var ms []store.Match
@@ -476,12 +477,13 @@ func testPrune(t *testing.T, s Store) {
 	if err := s.SaveStoryMembers(ctx, []store.StoryMember{{ItemID: ids["old-unmatched"], GroupID: ids["old-unmatched"], Time: old}}); err != nil {
 		t.Fatal(err)
 	}
-	r := store.Retention{UnmatchedBefore: t0.Add(-30 * day), MatchedBefore: t0.Add(-60 * day), Shown: map[string]int{"a": 2}, DryRun: true}
+	keep := []int64{ids["old-matched-shown"], ids["recent-matched"], ids["old-unmatched-kept"]}
+	r := store.Retention{UnmatchedBefore: t0.Add(-30 * day), MatchedBefore: t0.Add(-60 * day), Keep: keep, DryRun: true}
 	dry, err := s.Prune(ctx, r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := mustCount(t, s); n != 6 {
+	if n := mustCount(t, s); n != 7 {
 		t.Errorf("a dry run deleted items: %d left", n)
 	}
 	r.DryRun = false
@@ -497,7 +499,7 @@ func testPrune(t *testing.T, s Store) {
 		t.Fatal(err)
 	}
 	sort.Strings(left)
-	if want := "old-matched-shown,recent-matched,recent-unmatched"; strings.Join(left, ",") != want {
+	if want := "old-matched-shown,old-unmatched-kept,recent-matched,recent-unmatched"; strings.Join(left, ",") != want {
 		t.Errorf("left %v, want %s", left, want)
 	}
 	if ms, _ := s.Matches(ctx, "a", 0); len(ms) != 2 {
@@ -509,8 +511,8 @@ func testPrune(t *testing.T, s Store) {
 	if got, err := s.Prune(ctx, store.Retention{}); err != nil || got != (store.Pruned{}) {
 		t.Errorf("empty retention: %+v %v", got, err)
 	}
-	if got, _ := s.Prune(ctx, store.Retention{MatchedBefore: t0, Shown: map[string]int{"a": 0}}); got.Matched != 0 {
-		t.Errorf("uncapped topic lost %d items", got.Matched)
+	if got, _ := s.Prune(ctx, store.Retention{MatchedBefore: t0, UnmatchedBefore: t0, Keep: keep}); got != (store.Pruned{Unmatched: 1}) {
+		t.Errorf("with every old item but one kept, pruned %+v; want the one unmatched item", got)
 	}
 }
 
