@@ -2,7 +2,7 @@ package pg
 
 import (
 	"context"
-		"errors"
+	"errors"
 
 	"github.com/feedsift/feedsift/store"
 	"github.com/jackc/pgx/v5"
