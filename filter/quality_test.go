@@ -351,8 +351,9 @@ func TestExampleTopic_HardCases(t *testing.T) {
 }
 
 // TestExampleTopic_WrittenSets scores the example topic on the stories
-// of testdata/written/: two sets of 2014-2022 it was designed on and one
-// of 2023-2025 it was not (each file's comment says which), and guards
+// of testdata/written/: sets of 2014-2022 and of Russian and Chinese
+// reports it was designed on, and one of 2023-2025 it was not (each
+// file's comment says which), and guards
 // against regressions on each.
 func TestExampleTopic_WrittenSets(t *testing.T) {
 	topic := mustCompileExample(t)
@@ -362,6 +363,7 @@ func TestExampleTopic_WrittenSets(t *testing.T) {
 	}{
 		{"written/wire-2014-2020.tsv", 0.85},
 		{"written/world-2021-2022.tsv", 0.85},
+		{"written/ru-zh-2015-2025.tsv", 0.88},
 		{"written/feeds-2023-2025.tsv", 0.80}, // not designed on
 	} {
 		var q quality
