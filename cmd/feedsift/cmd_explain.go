@@ -72,29 +72,39 @@ func (c *explainCmd) Run(ctx context.Context, args []string) error {
 	if len(items) == 0 {
 		return &exitError{exitFailure, fmt.Errorf("no stored item with %s", strings.TrimSpace(*link+*id))}
 	}
+	ids := make([]int64, len(items))
 	for i := range items {
-		it := &items[i]
-		bp, err := p.boilerplate(ctx, []int64{it.FeedID})
-		if err != nil {
-			return err
-		}
-		if i > 0 {
-			fmt.Fprintln(c.stdout)
-		}
-		fmt.Fprintf(c.stdout, "item %s from %s\n", it.Key, it.FeedURL)
-		item := filterItem(it, p.feedTitle(it))
-		if _, err := t.match.Explain(bp.NewDoc(item)).WriteTo(c.stdout); err != nil {
-			return err
-		}
-		explainScreen(c.stdout, screen, item)
-		// The story the item belongs to: the copies from other feeds
-		// and the similarity that joined each.
-		if p.cfg.Dedup.Enabled {
-			fmt.Fprintln(c.stdout)
-			if err := explainStory(ctx, c.stdout, p.st, it.ID, p.titles); err != nil {
-				fmt.Fprintf(c.stdout, "story: %v\n", err)
+		ids[i] = items[i].ID
+	}
+	explained := 0
+	var werr error
+	err = p.storedDocs(ctx, ids, []*filter.Topic{t.match}, func(*store.FeedItem) (bool, bool) { return false, true },
+		func(it *store.FeedItem, d *filter.Doc) {
+			if werr != nil {
+				return
 			}
-		}
+			if explained++; explained > 1 {
+				fmt.Fprintln(c.stdout)
+			}
+			fmt.Fprintf(c.stdout, "item %s from %s\n", it.Key, it.FeedURL)
+			if _, werr = t.match.Explain(d).WriteTo(c.stdout); werr != nil {
+				return
+			}
+			explainScreen(c.stdout, screen, filterItem(it, p.feedTitle(it)))
+			// The story the item belongs to: the copies from other feeds
+			// and the similarity that joined each.
+			if p.cfg.Dedup.Enabled {
+				fmt.Fprintln(c.stdout)
+				if err := explainStory(ctx, c.stdout, p.st, it.ID, p.titles); err != nil {
+					fmt.Fprintf(c.stdout, "story: %v\n", err)
+				}
+			}
+		})
+	if err != nil {
+		return err
+	}
+	if werr != nil {
+		return werr
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/feedsift/feedsift/feedout"
+	"github.com/feedsift/feedsift/filter"
 	"github.com/feedsift/feedsift/store"
 )
 
@@ -65,23 +66,20 @@ func (c *testCmd) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer p.st.Close()
-	bp, err := p.boilerplate(ctx, nil)
-	if err != nil {
-		return err
-	}
 	want := make(map[string]bool, len(labels))
 	for _, l := range labels {
 		want[l.link] = l.on
 	}
 	// One pass over the stored items: the labelled ones are evaluated
-	// now, with the topic as it is in the file.
+	// now, with the topic as it is in the file, prepared as a run does.
 	got := map[string]bool{}
 	titles := map[string]string{}
 	dates := map[string]time.Time{} // the earliest date of a labelled link's copies
-	err = p.st.EachItem(ctx, nil, func(it *store.FeedItem) error {
-		if _, ok := want[it.Link]; !ok {
-			return nil
-		}
+	labelled := func(it *store.FeedItem) (skip, always bool) {
+		_, ok := want[it.Link]
+		return !ok, true
+	}
+	err = p.storedDocs(ctx, nil, []*filter.Topic{t.match}, labelled, func(it *store.FeedItem, d *filter.Doc) {
 		titles[it.Link] = it.Title
 		e := feedout.Entry{Published: it.Published, Updated: it.Updated, FirstSeen: it.FirstSeen}
 		if d, ok := e.Date(); ok {
@@ -89,15 +87,14 @@ func (c *testCmd) Run(ctx context.Context, args []string) error {
 				dates[it.Link] = d
 			}
 		}
-		if t.match.Match(bp.NewDoc(filterItem(it, p.feedTitle(it)))).Match {
+		if t.match.Match(d).Match {
 			got[it.Link] = true
 		} else if _, seen := got[it.Link]; !seen {
 			got[it.Link] = false
 		}
-		return nil
 	})
 	if err != nil {
-		return &exitError{exitDatabase, err}
+		return err
 	}
 	var all, before, after, undated counts
 	var missing int

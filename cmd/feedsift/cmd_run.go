@@ -398,10 +398,9 @@ func (ph *phases) attrs() []any {
 type evaluator struct {
 	p        *pass
 	topics   []topic
-	full     []bool              // the definition changed: evaluate every stored item
-	patterns map[string][]string // configured boilerplate by feed URL ("" = all feeds)
-	matchers []*filter.Topic     // each topic's
-	screen   *filter.Screen      // rules out most items before they are prepared
+	full     []bool          // the definition changed: evaluate every stored item
+	matchers []*filter.Topic // each topic's
+	screen   *filter.Screen  // rules out most items before they are prepared
 
 	mu        sync.Mutex
 	matches   [][]store.Match
@@ -431,7 +430,7 @@ func anyMayMatch(topics []*filter.Topic, d *filter.Doc) bool {
 
 func (p *pass) newEvaluator(ctx context.Context) (*evaluator, error) {
 	e := &evaluator{p: p, topics: p.topics, full: make([]bool, len(p.topics)),
-		matches: make([][]store.Match, len(p.topics)), patterns: map[string][]string{"": p.cfg.Boilerplate}}
+		matches: make([][]store.Match, len(p.topics))}
 	e.matchers = make([]*filter.Topic, len(p.topics))
 	for i, t := range p.topics {
 		e.matchers[i] = t.match
@@ -443,11 +442,6 @@ func (p *pass) newEvaluator(ctx context.Context) (*evaluator, error) {
 			return nil, &exitError{exitDatabase, err}
 		}
 		e.full[i] = h != t.hash
-	}
-	for _, f := range p.cfg.Feeds {
-		if len(f.Boilerplate) > 0 {
-			e.patterns[f.URL] = f.Boilerplate
-		}
 	}
 	return e, nil
 }
@@ -491,13 +485,7 @@ func (e *evaluator) saved(ctx context.Context, feedURL string, doc *store.Fetche
 	// topic may match whatever boilerplate is left out: a feed with none
 	// left needs neither its boilerplate learned nor Docs.
 	if wanted > 0 {
-		bp := &filter.Boilerplate{}
-		for _, u := range []string{"", feedURL} {
-			for _, phrase := range e.patterns[u] {
-				bp.AddPattern(u, phrase)
-			}
-		}
-		bt := bp.Batch(feedURL, items, want)
+		bt := e.p.boilerplatePatterns(feedURL).Batch(feedURL, items, want)
 		may = bt.Narrow(e.mayMatch)
 		// The batch learns only from the items that may hold a sentence
 		// of the wanted ones.
@@ -653,18 +641,29 @@ func (e *evaluator) finish(ctx context.Context) error {
 // repeats in it.
 const boilerplateItems = 200
 
-// boilerplate learns the repeated sentences of the given feeds (nil =
-// all) from their stored items, plus the configured patterns.
-func (p *pass) boilerplate(ctx context.Context, feedIDs []int64) (*filter.Boilerplate, error) {
+// boilerplatePatterns is a Boilerplate that knows the configured
+// patterns: the global ones and those of the feeds named (none: every
+// feed's). What it learns from stored items comes on top.
+func (p *pass) boilerplatePatterns(feedURLs ...string) *filter.Boilerplate {
 	bp := &filter.Boilerplate{}
 	for _, phrase := range p.cfg.Boilerplate {
 		bp.AddPattern("", phrase)
 	}
 	for _, f := range p.cfg.Feeds {
+		if len(feedURLs) > 0 && !slices.Contains(feedURLs, f.URL) {
+			continue
+		}
 		for _, phrase := range f.Boilerplate {
 			bp.AddPattern(f.URL, phrase)
 		}
 	}
+	return bp
+}
+
+// boilerplate learns the repeated sentences of the given feeds (nil =
+// all) from their stored items, plus the configured patterns.
+func (p *pass) boilerplate(ctx context.Context, feedIDs []int64) (*filter.Boilerplate, error) {
+	bp := p.boilerplatePatterns()
 	err := p.st.FeedTexts(ctx, feedIDs, boilerplateItems, bp.LearnItem)
 	if err != nil {
 		return nil, &exitError{exitDatabase, err}
@@ -673,7 +672,8 @@ func (p *pass) boilerplate(ctx context.Context, feedIDs []int64) (*filter.Boiler
 }
 
 // storedDocs calls fn with the Doc (boilerplate left out, as a run
-// prepares it) of each stored item (of ids; nil: every one) that consider
+// prepares it: the one way a stored item becomes a filter document, for
+// replay, re-evaluation, explain and test) of each stored item (of ids; nil: every one) that consider
 // neither skips nor lets the topics' screen rule out, and that one of the
 // topics may match whatever boilerplate is left out
 // (filter.Topic.MayMatch), or that it wants evaluated always. Only the
