@@ -769,9 +769,14 @@ func (m *matcher) termWeight(r *node) float64 {
 }
 
 // hasNegation reports whether the topic could match an item with no hits
-// (a query such as NOT x, or a clause that is true without any term).
+// (a query such as NOT x, or a clause that is true without any term). A
+// clause of negative weight cannot make an item match, however true: it
+// does not count ("-4: NOT title:x" leaves the screen its work).
 func (t *Topic) hasNegation() bool {
-	for _, r := range t.roots {
+	for i, r := range t.roots {
+		if t.weighted && t.bound(i) <= 0 {
+			continue
+		}
 		if canBeTrueEmpty(r) {
 			return true
 		}

@@ -30,6 +30,8 @@ func TestScreen_requirements(t *testing.T) {
 		// Weighted: 3 + 2 reach the threshold only with both.
 		{"3: Russia\n2: China\n1: drills", 5, [][]string{{"china"}, {"russia"}}},
 		{"3: Russia\n2: China\n-5: tennis", 3, [][]string{{"russia"}}},
+		// A negative clause true without any term cannot make a match.
+		{"3: Russia\n2: China\n-4: NOT title:drills", 3, [][]string{{"russia"}}},
 		{"3: Russia\n2: China\n1: drills", 3, nil},
 	}
 	g, err := CompileGroups(testGroups)
