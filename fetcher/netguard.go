@@ -72,8 +72,34 @@ func refusePrivate(network, address string, _ syscall.RawConn) error {
 // cgnat is the shared address space of RFC 6598, private in practice.
 var cgnat = netip.MustParsePrefix("100.64.0.0/10")
 
+// nat64 is the well-known NAT64 prefix (RFC 6052): 64:ff9b::a.b.c.d
+// reaches a.b.c.d.
+var nat64 = netip.MustParsePrefix("64:ff9b::/96")
+
+// embedded is the IPv4 address an IPv6 one carries, when it reaches it:
+// IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d, deprecated
+// but still routed by some stacks) and NAT64.
+func embedded(ip netip.Addr) netip.Addr {
+	if !ip.Is6() {
+		return ip
+	}
+	b := ip.As16()
+	var v4 [4]byte
+	copy(v4[:], b[12:])
+	zero := [12]byte{}
+	switch {
+	case ip.Is4In6():
+		return ip.Unmap()
+	case [12]byte(b[:12]) == zero && (v4[0] != 0 || v4[1] != 0): // not :: or ::1
+		return netip.AddrFrom4(v4)
+	case nat64.Contains(ip):
+		return netip.AddrFrom4(v4)
+	}
+	return ip
+}
+
 func isPrivate(ip netip.Addr) bool {
-	ip = ip.Unmap()
+	ip = embedded(ip)
 	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
 		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() || cgnat.Contains(ip) ||
 		(ip.Is4() && ip.As4()[0] == 0) // 0.0.0.0/8 reaches this host on Linux

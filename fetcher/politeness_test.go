@@ -53,12 +53,14 @@ func TestFetch_PrivateNetworks(t *testing.T) {
 	if r := f.Fetch(ctx, Feed{URL: feed.URL + "/to-internal"}); r.Err != nil || internalHits.Load() != 1 {
 		t.Errorf("allow_private_networks: %v, %d hits", r.Err, internalHits.Load())
 	}
-	for _, a := range []string{"10.1.2.3", "192.168.0.1", "169.254.169.254", "::1", "fe80::1", "0.0.0.0", "100.64.0.1", "::ffff:10.0.0.1", "fd00::1"} {
+	for _, a := range []string{"10.1.2.3", "192.168.0.1", "169.254.169.254", "::1", "fe80::1", "0.0.0.0", "100.64.0.1", "::ffff:10.0.0.1", "fd00::1",
+		// IPv6 forms that carry an IPv4 address are judged by it.
+		"::127.0.0.1", "::10.0.0.1", "64:ff9b::7f00:1", "64:ff9b::192.168.1.1", "::"} {
 		if !isPrivate(netip.MustParseAddr(a)) {
 			t.Errorf("%s is not refused", a)
 		}
 	}
-	for _, a := range []string{"93.184.216.34", "2606:4700::1111"} {
+	for _, a := range []string{"93.184.216.34", "2606:4700::1111", "64:ff9b::5db8:d822", "::93.184.216.34"} {
 		if isPrivate(netip.MustParseAddr(a)) {
 			t.Errorf("%s is refused", a)
 		}

@@ -7,13 +7,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -22,8 +20,6 @@ import (
 	"github.com/feedsift/feedsift/feedout"
 	"github.com/feedsift/feedsift/fetcher"
 	"github.com/feedsift/feedsift/store"
-	"github.com/mmcdole/gofeed"
-	"golang.org/x/net/html"
 )
 
 // feedsCmd manages the [[feeds]] of the configuration file. It edits the
@@ -33,9 +29,8 @@ import (
 type feedsCmd struct {
 	stdout, stderr io.Writer
 	now            func() time.Time
-	// client fetches pages for autodiscovery (tests: default is fine,
-	// they serve 127.0.0.1).
-	client *http.Client
+	// transport replaces the guarded one for autodiscovery (tests).
+	transport http.RoundTripper
 }
 
 func (c *feedsCmd) Run(ctx context.Context, args []string) error {
@@ -98,10 +93,14 @@ func (c *feedsCmd) add(ctx context.Context, args []string) error {
 		return err
 	}
 	raw := pos[0]
-	feedURL, feedTitle, others, err := c.discover(ctx, raw)
+	found, err := fetcher.New(nil, fetcher.Options{
+		UserAgent: cfg.UserAgent, Timeout: cfg.Timeout, MaxBodyBytes: int64(cfg.MaxBodyMB) << 20,
+		AllowPrivateNetworks: cfg.AllowPrivateNetworks, Transport: c.transport,
+	}).Discover(ctx, raw)
 	if err != nil {
 		return &exitError{exitFailure, err}
 	}
+	feedURL, feedTitle, others := found.URL, found.Title, found.Others
 	if i := cfg.FeedIndex(feedURL); i >= 0 {
 		return &exitError{exitUsage, fmt.Errorf("%s is already listed as feed %d in %s", feedURL, i+1, cfg.Path)}
 	}
@@ -119,126 +118,6 @@ func (c *feedsCmd) add(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(c.stdout, "added %s to %s\n", feedURL, cfg.Path)
 	return nil
-}
-
-// discover returns the feed at raw: raw itself when it is a feed, else
-// the first feed its HTML page links as rel="alternate" (and the others
-// it links). Local paths and file: URLs are taken as they are.
-func (c *feedsCmd) discover(ctx context.Context, raw string) (feedURL, title string, others []string, err error) {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", "", nil, fmt.Errorf("%s: want an http or https URL (edit the file for local feeds)", raw)
-	}
-	body, ctype, final, err := c.get(ctx, u.String())
-	if err != nil {
-		return "", "", nil, err
-	}
-	if f, err := gofeed.NewParser().Parse(bytes.NewReader(body)); err == nil {
-		return u.String(), f.Title, nil, nil
-	}
-	if mt, _, _ := mime.ParseMediaType(ctype); mt != "text/html" && mt != "application/xhtml+xml" && !looksHTML(body) {
-		return "", "", nil, fmt.Errorf("%s: neither a feed nor an HTML page (%s)", raw, orDefault(ctype, "no Content-Type"))
-	}
-	links := alternates(body, final)
-	if len(links) == 0 {
-		return "", "", nil, fmt.Errorf("%s: the page announces no feed (no <link rel=\"alternate\"> of a feed type)", raw)
-	}
-	body, _, _, err = c.get(ctx, links[0])
-	if err != nil {
-		return "", "", nil, err
-	}
-	f, err := gofeed.NewParser().Parse(bytes.NewReader(body))
-	if err != nil {
-		return "", "", nil, fmt.Errorf("%s, announced by %s: not a feed: %v", links[0], raw, err)
-	}
-	return links[0], f.Title, links[1:], nil
-}
-
-func (c *feedsCmd) get(ctx context.Context, u string) (body []byte, ctype string, final *url.URL, err error) {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, "", nil, err
-	}
-	req.Header.Set("User-Agent", fetcher.DefaultUserAgent)
-	client := c.client
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, "", nil, fmt.Errorf("%s: %w", u, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, "", nil, fmt.Errorf("%s: %s", u, resp.Status)
-	}
-	body, err = io.ReadAll(io.LimitReader(resp.Body, 8<<20))
-	if err != nil {
-		return nil, "", nil, fmt.Errorf("%s: %w", u, err)
-	}
-	return body, resp.Header.Get("Content-Type"), resp.Request.URL, nil
-}
-
-func looksHTML(b []byte) bool {
-	head := bytes.ToLower(b[:min(len(b), 512)])
-	return bytes.Contains(head, []byte("<html")) || bytes.Contains(head, []byte("<!doctype html"))
-}
-
-// feedTypes are the <link type> values of feeds.
-var feedTypes = map[string]bool{
-	"application/rss+xml":   true,
-	"application/atom+xml":  true,
-	"application/feed+json": true,
-	"application/json":      true,
-	"application/rdf+xml":   true,
-}
-
-// alternates lists, in page order, the feeds an HTML page announces with
-// <link rel="alternate" type="…feed type…" href>, resolved against the
-// page's URL (or its <base href>).
-func alternates(page []byte, base *url.URL) []string {
-	doc, err := html.Parse(bytes.NewReader(page))
-	if err != nil {
-		return nil
-	}
-	var links []string
-	seen := map[string]bool{}
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode && n.Data == "base" {
-			if b, err := base.Parse(attr(n, "href")); err == nil && attr(n, "href") != "" {
-				base = b
-			}
-		}
-		if n.Type == html.ElementNode && n.Data == "link" {
-			rel := strings.Fields(strings.ToLower(attr(n, "rel")))
-			typ := strings.ToLower(strings.TrimSpace(strings.Split(attr(n, "type"), ";")[0]))
-			if slices.Contains(rel, "alternate") && feedTypes[typ] && attr(n, "href") != "" {
-				if u, err := base.Parse(strings.TrimSpace(attr(n, "href"))); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
-					if s := u.String(); !seen[s] {
-						seen[s] = true
-						links = append(links, s)
-					}
-				}
-			}
-		}
-		for k := n.FirstChild; k != nil; k = k.NextSibling {
-			walk(k)
-		}
-	}
-	walk(doc)
-	return links
-}
-
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if strings.EqualFold(a.Key, key) {
-			return a.Val
-		}
-	}
-	return ""
 }
 
 // list prints the configured feeds with what the database knows of them.

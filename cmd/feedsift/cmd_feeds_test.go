@@ -159,3 +159,25 @@ func TestFeeds_ImportExportList(t *testing.T) {
 		t.Errorf("export: %v %+v", err, subs)
 	}
 }
+
+// TestFeeds_AddRefusesAnnouncedPrivateFeed: a page (here on 127.0.0.1,
+// which the user typed) that announces a feed on another private address
+// does not get it written into the config: discovery goes through the
+// fetcher's guard.
+func TestFeeds_AddRefusesAnnouncedPrivateFeed(t *testing.T) {
+	internal := feedSite(t)
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte(`<html><head><link rel="alternate" type="application/rss+xml" href="` + internal.URL + `/feed.xml"></head></html>`))
+	}))
+	defer page.Close()
+	s := newSite(t, "", nil, nil)
+	orig := string(mustReadFile(t, s.config))
+	code, _, stderr := feedsift(t, "feeds", "add", "-config", s.config, page.URL+"/")
+	if code != exitFailure || !strings.Contains(stderr, "blocked_private") {
+		t.Errorf("exit %d, stderr %q; want 1 and blocked_private", code, stderr)
+	}
+	if got := string(mustReadFile(t, s.config)); got != orig {
+		t.Errorf("the config was edited:\n%s", got)
+	}
+}
