@@ -104,6 +104,13 @@ func TestTopic_Match(t *testing.T) {
 		{"start cyrillic", "title:START/2(@china)", Item{Title: "В Пекине прибыл Шойгу"}, true},
 		{"start in sentence", "SENTENCE(START/2(@china), @russia)", Item{Title: "China warns Russia"}, true},
 		{"start in sentence other", "SENTENCE(START/1(@china), @russia)", Item{Title: "Talks. Russia and China"}, false},
+		// A rubric (a few words and a colon) opens a headline; the subject
+		// follows it.
+		{"start after rubric", "title:START/1(@china)", Item{Title: "Israel-Gaza war: China stands with Russia"}, true},
+		{"start after rubric, not later", "title:START/1(@russia)", Item{Title: "Israel-Gaza war: China stands with Russia"}, false},
+		{"start after full-width colon", "title:START/1(@china)", Item{Title: "独家：中国 回应"}, true},
+		{"a colon late is no rubric", "title:START/1(@china)", Item{Title: "Ministers from six nations meet to discuss: China"}, false},
+		{"start before rubric", "title:START/1(@russia)", Item{Title: "Russia: talks with China"}, true},
 		{"start nested", "START/3(@china AND START/1(@russia))", Item{Title: "Russia, China"}, true},
 		{"end", "title:END/2(Pentagon)", Item{Title: "Russia and China expand arsenals, Pentagon says"}, true},
 		{"end too early", "title:END/1(Pentagon)", Item{Title: "Russia and China expand arsenals, Pentagon says"}, false},

@@ -414,10 +414,36 @@ func (m *matcher) truth(n *node, mask uint16) bool {
 }
 
 // atStart reports whether a hit begins within the first n words of its
-// sentence.
+// sentence, or of what follows the sentence's rubric.
 func (m *matcher) atStart(h hit, n int) bool {
 	d := m.d
-	return h.start-d.sents[d.toks[h.start].sent].first < int32(n)
+	first := d.sents[d.toks[h.start].sent].first
+	if h.start-first < int32(n) {
+		return true
+	}
+	r := d.rubricEnd(first)
+	return r > first && h.start >= r && h.start-r < int32(n)
+}
+
+// maxRubric is how many words a rubric may have: the few words and a
+// colon that open many headlines ("Ukraine war: …", "Analysis: …", "Xi
+// Jinping: …"), after which the sentence starts again.
+const maxRubric = 5
+
+// rubricEnd is the index of the first token after the rubric of the
+// sentence whose first token is first, or first when it has none.
+func (d *Doc) rubricEnd(first int32) int32 {
+	sent := d.toks[first].sent
+	for k := first; k < first+maxRubric && int(k+1) < len(d.toks); k++ {
+		a, b := &d.toks[k], &d.toks[k+1]
+		if b.sent != sent || a.zone != b.zone {
+			break
+		}
+		if strings.IndexByte(d.texts[a.zone][a.end:b.start], ':') >= 0 || strings.Contains(d.texts[a.zone][a.end:b.start], "：") {
+			return k + 1
+		}
+	}
+	return first
 }
 
 // atEnd reports whether a hit ends within the last n words of its
