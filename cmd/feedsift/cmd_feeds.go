@@ -65,7 +65,7 @@ func parseArgs(fs *flag.FlagSet, args []string, n int, names string) ([]string, 
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, &helpError{fs}
 			}
-			return nil, &exitError{exitUsage, err}
+			return nil, flagError(fs, err)
 		}
 		if fs.NArg() == 0 {
 			break

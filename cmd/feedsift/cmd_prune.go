@@ -33,6 +33,10 @@ func (c *pruneCmd) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	if s.cfg.KeepDays == 0 && !*vacuum {
+		if *dryRun {
+			fmt.Fprintf(c.stdout, "would delete nothing: %s sets no keep_days, so retention is off and every item is kept\n", s.cfg.Path)
+			return nil
+		}
 		return &exitError{exitUsage, fmt.Errorf("%s: no keep_days: retention is off, every item is kept", s.cfg.Path)}
 	}
 	st, unlock, err := openLocked(ctx, s.cfg.Database, *lockWait)

@@ -206,6 +206,10 @@ func TestRun_Prune(t *testing.T) {
 		if code, _, stderr := feedsift(t, "prune", "-config", s.config); code != exitUsage || !strings.Contains(stderr, "no keep_days") {
 			t.Errorf("exit %d, stderr %q", code, stderr)
 		}
+		// A dry run answers the question: nothing would be deleted.
+		if code, stdout, stderr := feedsift(t, "prune", "-config", s.config, "-dry-run"); code != exitOK || !strings.Contains(stdout, "would delete nothing") {
+			t.Errorf("-dry-run: exit %d, %q %q", code, stdout, stderr)
+		}
 	})
 	t.Run("no database", func(t *testing.T) {
 		s := newSite(t, "keep_days = 1\n", a, nil)

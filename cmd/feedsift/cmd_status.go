@@ -55,8 +55,11 @@ func (c *statusCmd) Run(ctx context.Context, args []string) error {
 		now = c.now
 	}
 	rows := map[string]store.Feed{}
-	// A missing database is not an error here: nothing was fetched yet.
-	// status never creates one.
+	// status never creates a database: a missing one is an error that
+	// says so (nothing was fetched yet, or database = points elsewhere).
+	if !isServer(s.cfg.Database) && !isFile(s.cfg.Database) {
+		return &exitError{exitDatabase, fmt.Errorf("database %s does not exist: nothing has been fetched yet (feedsift run -config %s), or database = names another file", s.cfg.Database, s.cfg.Path)}
+	}
 	if _, err := os.Stat(s.cfg.Database); err == nil || isServer(s.cfg.Database) {
 		st, err := openDB(ctx, s.cfg.Database)
 		if err != nil {

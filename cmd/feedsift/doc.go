@@ -50,6 +50,7 @@
 //	                                        copy a SQLite installation into an empty PostgreSQL
 //	                                        database, then compare row counts and a checksum of
 //	                                        every item key
+//	feedsift version                        the module version and the VCS revision it was built from
 //	feedsift help                           show this text
 //
 // 'feedsift COMMAND -h' shows a command's flags.

@@ -35,13 +35,13 @@ func TestHelp(t *testing.T) {
 			if code != exitOK || stderr != "" {
 				t.Fatalf("exit %d, stderr %q", code, stderr)
 			}
-			if !strings.HasPrefix(stdout, "Usage: feedsift "+c.name+" ") {
+			if !strings.HasPrefix(stdout, strings.TrimSpace("Usage: feedsift "+c.name+" "+c.synopsis)+"\n") {
 				t.Errorf("-h does not start with the command's synopsis:\n%s", stdout)
 			}
 			if !strings.Contains(stdout, strings.Split(c.text, "\n")[0]) {
 				t.Errorf("-h lacks the command's text:\n%s", stdout)
 			}
-			if c.name != "db copy" && !strings.Contains(stdout, "\n  -config file\n") {
+			if c.name != "db copy" && c.name != "version" && !strings.Contains(stdout, "\n  -config file\n") {
 				t.Errorf("-h lacks the flags:\n%s", stdout)
 			}
 		})
@@ -55,6 +55,15 @@ func TestHelp(t *testing.T) {
 	code, stdout, _ := feedsift(t, "help")
 	if code != exitOK || stdout != usage {
 		t.Errorf("help: exit %d", code)
+	}
+	for _, v := range []string{"version", "-version"} {
+		if code, stdout, _ := feedsift(t, v); code != exitOK || !strings.HasPrefix(stdout, "feedsift ") || !strings.Contains(stdout, " go1.") {
+			t.Errorf("%s: exit %d, %q", v, code, stdout)
+		}
+	}
+	// A mistyped flag points to the command's help.
+	if code, _, stderr := feedsift(t, "run", "-nope"); code != exitUsage || !strings.Contains(stderr, "'feedsift run -h' lists its flags") {
+		t.Errorf("unknown flag: exit %d, %q", code, stderr)
 	}
 }
 

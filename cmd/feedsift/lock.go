@@ -44,6 +44,8 @@ func lockRun(ctx context.Context, database string, wait time.Duration) (unlock f
 			msg := fmt.Sprintf("another feedsift run (pid %s) holds %s", pid, path)
 			if wait > 0 {
 				msg += fmt.Sprintf(" (waited %s)", wait)
+			} else {
+				msg += "; -lock-wait 5m waits for it instead"
 			}
 			return nil, &exitError{exitLocked, errors.New(msg)}
 		}

@@ -32,12 +32,17 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return &helpError{fs}
 		}
-		return &exitError{exitUsage, err}
+		return flagError(fs, err)
 	}
 	if fs.NArg() > 0 {
-		return &exitError{exitUsage, fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+		return flagError(fs, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
 	return nil
+}
+
+// flagError is a usage error that points to the command's help.
+func flagError(fs *flag.FlagSet, err error) error {
+	return &exitError{exitUsage, fmt.Errorf("%w ('feedsift %s -h' lists its flags)", err, fs.Name())}
 }
 
 // topic is a configured topic, compiled.

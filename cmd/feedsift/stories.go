@@ -316,7 +316,7 @@ func (c *explainStoryCmd) Run(ctx context.Context, args []string) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return &helpError{fs}
 		}
-		return &exitError{exitUsage, err}
+		return flagError(fs, err)
 	}
 	if item == "" && fs.NArg() > 0 {
 		item = fs.Arg(0)
