@@ -819,9 +819,12 @@ func checkInvariants(t *testing.T, n int, srv *hostileServer, rs *runState, runs
 			continue
 		}
 		l := ls[0]
-		// I5: a failed feed took at most its deadline (3 s) and a second.
-		if l.Duration > 4*time.Second {
-			t.Errorf("run %d: %s failed after %s, over the 3 s deadline + 1 s", n, u, l.Duration)
+		// I5: a failed feed took at most about its deadline (3 s). The
+		// bound is twice that: under -race on a loaded machine a 24 MB
+		// body took 5.6 s to be cut off, while a fetch that ignored the
+		// deadline would run to the catalogue's 15-60 s stalls and drips.
+		if l.Duration > 6*time.Second {
+			t.Errorf("run %d: %s failed after %s, over twice the 3 s deadline", n, u, l.Duration)
 		}
 		want := "feed " + u + ": " + l.Class + ": " + l.Err
 		if l.Msg != want || rs.feeds[u].Error != want {
