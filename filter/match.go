@@ -504,11 +504,17 @@ func (m *matcher) pairs(n *node, mask uint16, out []hit) []hit {
 
 // coordinated reports whether the tokens strictly between i and j are
 // none, one coordinator, or the "s" of a possessive and a coordinator
-// ("Russia's and China's"; "Xi's Russia visit" is no pair).
+// ("Russia's and China's"; "Xi's Russia visit" is no pair), the
+// coordinator perhaps followed by an article or a number ("two Chinese
+// and two Russian vessels", "a Russian and a Chinese warship").
 func (m *matcher) coordinated(i, j int32) bool {
 	d := m.d
 	word := func(k int32) string { return d.fold(&d.uniq[d.toks[k].u]) }
-	switch j - i - 1 {
+	n := j - i - 1
+	if n > 1 && determiner(word(j-1)) {
+		n-- // the article or number before the second side
+	}
+	switch n {
 	case 0:
 		return true
 	case 1:
@@ -517,6 +523,24 @@ func (m *matcher) coordinated(i, j int32) bool {
 		return word(i+1) == "s" && coordinators[word(i+2)]
 	}
 	return false
+}
+
+// determiners are the words that may open the second side of a pair.
+var determiners = map[string]bool{
+	"a": true, "an": true, "the": true, "two": true, "three": true, "four": true, "five": true,
+	"six": true, "several": true, "some": true,
+}
+
+func determiner(w string) bool {
+	if determiners[w] {
+		return true
+	}
+	for _, r := range w {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return w != ""
 }
 
 // apart appends the hits of n.kids[0] that have no hit of n.kids[1]

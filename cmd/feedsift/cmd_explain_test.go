@@ -19,7 +19,7 @@ func TestExplain_Text(t *testing.T) {
 		{"on topic", "Russia's Security Council secretary Shoigu arrives in Beijing to meet Xi Jinping and Wang Yi on security cooperation", true, ""},
 		{"both countries, no security", "Russia and China sign a gas deal\nTrade hit a record.", false, ""},
 		{"Russia only", "Russia holds military drills in the Baltic", false, "beijing"},
-		{"China only", "China's navy holds drills near Taiwan", false, "moscow"},
+		{"China only", "China's navy holds drills near Taiwan", false, "kremlin"},
 		{"both, apart", "Moscow holds drills in the Baltic\nChina's navy sails near Taiwan.", false, "only apart"},
 	}
 	// The example topic reads some stories with the two sides apart
