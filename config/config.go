@@ -297,6 +297,24 @@ func (v *validator) build(f *file) {
 		v.errAt("", "missing required key \"output_dir\" (directory for the topic feeds, relative to this file)")
 	} else {
 		c.OutputDir = v.path(*f.OutputDir)
+		// What is in output_dir is published: never the database (with
+		// its -wal and lock beside it) or this file.
+		abs := func(p string) string {
+			if a, err := filepath.Abs(p); err == nil {
+				return a
+			}
+			return p
+		}
+		out := abs(c.OutputDir)
+		inside := func(p string) bool {
+			rel, err := filepath.Rel(out, abs(p))
+			return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+		}
+		if c.Database != "" && !strings.Contains(c.Database, "://") && inside(c.Database) {
+			v.errAt("output_dir", "output_dir %q holds the database %s: what is there is published; put them apart (for example output_dir = \"out\")", *f.OutputDir, c.Database)
+		} else if c.Path != "" && inside(c.Path) {
+			v.errAt("output_dir", "output_dir %q holds this configuration file: what is there is published; put them apart (for example output_dir = \"out\")", *f.OutputDir)
+		}
 	}
 	c.BaseURL = DefaultBaseURL
 	if f.BaseURL != "" {

@@ -36,8 +36,21 @@ func Handler(dir string) http.Handler {
 	return &handler{dir: dir}
 }
 
+// HandlerFor is Handler serving only the files named in names (paths
+// relative to dir, such as "golang.atom" and "index.html"): what the
+// caller writes there, never anything else the directory holds (a
+// database, a configuration file, a lock).
+func HandlerFor(dir string, names []string) http.Handler {
+	only := make(map[string]bool, len(names))
+	for _, n := range names {
+		only[n] = true
+	}
+	return &handler{dir: dir, only: only}
+}
+
 type handler struct {
-	dir string
+	dir  string
+	only map[string]bool // nil: every file
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -47,7 +60,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name, ok := fileName(r.URL.Path)
-	if !ok {
+	if !ok || h.only != nil && !h.only[name] {
 		http.NotFound(w, r)
 		return
 	}

@@ -47,10 +47,13 @@ func (c *serveCmd) Run(ctx context.Context, args []string) error {
 		return &exitError{exitFailure, fmt.Errorf("listen: %w", err)}
 	}
 	srv := &http.Server{
-		Handler:           feedout.Handler(s.cfg.OutputDir),
+		Handler:           feedout.HandlerFor(s.cfg.OutputDir, s.outputNames()),
 		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// A client that never reads its response cannot hold a
+		// connection (and a file) for long.
+		WriteTimeout: 60 * time.Second,
+		IdleTimeout:  60 * time.Second,
+		ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	log.Info("serving", "dir", s.cfg.OutputDir, "url", "http://"+ln.Addr().String()+"/")
 	if c.ready != nil {

@@ -266,3 +266,16 @@ func entry(m store.Matched, feedTitle string) feedout.Entry {
 	e.Source = src
 	return e
 }
+
+// outputNames are the files a pass writes in the output directory: each
+// topic's feeds in its formats, the index page and the two OPML lists.
+// serve serves these and nothing else.
+func (s *setup) outputNames() []string {
+	names := []string{"index.html", topicsOPML, sourcesOPML}
+	for _, t := range s.topics {
+		for _, f := range t.Formats {
+			names = append(names, t.Name+"."+f)
+		}
+	}
+	return names
+}

@@ -107,6 +107,35 @@ func TestServe(t *testing.T) {
 	if resp, _ := get(t, base+"../config.toml", nil); resp.StatusCode == 200 {
 		t.Errorf("path traversal served the config")
 	}
+	// Only what a pass writes is served: not a file someone left there.
+	out := filepath.Join(filepath.Dir(cfg), "out")
+	for _, name := range []string{"notes.txt", "feedsift.db", "config.toml", "other-topic.atom"} {
+		if err := os.WriteFile(filepath.Join(out, name), []byte("private"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if resp, _ := get(t, base+name, nil); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("/%s: %d, want 404: serve hands out a file it did not write", name, resp.StatusCode)
+		}
+	}
+}
+
+// TestCheck_OutputDirHoldsPrivateFiles: output_dir is published, so check
+// refuses one that holds the database or the configuration, at the key.
+func TestCheck_OutputDirHoldsPrivateFiles(t *testing.T) {
+	for _, c := range []struct{ outputDir, database, want string }{
+		{".", "feedsift.db", "holds the database"},
+		{"data", "data/feedsift.db", "holds the database"},
+		{".", "/var/lib/feedsift/feedsift.db", "holds this configuration file"},
+	} {
+		s := newSite(t, "", nil, nil)
+		b := strings.Replace(string(mustReadFile(t, s.config)), `output_dir = "out"`, `output_dir = "`+c.outputDir+`"`, 1)
+		b = strings.Replace(b, `database = "feedsift.db"`, `database = "`+c.database+`"`, 1)
+		s.write(t, "config.toml", b)
+		code, _, stderr := feedsift(t, "check", "-config", s.config)
+		if code != exitUsage || !strings.Contains(stderr, c.want) || !strings.Contains(stderr, s.config+":3:") {
+			t.Errorf("output_dir %q, database %q: exit %d, %q; want exit 2 at line 3: %s", c.outputDir, c.database, code, stderr, c.want)
+		}
+	}
 }
 
 // TestServe_Readers subscribes real readers (Python feedparser, newsboat)
