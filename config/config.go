@@ -224,7 +224,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	dec := toml.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
-		return nil, decodeError(path, err)
+		return nil, decodeError(path, data, err)
 	}
 	idx, err := newIndex(data)
 	if err != nil {
@@ -241,29 +241,6 @@ func Parse(path string, data []byte) (*Config, error) {
 		return nil, errors.Join(v.errs...)
 	}
 	return c, nil
-}
-
-func decodeError(path string, err error) error {
-	var de *toml.DecodeError
-	if errors.As(err, &de) {
-		line, col := de.Position()
-		msg := strings.TrimPrefix(de.Error(), "toml: ")
-		if msg == "unknown field" {
-			msg = fmt.Sprintf("unknown key %q", strings.Join(de.Key(), "."))
-		}
-		return &Error{File: path, Line: line, Col: col, Msg: msg}
-	}
-	var se *toml.StrictMissingError
-	if errors.As(err, &se) && len(se.Errors) > 0 {
-		errs := make([]error, len(se.Errors))
-		for i := range se.Errors {
-			line, col := se.Errors[i].Position()
-			errs[i] = &Error{File: path, Line: line, Col: col,
-				Msg: fmt.Sprintf("unknown key %q", strings.Join(se.Errors[i].Key(), "."))}
-		}
-		return errors.Join(errs...)
-	}
-	return &Error{File: path, Msg: err.Error()}
 }
 
 type validator struct {

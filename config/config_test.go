@@ -72,7 +72,14 @@ func TestParse_Errors(t *testing.T) {
 		},
 			"5:1", `unknown key "feeds.urll"`},
 		{"unknown top-level key", func(s string) string { return "outptu_dir = 1\n" + s }, "1:1", `unknown key "outptu_dir"`},
-		{"wrong type", func(s string) string { return strings.Replace(s, `title = "Russia"`, `title = 7`, 1) }, "16:9", "cannot decode TOML integer"},
+		{"wrong type", func(s string) string { return strings.Replace(s, `title = "Russia"`, `title = 7`, 1) }, "16:9", `topics.title: want a string in quotes ("…"), not a TOML integer`},
+		{"number as string", func(s string) string { return "concurrency = \"8\"\n" + s }, "1:15", "concurrency: want a whole number, not a TOML string"},
+		{"threshold as string", func(s string) string { return s + "threshold = \"high\"\n" }, "20:13", "topics.threshold: want a number (3 or 2.5), not a TOML string"},
+		{"duration as number", func(s string) string { return "timeout = 30\n" + s }, "1:11", `timeout: want a duration such as "30s"`},
+		{"misspelt array table", func(s string) string { return strings.Replace(s, "[[topics]]", "[[topic]]", 1) }, "14:3", "unknown table [topic] (did you mean [[topics]]?)"},
+		{"misspelt table", func(s string) string { return s + "[dedupe]\nenabled = true\n" }, "20:2", "unknown table [dedupe] (did you mean [dedup]?)"},
+		{"misspelt groups", func(s string) string { return strings.Replace(s, "[groups.russia]", "[group.russia]", 1) }, "11:2", "did you mean [groups.NAME]?"},
+		{"misspelt key suggested", func(s string) string { return "concurency = 3\n" + s }, "1:1", `unknown key "concurency" (did you mean concurrency?)`},
 		{"duplicate key", func(s string) string {
 			return strings.Replace(s, `output_dir = "out"`, "output_dir = \"out\"\noutput_dir = \"x\"", 1)
 		},
