@@ -258,6 +258,10 @@ func (v *validator) errAt(key, format string, args ...any) {
 
 var topicName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
+// maxTopicName bounds a topic's name: with ".atom" and a writer's
+// temporary prefix and suffix the file name stays within 255 bytes.
+const maxTopicName = 200
+
 func (v *validator) build(f *file) {
 	c := v.c
 	if f.Database == nil || *f.Database == "" {
@@ -419,6 +423,8 @@ func (v *validator) build(f *file) {
 			v.errAt(key, "topic %d: missing required key \"name\"", i+1)
 		case !topicName.MatchString(*ft.Name):
 			v.errAt(key+".name", "topic name %q: use lower-case letters, digits, '.', '-' and '_' (it names the output file)", *ft.Name)
+		case len(*ft.Name) > maxTopicName:
+			v.errAt(key+".name", "topic name %q is %d bytes long: at most %d (it names the output files, and file names stop at 255 bytes)", *ft.Name, len(*ft.Name), maxTopicName)
 		default:
 			t.Name = *ft.Name
 			if j, dup := tnames[t.Name]; dup {

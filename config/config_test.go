@@ -91,6 +91,9 @@ func TestParse_Errors(t *testing.T) {
 			return s + "\n[[topics]]\nname = \"russia\"\ntitle = \"Again\"\nquery = \"@russia\"\n"
 		}, "22:8", `duplicate topic name "russia"`},
 		{"bad topic name", func(s string) string { return strings.Replace(s, `name = "russia"`, `name = "Russia News"`, 1) }, "15:8", "topic name"},
+		{"topic name too long", func(s string) string {
+			return strings.Replace(s, `name = "russia"`, `name = "`+strings.Repeat("r", 300)+`"`, 1)
+		}, "15:8", "is 300 bytes long: at most 200"},
 		{"missing query", func(s string) string { return strings.Replace(s, "query = '''\n@russia\n'''", "", 1) }, "14:3", `missing required key "query"`},
 		{"bad scheme", func(s string) string {
 			return strings.Replace(s, "https://example.org/feed.xml", "gopher://example.org/", 1)

@@ -97,12 +97,11 @@ func (c *testCmd) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	var all, before, after, undated counts
-	var missing int
-	var fps, fns []string
+	var missing, fps, fns []string
 	for _, l := range labels {
 		m, ok := got[l.link]
 		if !ok {
-			missing++
+			missing = append(missing, l.link)
 			continue
 		}
 		half := &after
@@ -121,7 +120,7 @@ func (c *testCmd) Run(ctx context.Context, args []string) error {
 		}
 	}
 	w := c.stdout
-	fmt.Fprintf(w, "topic %s: %d labelled items in the database (%d labels not found)\n", t.Name, all.n(), missing)
+	fmt.Fprintf(w, "topic %s: %d labelled items in the database (%d labels not found)\n", t.Name, all.n(), len(missing))
 	fmt.Fprintf(w, "TP %d  FP %d  FN %d  TN %d\n", all.tp, all.fp, all.fn, all.tn)
 	precision, recall, f1 := prf(all.tp, all.fp, all.fn)
 	fmt.Fprintf(w, "precision %.3f  recall %.3f  F1 %.3f\n", precision, recall, f1)
@@ -143,14 +142,18 @@ func (c *testCmd) Run(ctx context.Context, args []string) error {
 	for _, list := range []struct {
 		name  string
 		links []string
-	}{{"false positives", fps}, {"false negatives", fns}} {
+	}{{"false positives", fps}, {"false negatives", fns}, {"labelled links not in the database", missing}} {
 		if len(list.links) == 0 {
 			continue
 		}
 		sort.Strings(list.links)
 		fmt.Fprintf(w, "\n%s (%d):\n", list.name, len(list.links))
 		for _, l := range list.links {
-			fmt.Fprintf(w, "  %s\n      %s\n", titles[l], l)
+			if title, ok := titles[l]; ok {
+				fmt.Fprintf(w, "  %s\n      %s\n", title, l)
+			} else {
+				fmt.Fprintf(w, "  %s\n", l)
+			}
 		}
 	}
 	if f1 < *minF1 {
@@ -202,8 +205,10 @@ func prf(tp, fp, fn int) (precision, recall, f1 float64) {
 	return
 }
 
-// readLabels reads link<TAB>1|0 lines; blank lines and # comments are
-// skipped. Errors name file:line.
+// readLabels reads a labels file: one item a line, its link and 1 (on
+// topic) or 0, separated by a tab, a comma or spaces, perhaps followed by
+// more columns (a note); blank lines, # comments and a header line
+// ("link<TAB>label") are skipped. Errors name file:line.
 func readLabels(path string) ([]label, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -213,17 +218,33 @@ func readLabels(path string) ([]label, error) {
 	var out []label
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	header := true // the first line that is not a comment may be one
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		link, v, ok := strings.Cut(line, "\t")
-		v = strings.TrimSpace(v)
-		if !ok || (v != "1" && v != "0") || link == "" {
-			return nil, fmt.Errorf("%s:%d: want link<TAB>1 or link<TAB>0, got %q", path, n, line)
+		var fields []string
+		switch {
+		case strings.Contains(line, "\t"):
+			fields = strings.Split(line, "\t")
+		case strings.Contains(line, ","):
+			fields = strings.Split(line, ",")
+		default:
+			fields = strings.Fields(line)
 		}
-		out = append(out, label{link: strings.TrimSpace(link), on: v == "1"})
+		for i := range fields {
+			fields[i] = strings.TrimSpace(fields[i])
+		}
+		isHeader := header && !strings.Contains(line, "://") && (len(fields) < 2 || fields[1] != "1" && fields[1] != "0")
+		header = false
+		if isHeader {
+			continue
+		}
+		if len(fields) < 2 || (fields[1] != "1" && fields[1] != "0") || fields[0] == "" {
+			return nil, fmt.Errorf("%s:%d: want link<TAB>1 or link<TAB>0 (a comma or spaces also separate them), got %q", path, n, line)
+		}
+		out = append(out, label{link: fields[0], on: fields[1] == "1"})
 	}
 	return out, sc.Err()
 }

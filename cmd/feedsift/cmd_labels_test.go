@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -44,6 +46,7 @@ func TestTest_Split(t *testing.T) {
 			"5 labelled items in the database (1 labels not found)",
 			"TP 2  FP 1  FN 1  TN 1",
 			"precision 0.667  recall 0.667  F1 0.667",
+			"labelled links not in the database (1):\n  https://b.example.org/never-stored\n",
 		}},
 		{"split by day", []string{"-split", "2023-06-22"}, exitOK, []string{
 			"split at 2023-06-22T00:00:00Z:",
@@ -67,6 +70,40 @@ func TestTest_Split(t *testing.T) {
 				if !strings.Contains(stdout+stderr, w) {
 					t.Errorf("output lacks %q:\n%s%s", w, stdout, stderr)
 				}
+			}
+		})
+	}
+}
+
+// TestReadLabels: a header line, a note column, commas or spaces are
+// accepted; a bad line is named by file:line.
+func TestReadLabels(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name, text string
+		want       []label
+		err        string
+	}{
+		{"tabs with header and note", "link\tlabel\tnote\nhttps://a.example/1\t1\tjoint drill\nhttps://a.example/2\t0\n", []label{{"https://a.example/1", true}, {"https://a.example/2", false}}, ""},
+		{"commas", "# mine\nlink,label\nhttps://a.example/1,1\n", []label{{"https://a.example/1", true}}, ""},
+		{"spaces", "https://a.example/1  0\n", []label{{"https://a.example/1", false}}, ""},
+		{"bad value", "https://a.example/1\t1\nhttps://a.example/2\tyes\n", nil, "labels.tsv:2: want link<TAB>1"},
+		{"no header after data", "https://a.example/1\t1\nlink\tlabel\n", nil, "labels.tsv:2:"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(dir, "labels.tsv")
+			if err := os.WriteFile(path, []byte(c.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			got, err := readLabels(path)
+			if c.err != "" {
+				if err == nil || !strings.Contains(err.Error(), c.err) {
+					t.Errorf("err %v, want %q", err, c.err)
+				}
+				return
+			}
+			if err != nil || !slices.Equal(got, c.want) {
+				t.Errorf("got %v, %v; want %v", got, err, c.want)
 			}
 		})
 	}

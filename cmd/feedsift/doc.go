@@ -38,8 +38,10 @@
 //	                                        a highlighted snippet, and when a run leaves the item out
 //	                                        unread, the words it lacks
 //	feedsift test -config FILE -topic NAME -labels FILE.tsv [-split DATE] [-min-f1 F]
-//	                                        measure the topic on stored items labelled link<TAB>1|0:
-//	                                        precision, recall, F1, false positives and negatives;
+//	                                        measure the topic on stored items labelled link<TAB>1|0
+//	                                        (a comma or spaces also do; # comments, a header line and
+//	                                        more columns are skipped): precision, recall, F1, false
+//	                                        positives and negatives, and the labelled links not found;
 //	                                        -split also reports the items dated before and from DATE
 //	                                        apart (does a topic written on older items hold on newer
 //	                                        ones?); exit 1 when F1 is below -min-f1
