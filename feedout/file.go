@@ -26,6 +26,11 @@ func WriteFile(path string, write func(io.Writer) error) (err error) {
 	if err := write(&buf); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	// Only a regular file is compared and replaced: reading a FIFO would
+	// wait for ever, and a directory or device is someone else's.
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return fmt.Errorf("write %s: it exists and is not a regular file (%s); remove it or choose another output_dir", path, fi.Mode().Type())
+	}
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, buf.Bytes()) {
 		return nil
 	}

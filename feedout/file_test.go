@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -180,5 +181,36 @@ func assertOnly(t *testing.T, dir string, names ...string) {
 	}
 	if strings.Join(got, ",") != strings.Join(names, ",") {
 		t.Errorf("%s holds %v, want %v", dir, got, names)
+	}
+}
+
+// TestWriteFile_NotRegular: a FIFO, a directory or a link to one at the
+// output path is refused with the path named, at once (reading a FIFO to
+// compare would wait for a writer that never comes).
+func TestWriteFile_NotRegular(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "topic.atom")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("no FIFO here: %v", err)
+	}
+	sub := filepath.Join(dir, "topic.rss")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "topic.json")
+	if err := os.Symlink(fifo, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{fifo, sub, link} {
+		done := make(chan error, 1)
+		go func() { done <- WriteFile(p, func(w io.Writer) error { _, err := io.WriteString(w, "x"); return err }) }()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "not a regular file") {
+				t.Errorf("%s: %v", p, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: WriteFile blocked", p)
+		}
 	}
 }

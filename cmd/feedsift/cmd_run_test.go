@@ -282,3 +282,23 @@ func TestRun_ExitCodePerOutcome(t *testing.T) {
 		})
 	}
 }
+
+// TestRun_LockIsNoLink: a symbolic link where the lock file goes is not
+// followed (its target would be truncated): the run exits 3 saying so,
+// and the target is untouched.
+func TestRun_LockIsNoLink(t *testing.T) {
+	a, b := fruit()
+	s := newSite(t, "", a, b)
+	victim := s.path("precious.txt")
+	s.write(t, "precious.txt", "keep me\n")
+	if err := os.Symlink(victim, s.path("feedsift.db.lock")); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := feedsift(t, "run", "-config", s.config)
+	if code != exitDatabase || !strings.Contains(stderr, "is a symbolic link") {
+		t.Errorf("exit %d, %q; want 3 naming the link", code, stderr)
+	}
+	if got := string(mustReadFile(t, victim)); got != "keep me\n" {
+		t.Errorf("the link's target was written: %q", got)
+	}
+}

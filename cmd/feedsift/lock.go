@@ -17,9 +17,18 @@ import (
 // above zero it retries for that long (-lock-wait) before giving up.
 func lockRun(ctx context.Context, database string, wait time.Duration) (unlock func(), err error) {
 	path := database + ".lock"
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	// Never through a symbolic link: the lock file is truncated and
+	// written, and a link there would have its target overwritten.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, 0o644)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, &exitError{exitDatabase, fmt.Errorf("lock: %s is a symbolic link: feedsift does not follow it (remove it; the lock file is feedsift's own)", path)}
+	}
 	if err != nil {
 		return nil, &exitError{exitDatabase, fmt.Errorf("lock: %w", err)}
+	}
+	if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, &exitError{exitDatabase, fmt.Errorf("lock: %s is not a regular file (%s): remove it; the lock file is feedsift's own", path, fi.Mode().Type())}
 	}
 	deadline := time.Now().Add(wait)
 	for {
