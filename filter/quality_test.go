@@ -229,14 +229,7 @@ func TestExampleTopic_Quality(t *testing.T) {
 		}
 		list := *showErrors && (*showHalf == "" || *showHalf == name)
 		for _, q := range []*quality{&all, half} {
-			switch {
-			case got && it.label:
-				q.tp++
-			case got && !it.label:
-				q.fp++
-			case !got && it.label:
-				q.fn++
-			}
+			q.count(got, it.label)
 		}
 		switch {
 		case list && got && !it.label:
@@ -307,16 +300,21 @@ func readLabelledTSV(t *testing.T, name string) []labelledText {
 	return out
 }
 
-// add counts the topic's outcome on one story.
-func (q *quality) add(topic *Topic, s labelledText) {
-	switch got := topic.Match(NewDoc(Item{Title: s.title, Summary: s.summary})).Match; {
-	case got && s.label:
+// count counts one outcome: matched or not, labelled on topic or not.
+func (q *quality) count(got, label bool) {
+	switch {
+	case got && label:
 		q.tp++
-	case got && !s.label:
+	case got && !label:
 		q.fp++
-	case !got && s.label:
+	case !got && label:
 		q.fn++
 	}
+}
+
+// add counts the topic's outcome on one story.
+func (q *quality) add(topic *Topic, s labelledText) {
+	q.count(topic.Match(NewDoc(Item{Title: s.title, Summary: s.summary})).Match, s.label)
 }
 
 func (q quality) plus(o quality) quality { return quality{q.tp + o.tp, q.fp + o.fp, q.fn + o.fn} }
