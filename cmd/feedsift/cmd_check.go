@@ -25,7 +25,7 @@ func (c *checkCmd) Run(ctx context.Context, args []string) error {
 	for _, w := range s.warnings {
 		fmt.Fprintf(c.stderr, "warning: %s\n", w)
 	}
-	fmt.Fprintf(c.stdout, "%s: ok: %s, %s, %s\n", *path, plural(len(s.cfg.Feeds), "feed"), plural(len(s.cfg.Groups), "group"), plural(len(s.topics), "topic"))
+	fmt.Fprintf(c.stdout, "%s: ok: %s, %s, %s\n", s.cfg.Path, plural(len(s.cfg.Feeds), "feed"), plural(len(s.cfg.Groups), "group"), plural(len(s.topics), "topic"))
 	return nil
 }
 

@@ -90,6 +90,7 @@ func (c *runCmd) run(ctx context.Context, fs *flag.FlagSet, path string, log *sl
 	if err != nil {
 		return err
 	}
+	log.Debug("config", "path", s.cfg.Path)
 	for _, w := range s.warnings {
 		log.Warn("query", "warning", w)
 	}

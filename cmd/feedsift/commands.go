@@ -138,7 +138,9 @@ var usage = func() string {
 }()
 
 const usageTail = `
-'feedsift COMMAND -h' shows a command's flags.
+'feedsift COMMAND -h' shows a command's flags. Without -config a command reads
+$FEEDSIFT_CONFIG, else $XDG_CONFIG_HOME/feedsift/config.toml (~/.config/feedsift/config.toml),
+else /etc/feedsift/config.toml.
 
 On a terminal run shows a progress line; under cron, systemd or in a pipe it logs only
 warnings, the topics written and a one-line summary.
@@ -184,7 +186,9 @@ func packageDoc() string {
 		b.WriteString("//\t" + strings.TrimPrefix(l, "  ") + "\n")
 	}
 	b.WriteString(`//
-// 'feedsift COMMAND -h' shows a command's flags.
+// 'feedsift COMMAND -h' shows a command's flags. Without -config a command
+// reads $FEEDSIFT_CONFIG, else $XDG_CONFIG_HOME/feedsift/config.toml
+// (~/.config/feedsift/config.toml), else /etc/feedsift/config.toml.
 //
 // With database = "postgres://…" (or postgresql://) in the config, any
 // number of run processes on any number of machines share one PostgreSQL

@@ -55,7 +55,9 @@
 //	feedsift version                        the module version and the VCS revision it was built from
 //	feedsift help                           show this text
 //
-// 'feedsift COMMAND -h' shows a command's flags.
+// 'feedsift COMMAND -h' shows a command's flags. Without -config a command
+// reads $FEEDSIFT_CONFIG, else $XDG_CONFIG_HOME/feedsift/config.toml
+// (~/.config/feedsift/config.toml), else /etc/feedsift/config.toml.
 //
 // With database = "postgres://…" (or postgresql://) in the config, any
 // number of run processes on any number of machines share one PostgreSQL

@@ -162,3 +162,23 @@ func TestCheck_ExponentialGroups(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want exit %d naming the group's line and saying it is too big", code, stderr, exitUsage)
 	}
 }
+
+// TestCheck_FindsConfig: without -config a command takes
+// $FEEDSIFT_CONFIG (then the XDG and /etc places) and check names the
+// file it used; with none it says where it looked.
+func TestCheck_FindsConfig(t *testing.T) {
+	s := newSite(t, "", nil, nil)
+	t.Setenv("FEEDSIFT_CONFIG", s.config)
+	code, stdout, stderr := feedsift(t, "check")
+	if code != exitOK || !strings.HasPrefix(stdout, s.config+": ok: ") {
+		t.Errorf("FEEDSIFT_CONFIG: exit %d, %q %q", code, stdout, stderr)
+	}
+	t.Setenv("FEEDSIFT_CONFIG", "")
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	if _, err := os.Stat("/etc/feedsift/config.toml"); err == nil {
+		t.Skip("/etc/feedsift/config.toml exists here")
+	}
+	if code, _, stderr := feedsift(t, "check"); code != exitUsage || !strings.Contains(stderr, "no configuration: give -config FILE") {
+		t.Errorf("none: exit %d, %q", code, stderr)
+	}
+}

@@ -66,7 +66,11 @@ type setup struct {
 // error naming file:line:col.
 func load(path string) (*setup, error) {
 	if path == "" {
-		return nil, &exitError{exitUsage, errors.New("-config FILE is required")}
+		found, err := config.Find(os.Getenv)
+		if err != nil {
+			return nil, &exitError{exitUsage, err}
+		}
+		path = found
 	}
 	cfg, err := config.Load(path)
 	if err != nil {
