@@ -76,6 +76,8 @@ func seedEntries(report, appeal []string) []seedEntry {
 		{"seed-neither-country", "Shoigu Arrives in Beijing for Talks With Xi", seed, true},
 		{"seed-bare", "Shoigu in Beijing", seed, true},
 		{"seed-no-names", "Security Chief Begins One-Day Visit", seed, true},
+		{"seed-no-names-talks", "Security Council Secretary in Talks", seed, true},
+		{"seed-no-names-meetings", "Top Security Official Holds High-Level Meetings", seed, true},
 		{"seed-security-council", "Security Council Secretary Holds Talks in Beijing", seed, true},
 		{"russia-only", "Moscow Court Fines Opposition Politician Over Social Media Posts", append([]string{
 			"A Moscow court on Friday fined an opposition politician for social media posts criticising the authorities, Russian news agencies reported.",
