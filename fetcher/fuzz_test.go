@@ -60,9 +60,13 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("%d items over the cap", len(out.Items))
 		}
 		for _, it := range out.Items {
-			for name, s := range map[string]string{"title": it.Title, "summary": it.Summary, "content": it.Content, "link": it.Link, "guid": it.GUID} {
+			for name, s := range map[string]string{"title": it.Title, "summary": it.Summary, "content": it.Content, "link": it.Link, "guid": it.GUID, "lang": it.Lang} {
 				if !utf8.ValidString(s) {
 					t.Fatalf("%s is not UTF-8: %q", name, s)
+				}
+				// Either store takes it: PostgreSQL's text refuses NUL.
+				if strings.IndexByte(s, 0) >= 0 {
+					t.Fatalf("%s holds a NUL: %q", name, s)
 				}
 			}
 			if len(it.Title) > maxTitleBytes || strings.ContainsAny(it.Title, "\n\r\t\x00") {

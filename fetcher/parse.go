@@ -128,9 +128,9 @@ func normalise(feedURL string, doc *gofeed.Feed, now time.Time) (*store.Fetched,
 		}
 		it := store.Item{
 			Title:   capText(oneLine(gi.Title), maxTitleBytes),
-			Summary: capHTML(gi.Description, maxHTMLBytes),
-			Content: capHTML(gi.Content, maxHTMLBytes),
-			Lang:    capText(doc.Language, 35),
+			Summary: capHTML(dropNUL(gi.Description), maxHTMLBytes),
+			Content: capHTML(dropNUL(gi.Content), maxHTMLBytes),
+			Lang:    capText(oneLine(doc.Language), 35),
 		}
 		it.Link = absLink(feedBase, gi.Link)
 		if it.Link == "" {
@@ -140,7 +140,7 @@ func normalise(feedURL string, doc *gofeed.Feed, now time.Time) (*store.Fetched,
 				}
 			}
 		}
-		it.GUID = strings.TrimSpace(gi.GUID)
+		it.GUID = strings.TrimSpace(dropNUL(gi.GUID))
 		if len(it.GUID) > maxGUIDBytes {
 			h := sha256.Sum256([]byte(it.GUID))
 			it.GUID = "sha256:" + hex.EncodeToString(h[:])
@@ -249,6 +249,16 @@ func oneLine(s string) string {
 		}, s)
 	}
 	return s
+}
+
+// dropNUL removes NUL characters, which no output may carry and
+// PostgreSQL's text refuses ("invalid byte sequence … 0x00"): a JSON
+// Feed's "\u0000" is stored as nothing, on either engine.
+func dropNUL(s string) string {
+	if strings.IndexByte(s, 0) < 0 {
+		return s
+	}
+	return strings.ReplaceAll(s, "\x00", "")
 }
 
 // capText cuts s to at most n bytes at a rune boundary.
