@@ -32,3 +32,19 @@ func TestNormalise_NUL(t *testing.T) {
 		t.Errorf("guid %q content %q", it.GUID, it.Content)
 	}
 }
+
+// TestNormalise_LongLink: a link too long for PostgreSQL's index (4,000
+// bytes) is dropped; the item is kept, known by its GUID.
+func TestNormalise_LongLink(t *testing.T) {
+	long := "https://e.example/" + strings.Repeat("a", 4000)
+	body := []byte(`{"version": "https://jsonfeed.org/version/1.1", "title": "T",
+		"items": [{"id": "one", "url": "` + long + `", "title": "Long"}, {"id": "two", "url": "https://e.example/2", "title": "Short"}]}`)
+	doc, err := parseFeed(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := normalise("https://e.example/feed.json", doc, time.Now())
+	if len(out.Items) != 2 || out.Items[0].Link != "" || out.Items[0].GUID != "one" || out.Items[1].Link != "https://e.example/2" {
+		t.Errorf("items %+v", out.Items)
+	}
+}

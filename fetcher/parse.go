@@ -233,8 +233,16 @@ func absLink(base *url.URL, s string) string {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return ""
 	}
-	return u.String()
+	if l := u.String(); len(l) <= maxLinkBytes {
+		return l
+	}
+	return "" // a link no index holds (PostgreSQL's btree rows stop near 2,700 bytes)
 }
+
+// maxLinkBytes bounds a stored link: longer ones are dropped, and the item
+// is known by its GUID or content. Browsers and servers stop near 2,000
+// too.
+const maxLinkBytes = 2000
 
 // oneLine makes s one line of plain text: runs of white space become one
 // space; control characters (C0, DEL, C1) and bidi overrides go.
