@@ -273,7 +273,11 @@ func (c *feedsCmd) export(ctx context.Context, args []string) error {
 // being fixed.
 func loadForEdit(path string) (*config.Config, []byte, error) {
 	if path == "" {
-		return nil, nil, &exitError{exitUsage, errors.New("-config FILE is required")}
+		found, err := config.Find(os.Getenv)
+		if err != nil {
+			return nil, nil, &exitError{exitUsage, err}
+		}
+		path = found
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {

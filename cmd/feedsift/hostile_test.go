@@ -70,7 +70,7 @@ func moduleRoot(t *testing.T) string {
 // startHostile builds and starts ../shared/hostile/cmd/hostile, or skips
 // the test when the shared folder is absent.
 //
-// maxSlow is above the feeds' 3 s deadline on purpose: with -max-slow 2s
+// maxSlow is above the feeds' 5 s deadline on purpose: with -max-slow 2s
 // the slow cases (drip, headers, stall, tarpit) would give up before the
 // deadline and end as ordinary successes or EOFs, so their "timeout"
 // expectation could not be tested; they still cost no more than the
@@ -248,7 +248,7 @@ func TestHostile_Catalogue(t *testing.T) {
 	var cfg strings.Builder
 	cfg.WriteString(`database = "feedsift.db"
 output_dir = "out"
-timeout = "3s"
+timeout = "5s"
 concurrency = 64
 per_host = 64
 budget = "60s"
@@ -819,12 +819,13 @@ func checkInvariants(t *testing.T, n int, srv *hostileServer, rs *runState, runs
 			continue
 		}
 		l := ls[0]
-		// I5: a failed feed took at most about its deadline (3 s). The
-		// bound is twice that: under -race on a loaded machine a 24 MB
-		// body took 5.6 s to be cut off, while a fetch that ignored the
-		// deadline would run to the catalogue's 15-60 s stalls and drips.
-		if l.Duration > 6*time.Second {
-			t.Errorf("run %d: %s failed after %s, over twice the 3 s deadline", n, u, l.Duration)
+		// I5: a failed feed took at most about its deadline (5 s; the
+		// server's slow cases run 8 s). The bound allows half as much
+		// again: under -race on a loaded machine a 24 MB body took 5.6 s
+		// to be cut off with a 3 s deadline, while a fetch that ignored the
+		// deadline would run to the slow cases' end.
+		if l.Duration > 7500*time.Millisecond {
+			t.Errorf("run %d: %s failed after %s, over 1.5 times the 5 s deadline", n, u, l.Duration)
 		}
 		want := "feed " + u + ": " + l.Class + ": " + l.Err
 		if l.Msg != want || rs.feeds[u].Error != want {
