@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/feedsift/feedsift/feedout"
@@ -46,8 +47,16 @@ func (c *serveCmd) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return &exitError{exitFailure, fmt.Errorf("listen: %w", err)}
 	}
+	if !isDir(s.cfg.OutputDir) && *every == 0 {
+		log.Warn("the output directory does not exist yet: requests get 503 until feedsift run writes it (or use -every)", "dir", s.cfg.OutputDir)
+	}
+	if u, err := url.Parse(s.cfg.BaseURL); err == nil && u.Host != ln.Addr().String() && *addr == ln.Addr().String() && isLoopbackHost(u.Hostname()) {
+		// base_url names where readers fetch the feeds: the feeds' self
+		// links and ids point there, not here.
+		log.Warn("base_url and -addr disagree: the feeds' links point to base_url", "base_url", s.cfg.BaseURL, "addr", ln.Addr().String())
+	}
 	srv := &http.Server{
-		Handler:           feedout.HandlerFor(s.cfg.OutputDir, s.outputNames()),
+		Handler:           logRequests(log, feedout.HandlerFor(s.cfg.OutputDir, s.outputNames())),
 		ReadHeaderTimeout: 10 * time.Second,
 		// A client that never reads its response cannot hold a
 		// connection (and a file) for long.
@@ -94,4 +103,40 @@ func (c *serveCmd) loop(ctx context.Context, s *setup, log *slog.Logger, every t
 		case <-t.C:
 		}
 	}
+}
+
+// isLoopbackHost reports whether a base_url host is this machine, where a
+// mismatch with -addr is surely a mistake (a public base_url may front
+// serve through a proxy).
+func isLoopbackHost(h string) bool {
+	return h == "localhost" || h == "127.0.0.1" || h == "::1"
+}
+
+// logRequests logs one line per request at info level: method, path,
+// status, bytes and time.
+func logRequests(log *slog.Logger, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(rec, r)
+		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "bytes", rec.bytes,
+			"ms", time.Since(start).Milliseconds())
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += int64(n)
+	return n, err
 }

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -203,4 +204,60 @@ print(len(ids), d2.status, len(d2.entries))`
 			t.Errorf("after a run that fetched nothing new, newsboat sees %d unread, want still %d", n, want)
 		}
 	})
+}
+
+// lockedBuffer is a bytes.Buffer safe for the server's goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestServe_Logs: serve warns at start when the output directory does
+// not exist yet (requests get 503 until a run writes it), and logs one
+// line per request.
+func TestServe_Logs(t *testing.T) {
+	cfg := copyExample(t) // no run: out/ is missing
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc := make(chan string, 1)
+	done := make(chan error, 1)
+	var stderr lockedBuffer
+	c := &serveCmd{stdout: io.Discard, stderr: &stderr, ready: func(a string) { addrc <- a }}
+	go func() { done <- c.Run(ctx, []string{"-config", cfg, "-addr", "127.0.0.1:0"}) }()
+	var base string
+	select {
+	case a := <-addrc:
+		base = "http://" + a + "/"
+	case err := <-done:
+		t.Fatalf("serve: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not start")
+	}
+	if resp, _ := get(t, base+"russia-china-security.atom", nil); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("status %d before any run, want 503", resp.StatusCode)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	log := stderr.String()
+	if !strings.Contains(log, "the output directory does not exist yet") {
+		t.Errorf("no warning about the missing output directory:\n%s", log)
+	}
+	if !strings.Contains(log, "msg=request method=GET path=/russia-china-security.atom status=503") {
+		t.Errorf("no request line:\n%s", log)
+	}
 }
