@@ -439,7 +439,7 @@ func (d *Doc) rubricEnd(first int32) int32 {
 		if b.sent != sent || a.zone != b.zone {
 			break
 		}
-		if strings.IndexByte(d.texts[a.zone][a.end:b.start], ':') >= 0 || strings.Contains(d.texts[a.zone][a.end:b.start], "：") {
+		if strings.ContainsAny(d.texts[a.zone][a.end:b.start], ":：") {
 			return k + 1
 		}
 	}

@@ -272,12 +272,9 @@ func (c *feedsCmd) export(ctx context.Context, args []string) error {
 // syntax and keys must be right: feeds can be managed while a topic is
 // being fixed.
 func loadForEdit(path string) (*config.Config, []byte, error) {
-	if path == "" {
-		found, err := config.Find(os.Getenv)
-		if err != nil {
-			return nil, nil, &exitError{exitUsage, err}
-		}
-		path = found
+	path, err := configPath(path)
+	if err != nil {
+		return nil, nil, err
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {

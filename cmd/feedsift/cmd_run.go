@@ -650,12 +650,14 @@ func (p *pass) boilerplatePatterns(feedURLs ...string) *filter.Boilerplate {
 	for _, phrase := range p.cfg.Boilerplate {
 		bp.AddPattern("", phrase)
 	}
-	for _, f := range p.cfg.Feeds {
-		if len(feedURLs) > 0 && !slices.Contains(feedURLs, f.URL) {
-			continue
+	if len(feedURLs) == 0 {
+		for _, f := range p.cfg.Feeds {
+			feedURLs = append(feedURLs, f.URL)
 		}
-		for _, phrase := range f.Boilerplate {
-			bp.AddPattern(f.URL, phrase)
+	}
+	for _, u := range feedURLs {
+		for _, phrase := range p.feedBoilerplate[u] {
+			bp.AddPattern(u, phrase)
 		}
 	}
 	return bp

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -56,23 +55,18 @@ func (c *statusCmd) Run(ctx context.Context, args []string) error {
 	}
 	rows := map[string]store.Feed{}
 	// status never creates a database: a missing one is an error that
-	// says so (nothing was fetched yet, or database = points elsewhere).
-	if !isServer(s.cfg.Database) && !isFile(s.cfg.Database) {
-		return &exitError{exitDatabase, fmt.Errorf("database %s does not exist: nothing has been fetched yet (feedsift run -config %s), or database = names another file", s.cfg.Database, s.cfg.Path)}
+	// says so (openStore).
+	st, err := openStore(ctx, s.cfg.Database)
+	if err != nil {
+		return err
 	}
-	if _, err := os.Stat(s.cfg.Database); err == nil || isServer(s.cfg.Database) {
-		st, err := openDB(ctx, s.cfg.Database)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		feeds, err := st.Feeds(ctx)
-		if err != nil {
-			return &exitError{exitDatabase, fmt.Errorf("database %s: %w", s.cfg.Database, err)}
-		}
-		for _, f := range feeds {
-			rows[f.URL] = f
-		}
+	defer st.Close()
+	feeds, err := st.Feeds(ctx)
+	if err != nil {
+		return &exitError{exitDatabase, fmt.Errorf("database %s: %w", s.cfg.Database, err)}
+	}
+	for _, f := range feeds {
+		rows[f.URL] = f
 	}
 	var out []feedStatus
 	for _, cf := range s.cfg.Feeds {

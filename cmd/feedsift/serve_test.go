@@ -17,13 +17,13 @@ import (
 
 // startServe runs `feedsift serve` in-process on a free loopback port and
 // returns its base URL; the server stops when the test ends.
-func startServe(t *testing.T, cfg string, extra ...string) string {
+func startServe(t *testing.T, cfg string, extra ...string) (base string, logs *lockedBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc := make(chan string, 1)
 	done := make(chan error, 1)
-	var stderr bytes.Buffer
-	c := &serveCmd{stdout: io.Discard, stderr: &stderr, ready: func(a string) { addrc <- a }}
+	stderr := &lockedBuffer{}
+	c := &serveCmd{stdout: io.Discard, stderr: stderr, ready: func(a string) { addrc <- a }}
 	go func() { done <- c.Run(ctx, append([]string{"-config", cfg, "-addr", "127.0.0.1:0"}, extra...)) }()
 	t.Cleanup(func() {
 		cancel()
@@ -38,13 +38,13 @@ func startServe(t *testing.T, cfg string, extra ...string) string {
 	})
 	select {
 	case a := <-addrc:
-		return "http://" + a + "/"
+		return "http://" + a + "/", stderr
 	case err := <-done:
 		t.Fatalf("serve: %v\n%s", err, stderr.String())
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not start")
 	}
-	return ""
+	return "", stderr
 }
 
 func get(t *testing.T, url string, hdr map[string]string) (*http.Response, []byte) {
@@ -71,7 +71,7 @@ func TestServe(t *testing.T) {
 	if code, _, stderr := feedsift(t, "run", "-config", cfg); code != exitOK {
 		t.Fatalf("run: %d %s", code, stderr)
 	}
-	base := startServe(t, cfg)
+	base, _ := startServe(t, cfg)
 	tests := []struct{ path, ctype string }{
 		{"russia-china-security.atom", "application/atom+xml"},
 		{"russia-china-security.rss", "application/rss+xml"},
@@ -147,7 +147,7 @@ func TestServe_Readers(t *testing.T) {
 	if code, _, stderr := feedsift(t, "run", "-config", cfg); code != exitOK {
 		t.Fatalf("run: %d %s", code, stderr)
 	}
-	base := startServe(t, cfg)
+	base, _ := startServe(t, cfg)
 	url := base + "russia-china-security.atom"
 	_, body := get(t, url, nil)
 	want := bytes.Count(body, []byte("<entry"))
@@ -229,31 +229,15 @@ func (l *lockedBuffer) String() string {
 // line per request.
 func TestServe_Logs(t *testing.T) {
 	cfg := copyExample(t) // no run: out/ is missing
-	ctx, cancel := context.WithCancel(context.Background())
-	addrc := make(chan string, 1)
-	done := make(chan error, 1)
-	var stderr lockedBuffer
-	c := &serveCmd{stdout: io.Discard, stderr: &stderr, ready: func(a string) { addrc <- a }}
-	go func() { done <- c.Run(ctx, []string{"-config", cfg, "-addr", "127.0.0.1:0"}) }()
-	var base string
-	select {
-	case a := <-addrc:
-		base = "http://" + a + "/"
-	case err := <-done:
-		t.Fatalf("serve: %v", err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not start")
-	}
+	base, logs := startServe(t, cfg)
 	if resp, _ := get(t, base+"russia-china-security.atom", nil); resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("status %d before any run, want 503", resp.StatusCode)
 	}
-	cancel()
-	select {
-	case <-done:
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop")
+	// The request's line is written once its handler returns.
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(logs.String(), "msg=request") && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
 	}
-	log := stderr.String()
+	log := logs.String()
 	if !strings.Contains(log, "the output directory does not exist yet") {
 		t.Errorf("no warning about the missing output directory:\n%s", log)
 	}

@@ -45,6 +45,18 @@ func flagError(fs *flag.FlagSet, err error) error {
 	return &exitError{exitUsage, fmt.Errorf("%w ('feedsift %s -h' lists its flags)", err, fs.Name())}
 }
 
+// configPath is -config's value, or where config.Find finds the file.
+func configPath(path string) (string, error) {
+	if path != "" {
+		return path, nil
+	}
+	found, err := config.Find(os.Getenv)
+	if err != nil {
+		return "", &exitError{exitUsage, err}
+	}
+	return found, nil
+}
+
 // topic is a configured topic, compiled.
 type topic struct {
 	config.Topic
@@ -60,17 +72,17 @@ type setup struct {
 	// warnings are things that compile but are likely not what the
 	// author meant, each placed at file:line:col.
 	warnings []string
+	// feedBoilerplate is each feed's configured boilerplate patterns, by
+	// URL: looked up once a feed is saved.
+	feedBoilerplate map[string][]string
 }
 
 // load reads the config and compiles every topic; any problem is a usage
 // error naming file:line:col.
 func load(path string) (*setup, error) {
-	if path == "" {
-		found, err := config.Find(os.Getenv)
-		if err != nil {
-			return nil, &exitError{exitUsage, err}
-		}
-		path = found
+	path, err := configPath(path)
+	if err != nil {
+		return nil, err
 	}
 	cfg, err := config.Load(path)
 	if err != nil {
@@ -90,7 +102,12 @@ func load(path string) (*setup, error) {
 	if err != nil {
 		return nil, &exitError{exitUsage, groupError(cfg, err)}
 	}
-	s := &setup{cfg: cfg}
+	s := &setup{cfg: cfg, feedBoilerplate: map[string][]string{}}
+	for _, f := range cfg.Feeds {
+		if len(f.Boilerplate) > 0 {
+			s.feedBoilerplate[f.URL] = f.Boilerplate
+		}
+	}
 	var errs []error
 	for i, t := range cfg.Topics {
 		m, err := compiled.Compile(filter.TopicSpec{Name: t.Name, Query: t.Query, Threshold: t.Threshold, FoldDiacritics: t.FoldDiacritics})
