@@ -1,6 +1,7 @@
 package feedout
 
 import (
+	"bytes"
 	"encoding/xml"
 	"io"
 	"strconv"
@@ -83,11 +84,7 @@ type atomSource struct {
 // only on f: writing the same Feed twice gives identical bytes. It returns
 // an error matching ErrInvalid when f lacks what Atom requires.
 func WriteAtom(w io.Writer, f *Feed) error {
-	d, err := prepare(f)
-	if err != nil {
-		return err
-	}
-	return writeXML(w, atomDoc(d))
+	return writeFitted(w, f, func(w *bytes.Buffer, d *doc) error { return writeXML(w, atomDoc(d)) })
 }
 
 func atomDoc(d *doc) *atomFeed {

@@ -1,6 +1,7 @@
 package feedout
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 
@@ -73,11 +74,7 @@ type jsonSource struct {
 // summary; an entry's source and related links (other copies of the story:
 // "related": [{"url", "title"}]) go in a "_feedsift" extension object.
 func WriteJSONFeed(w io.Writer, f *Feed) error {
-	d, err := prepare(f)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, d)
+	return writeFitted(w, f, func(w *bytes.Buffer, d *doc) error { return writeJSON(w, d) })
 }
 
 func writeJSON(w io.Writer, d *doc) error {

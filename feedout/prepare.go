@@ -120,8 +120,8 @@ func prepare(f *Feed) (*doc, error) {
 		if base == "" && e.Source != nil {
 			base = e.Source.Home
 		}
-		it.summary = SanitizeHTMLBase(e.SummaryHTML, base)
-		it.content = SanitizeHTMLBase(e.ContentHTML, base)
+		it.summary = publishedHTML(e.SummaryHTML, base, it.link)
+		it.content = publishedHTML(e.ContentHTML, base, it.link)
 		if it.title == "" {
 			it.title = fallbackTitle(it)
 		}

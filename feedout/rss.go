@@ -1,8 +1,10 @@
 package feedout
 
 import (
+	"bytes"
 	"encoding/xml"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -42,7 +44,21 @@ type rssText struct {
 
 var rssEscaper = strings.NewReplacer("&", "&#x26;", "<", "&#x3C;", ">", "&#x3E;")
 
-func plain(s string) rssText { return rssText{Inner: rssEscaper.Replace(s)} }
+func plain(s string) rssText { return rssText{Inner: rssEscaper.Replace(defuseTags(s))} }
+
+// tagStart is what an HTML parser takes for the start of markup.
+var tagStart = regexp.MustCompile(`<([A-Za-z/!?])`)
+
+// defuseTags makes plain text harmless where RSS is read as HTML: many
+// readers render an RSS title as markup (RSS never said which it is), so
+// a title "<img src=x onerror=…>" would run there however it is escaped.
+// A "<" that would open a tag becomes "‹" (U+2039); "a < b" stays.
+func defuseTags(s string) string {
+	if !strings.Contains(s, "<") {
+		return s
+	}
+	return tagStart.ReplaceAllString(s, "‹$1")
+}
 
 type rssAtomLn struct {
 	Href  string `xml:"href,attr"`
@@ -78,11 +94,7 @@ type rssSource struct {
 // rel="related" elements, as in Atom (RSS 2.0 has no element for them;
 // its namespaced extensions are how RSS carries one).
 func WriteRSS(w io.Writer, f *Feed) error {
-	d, err := prepare(f)
-	if err != nil {
-		return err
-	}
-	return writeXML(w, rssDocument(d))
+	return writeFitted(w, f, func(w *bytes.Buffer, d *doc) error { return writeXML(w, rssDocument(d)) })
 }
 
 func rssDocument(d *doc) *rssDoc {
@@ -136,7 +148,7 @@ func rssDocument(d *doc) *rssDoc {
 		}
 		// RSS's <source> needs the feed's URL; a local source has none.
 		if s := it.source; s != nil && s.Link != "" {
-			ri.Source = &rssSource{URL: s.Link, Title: rssEscaper.Replace(s.Title)}
+			ri.Source = &rssSource{URL: s.Link, Title: rssEscaper.Replace(defuseTags(s.Title))}
 		}
 		ch.Items = append(ch.Items, ri)
 	}

@@ -1,6 +1,7 @@
 package feedout
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -47,18 +48,26 @@ func Write(dir, baseURL, name string, f Feed, formats ...Format) error {
 		RSS:      func(w io.Writer, d *doc) error { return writeXML(w, rssDocument(d)) },
 		JSONFeed: writeJSON,
 	}
-	for _, format := range formats {
+	renders := make([]func(*doc) ([]byte, error), len(formats))
+	for i, format := range formats {
 		write, ok := writers[format]
 		if !ok {
 			return fmt.Errorf("feed %s: %w: unknown format %q", f.ID, ErrInvalid, format)
 		}
-		out := struct {
-			ext   string
-			write func(io.Writer, *doc) error
-		}{"." + string(format), write}
-		d.self = baseURL + name + out.ext
-		if err := WriteFile(filepath.Join(dir, name+out.ext), func(w io.Writer) error {
-			return out.write(w, d)
+		self := baseURL + name + "." + string(format)
+		renders[i] = rendered(func(w *bytes.Buffer, d *doc) error {
+			d.self = self
+			return write(w, d)
+		})
+	}
+	outs, err := fit(d, renders)
+	if err != nil {
+		return fmt.Errorf("feed %s: %w", f.ID, err)
+	}
+	for i, format := range formats {
+		if err := WriteFile(filepath.Join(dir, name+"."+string(format)), func(w io.Writer) error {
+			_, err := w.Write(outs[i])
+			return err
 		}); err != nil {
 			return err
 		}
