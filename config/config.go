@@ -81,6 +81,9 @@ type Feed struct {
 	Boilerplate []string
 	TLSInsecure bool   // skip certificate verification for this feed only
 	CAFile      string // PEM file of extra trusted CAs (absolute path)
+	// FromList is the OPML file (opml = [...]) the feed comes from; ""
+	// for a feed the configuration lists itself.
+	FromList string
 }
 
 // Group is a named term group: [groups.NAME].

@@ -116,6 +116,9 @@ type Feed struct {
 	Title       string // the configured title, if any
 	TLSInsecure bool   // skip certificate verification (tls_insecure)
 	CAFile      string // extra trusted CA certificates, PEM (ca_file)
+	// FromList names the OPML file the feed was listed in, when it was not
+	// configured by the user: such a feed gets no private-address pass.
+	FromList string
 }
 
 // Status is the outcome of one feed's fetch.
@@ -198,7 +201,9 @@ func New(st Store, opt Options) *Fetcher {
 // starts; the rest are Skipped.
 func (f *Fetcher) Run(ctx context.Context, feeds []Feed) []Result {
 	for _, fd := range feeds {
-		f.allow(fd.URL)
+		if fd.FromList == "" {
+			f.allow(fd.URL)
+		}
 	}
 	bctx := ctx
 	if f.opt.Budget > 0 {
@@ -257,7 +262,9 @@ func (f *Fetcher) Run(ctx context.Context, feeds []Feed) []Result {
 func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 	start := time.Now()
 	res = Result{URL: fd.URL}
-	f.allow(fd.URL)
+	if fd.FromList == "" {
+		f.allow(fd.URL)
+	}
 	// Profiles tell the phases apart by the goroutine's "phase" label.
 	defer pprof.SetGoroutineLabels(ctx)
 	phase(ctx, "store")
@@ -317,6 +324,9 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 	body, hdr, notModified, ferr := f.get(context.WithValue(fctx, hopsKey{}, h), fd, target, prev, &res.Timing)
 	res.Timing.Fetch += time.Since(t) - res.Timing.Wait
 	if ferr != nil {
+		if ferr.Class == ClassBlocked && fd.FromList != "" {
+			ferr.Detail += fmt.Sprintf("; the feed is listed in %s, not configured: add it under [[feeds]] to allow its address", fd.FromList)
+		}
 		res.Err = f.cut(ctx, fctx, ferr, &fail)
 		if !fail.NotCounted && !fail.Gone && fail.Next.IsZero() {
 			fail.Next = backoff(prev.Failures+1, now)

@@ -165,3 +165,28 @@ func (f *Fetcher) client(fd Feed) (*http.Client, error) {
 	f.clients[k] = c
 	return c, nil
 }
+
+// PrivateAddress reports the private, loopback or link-local address
+// rawURL's host is or resolves to, if it has one: what the guard would
+// refuse for a feed nobody configured. A name that does not resolve
+// (before ctx ends) is not known to be private.
+func PrivateAddress(ctx context.Context, rawURL string) (netip.Addr, bool) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	host := u.Hostname()
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return ip, isPrivate(ip)
+	}
+	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	for _, ip := range addrs {
+		if isPrivate(ip) {
+			return ip, true
+		}
+	}
+	return netip.Addr{}, false
+}

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -185,6 +186,7 @@ func feedState(ctx context.Context, cfg *config.Config) (map[string]store.Feed, 
 func (c *feedsCmd) importOPML(args []string) error {
 	fs := flag.NewFlagSet("feeds import", flag.ContinueOnError)
 	path := fs.String("config", "", "configuration `file`")
+	allowPrivate := fs.Bool("allow-private", false, "also import feeds on private, loopback or link-local addresses")
 	pos, err := parseArgs(fs, args, 1, "one OPML file")
 	if err != nil {
 		return err
@@ -206,6 +208,7 @@ func (c *feedsCmd) importOPML(args []string) error {
 	fmt.Fprintf(&b, "# Imported from %s on %s by feedsift feeds import.\n", oneLine(filepath.Base(pos[0])), c.now().Format("2006-01-02"))
 	added, listed, bad := 0, 0, 0
 	seen := map[string]bool{}
+	var fresh []feedout.OPMLFeed
 	for _, f := range subs {
 		u, err := url.Parse(strings.TrimSpace(f.XMLURL))
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -219,6 +222,23 @@ func (c *feedsCmd) importOPML(args []string) error {
 			continue
 		}
 		seen[s] = true
+		f.XMLURL = s
+		fresh = append(fresh, f)
+	}
+	// An imported feed becomes a configured one, which may use a private
+	// address: a list from elsewhere must not point feedsift inside the
+	// network unless the user says so.
+	private := map[string]string{}
+	if !*allowPrivate {
+		private = privateFeeds(context.Background(), fresh)
+	}
+	for _, f := range fresh {
+		s := f.XMLURL
+		if ip, ok := private[s]; ok {
+			fmt.Fprintf(c.stderr, "skipped %s: on a private address (%s); import with -allow-private, or add it with feeds add, if you mean it\n", fetcher.RedactURL(s), ip)
+			bad++
+			continue
+		}
 		if added > 0 {
 			b.WriteString("\n")
 		}
@@ -235,6 +255,31 @@ func (c *feedsCmd) importOPML(args []string) error {
 	}
 	fmt.Fprintf(c.stdout, "imported %d feeds into %s; %d already listed, %d skipped\n", added, cfg.Path, listed, bad)
 	return nil
+}
+
+// privateFeeds returns, by URL, the private address each feed on one is
+// on, resolving names at most 3 s in all, several at a time.
+func privateFeeds(ctx context.Context, feeds []feedout.OPMLFeed) map[string]string {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	out := map[string]string{}
+	sem := make(chan struct{}, 8)
+	for _, f := range feeds {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if ip, ok := fetcher.PrivateAddress(ctx, f.XMLURL); ok {
+				mu.Lock()
+				out[f.XMLURL] = ip.String()
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // export writes the configured feeds as OPML 2.0.

@@ -212,7 +212,7 @@ func (p *pass) run(ctx context.Context) error {
 	}
 	feeds := make([]fetcher.Feed, len(cfg.Feeds))
 	for i, f := range cfg.Feeds {
-		feeds[i] = fetcher.Feed{URL: f.URL, Title: f.Title, TLSInsecure: f.TLSInsecure, CAFile: f.CAFile}
+		feeds[i] = fetcher.Feed{URL: f.URL, Title: f.Title, TLSInsecure: f.TLSInsecure, CAFile: f.CAFile, FromList: f.FromList}
 	}
 	opt := fetcher.Options{
 		Concurrency:  cfg.Concurrency,

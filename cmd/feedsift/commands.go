@@ -36,7 +36,7 @@ keep_matched_days (matched); never what an output shows`},
 (<link rel="alternate">); the file is edited as text,
 keeping every comment`},
 	{"feeds list", "-config FILE", "the feeds, with items stored and health"},
-	{"feeds import", "-config FILE FILE.opml", "add the OPML list's feeds not yet listed"},
+	{"feeds import", "-config FILE [-allow-private] FILE.opml", "add the OPML list's feeds not yet listed (not ones on private addresses)"},
 	{"feeds export", "-config FILE [-o FILE]", "the feeds as OPML 2.0"},
 	{"serve", "-config FILE [-addr 127.0.0.1:8080] [-every 30m]", `serve the output directory (feeds, index.html, OPML) with
 ETag/Last-Modified, 304 and gzip; -every also runs the pipeline

@@ -24,8 +24,8 @@
 //	                                        (<link rel="alternate">); the file is edited as text,
 //	                                        keeping every comment
 //	feedsift feeds list -config FILE        the feeds, with items stored and health
-//	feedsift feeds import -config FILE FILE.opml
-//	                                        add the OPML list's feeds not yet listed
+//	feedsift feeds import -config FILE [-allow-private] FILE.opml
+//	                                        add the OPML list's feeds not yet listed (not ones on private addresses)
 //	feedsift feeds export -config FILE [-o FILE]
 //	                                        the feeds as OPML 2.0
 //	feedsift serve -config FILE [-addr 127.0.0.1:8080] [-every 30m]

@@ -157,7 +157,7 @@ func importOPML(cfg *config.Config) error {
 				continue
 			}
 			seen[u.String()] = true
-			cfg.Feeds = append(cfg.Feeds, config.Feed{URL: u.String(), Title: o.Title})
+			cfg.Feeds = append(cfg.Feeds, config.Feed{URL: u.String(), Title: o.Title, FromList: path})
 		}
 	}
 	return nil
