@@ -562,7 +562,42 @@ func (v *validator) feedURL(s string) (string, error) {
 			return "", fmt.Errorf("unsupported scheme %q (want http, https or file)", u.Scheme)
 		}
 	}
+	if webAddress(s) {
+		if _, err := os.Stat(v.path(s)); err != nil {
+			return "", fmt.Errorf("looks like a web address without its scheme: write \"https://%s\" (a local file is \"./%s\" or \"file:%s\")", strings.TrimPrefix(s, "//"), s, s)
+		}
+	}
 	return fileURL(s), nil
+}
+
+// feedFileExt are the extensions of a feed file, which a bare file name
+// ("world.xml") has and a host name does not.
+var feedFileExt = map[string]bool{"xml": true, "rss": true, "atom": true, "json": true, "rdf": true, "txt": true, "feed": true, "html": true, "htm": true, "opml": true}
+
+// webAddress reports whether the scheme-less s starts like a host name
+// ("www.example.com/feed", "example.org/rss.xml", "//example.org/x"):
+// such a string silently read as a local path would never be fetched.
+func webAddress(s string) bool {
+	if strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") || strings.HasPrefix(s, "/") && !strings.HasPrefix(s, "//") || strings.HasPrefix(s, "~") {
+		return false
+	}
+	first, rest, _ := strings.Cut(strings.TrimPrefix(s, "//"), "/")
+	host := first
+	if h, _, ok := strings.Cut(first, ":"); ok {
+		host = h
+	}
+	labels := strings.Split(host, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	tld := strings.ToLower(labels[len(labels)-1])
+	if len(tld) < 2 || strings.IndexFunc(tld, func(r rune) bool { return r < 'a' || r > 'z' }) >= 0 {
+		return false
+	}
+	if feedFileExt[tld] && rest == "" && !strings.HasPrefix(strings.ToLower(host), "www.") {
+		return false // "world.xml": a file beside the config
+	}
+	return true
 }
 
 // fileURL is an absolute file:///path URL, or for a relative path an

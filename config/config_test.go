@@ -98,6 +98,12 @@ func TestParse_Errors(t *testing.T) {
 		{"bad scheme", func(s string) string {
 			return strings.Replace(s, "https://example.org/feed.xml", "gopher://example.org/", 1)
 		}, "5:7", "unsupported scheme"},
+		{"scheme-less web address", func(s string) string {
+			return strings.Replace(s, "https://example.org/feed.xml", "www.example.org/feed.xml", 1)
+		}, "5:7", `looks like a web address without its scheme: write "https://www.example.org/feed.xml" (a local file is "./www.example.org/feed.xml"`},
+		{"scheme-less host", func(s string) string {
+			return strings.Replace(s, "https://example.org/feed.xml", "example.org/rss", 1)
+		}, "5:7", "web address without its scheme"},
 		{"duplicate feed", func(s string) string { return strings.Replace(s, "feeds/local.xml", "https://example.org/feed.xml", 1) }, "8:7", "already listed"},
 		{"negative keep_days", func(s string) string { return "keep_days = -1\n" + s }, "1:13", "keep_days"},
 		{"matched kept shorter", func(s string) string { return "keep_days = 30\nkeep_matched_days = 7\n" + s }, "2:21", "at least keep_days"},
@@ -227,6 +233,31 @@ func TestParse_FetchSafety(t *testing.T) {
 	} {
 		if _, err := Parse("config.toml", []byte(bad)); err == nil {
 			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// TestWebAddress: a scheme-less string that starts like a host name is a
+// web address the user forgot to write a scheme for; paths are paths.
+func TestWebAddress(t *testing.T) {
+	for s, want := range map[string]bool{
+		"www.example.org/feed.xml": true,
+		"example.org/rss":          true,
+		"example.com":              true,
+		"//example.com/feed":       true,
+		"feeds.example.org:8080/x": true,
+		"www.feed.xml":             true,
+		"feeds/a.xml":              false,
+		"world.xml":                false,
+		"world-desk.atom":          false,
+		"./example.org/feed.xml":   false,
+		"../example.org/feed":      false,
+		"/var/feeds/example.org":   false,
+		"data.v2/feed.xml":         false,
+		"C:/feeds/x.xml":           false,
+	} {
+		if got := webAddress(s); got != want {
+			t.Errorf("webAddress(%q) = %v, want %v", s, got, want)
 		}
 	}
 }
