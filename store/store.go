@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"embed"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -34,6 +36,14 @@ var ErrCorrupt = errors.New("database is corrupt")
 // ErrTooNew is returned by Open for a database written by a newer feedsift.
 var ErrTooNew = errors.New("database schema is newer than this feedsift")
 
+// ErrNotFeedsift is returned by Open for another application's database.
+var ErrNotFeedsift = errors.New("not a feedsift database")
+
+// ErrForeignWAL is returned by Open for a database whose -wal file holds
+// another database's pages (copied or restored beside it). Neither file
+// is changed: SQLite would have checkpointed those pages into the database.
+var ErrForeignWAL = errors.New("write-ahead log does not belong to this database")
+
 // Store is an open feedsift database.
 type Store struct {
 	db   *sql.DB
@@ -55,6 +65,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	switch fi, err := os.Stat(path); {
 	case err == nil && fi.IsDir():
 		return nil, fmt.Errorf("database %s: is a directory", path)
+	case err == nil:
+		if err := check(ctx, path); err != nil {
+			return nil, fmt.Errorf("database %s: %w", path, err)
+		}
 	case errors.Is(err, fs.ErrNotExist):
 		if err := create(ctx, path); err != nil {
 			return nil, fmt.Errorf("database %s: %w", path, err)
@@ -80,6 +94,163 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// check refuses an existing file that is not feedsift's, or whose -wal
+// is not its own, before the driver opens it for writing: a connection
+// that can write checkpoints the log into the file when it closes, even
+// after migrate refused what it saw (it would replace the database's
+// pages with the other database's). It reads the header itself and looks
+// through the log only on a read-only connection.
+func check(ctx context.Context, path string) error {
+	h, err := readHeader(path)
+	if err != nil || h.empty {
+		// SQLite deletes a log beside an empty file, even on a read-only
+		// connection: there is nothing in the file to protect.
+		return err
+	}
+	if h.appID != 0 && h.appID != applicationID {
+		return fmt.Errorf("%w (application id %#x)", ErrNotFeedsift, h.appID)
+	}
+	wal := path + "-wal"
+	switch fi, err := os.Stat(wal); {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case fi.Size() == 0:
+		return nil
+	}
+	foreign := func(why string, args ...any) error {
+		return fmt.Errorf("%s: %w (%s); nothing was changed; move %s away and run again", wal, ErrForeignWAL, fmt.Sprintf(why, args...), wal)
+	}
+	// A database in WAL mode cannot change its page size, so a log of
+	// another size is another database's, whichever pages it holds.
+	ps, ok, err := walPageSize(wal)
+	if err != nil {
+		return err
+	}
+	if ok && h.pageSize != 0 && ps != h.pageSize {
+		return foreign("its pages are %d bytes, the database's %d", ps, h.pageSize)
+	}
+	id, tables, err := walView(ctx, path)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return ctx.Err()
+	case errors.Is(classify(err), ErrCorrupt):
+		return foreign("through it the database reads as corrupt: %v", err)
+	case err != nil:
+		return fmt.Errorf("reading it through its write-ahead log %s: %w", wal, err)
+	case h.appID == applicationID && id != applicationID:
+		return foreign("it holds another database's pages, with application id %#x", id)
+	case id != 0 && id != applicationID:
+		return fmt.Errorf("%w (application id %#x in its write-ahead log %s)", ErrNotFeedsift, id, wal)
+	case id == 0 && tables > 0:
+		return fmt.Errorf("%w (it has tables but no feedsift application id, in its write-ahead log %s)", ErrNotFeedsift, wal)
+	}
+	return nil
+}
+
+// header is what check needs of a database file's first 100 bytes
+// (https://www.sqlite.org/fileformat.html#the_database_header).
+type header struct {
+	empty    bool   // a zero-length file, which SQLite makes a new database
+	pageSize int    // 0 when the field is not a valid page size
+	appID    uint32 // PRAGMA application_id as the file has it
+}
+
+// readHeader reads path's header without SQLite. A file that does not
+// start like a SQLite database is ErrCorrupt; SQLite would say so too,
+// but only after reading page 1 from whatever -wal lies beside it.
+func readHeader(path string) (header, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return header{}, err
+	}
+	defer f.Close()
+	b := make([]byte, 100)
+	switch n, err := io.ReadFull(f, b); {
+	case n == 0 && errors.Is(err, io.EOF):
+		return header{empty: true}, nil
+	case errors.Is(err, io.ErrUnexpectedEOF), err == nil && string(b[:16]) != "SQLite format 3\x00":
+		return header{}, fmt.Errorf("%w: it does not start with the SQLite header", ErrCorrupt)
+	case err != nil:
+		return header{}, err
+	}
+	h := header{appID: binary.BigEndian.Uint32(b[68:72])}
+	if ps := int(binary.BigEndian.Uint16(b[16:18])); ps == 1 {
+		h.pageSize = 65536
+	} else if ps >= 512 && ps&(ps-1) == 0 {
+		h.pageSize = ps
+	}
+	return h, nil
+}
+
+// walPageSize returns the page size in the header of the -wal file at
+// path, and false when SQLite would not use the header (and so ignore the
+// log): wrong magic or version, bad page size or checksum, or too short
+// (https://www.sqlite.org/fileformat.html#the_write_ahead_log).
+func walPageSize(path string) (int, bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, false, err
+	}
+	defer f.Close()
+	var b [32]byte
+	switch _, err := io.ReadFull(f, b[:]); {
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return 0, false, nil
+	case err != nil:
+		return 0, false, err
+	}
+	be := binary.BigEndian
+	// The magic's low bit says in which byte order the checksums add up
+	// the header's words; the header itself is big-endian.
+	var order binary.ByteOrder
+	switch be.Uint32(b[0:]) {
+	case 0x377f0682:
+		order = binary.LittleEndian
+	case 0x377f0683:
+		order = binary.BigEndian
+	default:
+		return 0, false, nil
+	}
+	var s0, s1 uint32
+	for i := 0; i < 24; i += 8 {
+		s0 += order.Uint32(b[i:]) + s1
+		s1 += order.Uint32(b[i+4:]) + s0
+	}
+	ps := be.Uint32(b[8:])
+	if be.Uint32(b[4:]) != 3007000 || s0 != be.Uint32(b[24:]) || s1 != be.Uint32(b[28:]) || ps < 512 || ps > 65536 || ps&(ps-1) != 0 {
+		return 0, false, nil
+	}
+	return int(ps), true, nil
+}
+
+// walView returns the application id and the number of schema entries of
+// the database at path as SQLite sees them through its -wal. The
+// connection is read-only (mode=ro): the driver opens the database file
+// O_RDONLY, so nothing can write it, and the checkpoint SQLite tries on
+// closing a log fails to take the write lock it needs.
+func walView(ctx context.Context, path string) (appID uint32, tables int, err error) {
+	q := url.Values{}
+	q.Set("mode", "ro")
+	q.Add("_pragma", "busy_timeout(10000)")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return 0, 0, err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	var id int64
+	if err := db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&id); err != nil {
+		return 0, 0, err
+	}
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&tables); err != nil {
+		return 0, 0, err
+	}
+	// PRAGMA application_id is signed; the header's field is not.
+	return uint32(id), tables, db.Close()
 }
 
 // pageSize is a new database's page size. SQLite's default is 4 KiB; with
@@ -263,13 +434,13 @@ func (s *Store) migrate(ctx context.Context) error {
 			return classify(err)
 		}
 		if n > 0 {
-			return errors.New("not a feedsift database (it has tables but no feedsift application id)")
+			return fmt.Errorf("%w (it has tables but no feedsift application id)", ErrNotFeedsift)
 		}
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", applicationID)); err != nil {
 			return err
 		}
 	case appID != applicationID:
-		return fmt.Errorf("not a feedsift database (application id %#x)", appID)
+		return fmt.Errorf("%w (application id %#x)", ErrNotFeedsift, appID)
 	case version > len(ms):
 		return fmt.Errorf("%w: version %d, this binary knows %d", ErrTooNew, version, len(ms))
 	}
