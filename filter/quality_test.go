@@ -204,6 +204,8 @@ var explainTitle = flag.String("explain", "", "quality test: explain the example
 
 var nearMiss = flag.Float64("near", 0, "quality test with -errors: also list the design half's negatives that score at least this, below the threshold")
 
+var showSet = flag.String("set", "", "written-sets test with -errors: list the errors of the files whose name contains this")
+
 var showHalf = flag.String("half", "", "quality test with -errors: list only the errors of the design half (\"design\") or the held-out half (\"held\")")
 
 func TestExampleTopic_Quality(t *testing.T) {
@@ -372,6 +374,7 @@ func TestExampleTopic_WrittenSets(t *testing.T) {
 		{"feeds-2023-2025.tsv", "all", false, 0.85},
 		{"world-2023-2024.tsv", "all", false, 0.80},
 		{"ru-zh-press-2016-2025.tsv", "all", false, 0.80},
+		{"agency-2008-2013.tsv", "all", false, 0.85},
 	} {
 		var q quality
 		for i, s := range readLabelledTSV(t, "written/"+c.file) {
@@ -379,6 +382,12 @@ func TestExampleTopic_WrittenSets(t *testing.T) {
 				continue
 			}
 			q.add(topic, s)
+			if *showErrors && *showSet != "" && strings.Contains(c.file, *showSet) {
+				m := topic.Match(NewDoc(Item{Title: s.title, Summary: s.summary}))
+				if m.Match != s.label {
+					t.Logf("%s label %v score %g: %s | %s", c.file, s.label, m.Score, s.title, s.summary)
+				}
+			}
 		}
 		name := c.file
 		if c.rows != "all" {
