@@ -57,6 +57,8 @@ the story and the similarity that merged it`},
 	{"db copy", "-from FILE.db -to postgres://…", `copy a SQLite installation into an empty PostgreSQL
 database, then compare row counts and a checksum of
 every item key`},
+	{"completion", "bash|zsh|fish", `a shell completion script for commands, subcommands and flags
+(bash: source <(feedsift completion bash))`},
 	{"version", "", "the module version and the VCS revision it was built from"},
 	{"help", "", "show this text"},
 }

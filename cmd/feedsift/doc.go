@@ -52,6 +52,8 @@
 //	                                        copy a SQLite installation into an empty PostgreSQL
 //	                                        database, then compare row counts and a checksum of
 //	                                        every item key
+//	feedsift completion bash|zsh|fish       a shell completion script for commands, subcommands and flags
+//	                                        (bash: source <(feedsift completion bash))
 //	feedsift version                        the module version and the VCS revision it was built from
 //	feedsift help                           show this text
 //

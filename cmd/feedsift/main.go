@@ -54,36 +54,13 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, now f
 		fmt.Fprint(stderr, usage)
 		return exitUsage
 	}
-	var cmd command
 	switch args[0] {
-	case "run":
-		cmd = &runCmd{stdout: stdout, stderr: stderr, now: now}
-	case "check":
-		cmd = &checkCmd{stdout: stdout, stderr: stderr}
-	case "status":
-		cmd = &statusCmd{stdout: stdout, stderr: stderr, now: now}
-	case "replay":
-		cmd = &replayCmd{stdout: stdout, stderr: stderr, now: now}
-	case "feeds":
-		cmd = &feedsCmd{stdout: stdout, stderr: stderr, now: now}
-	case "prune":
-		cmd = &pruneCmd{stdout: stdout, stderr: stderr, now: now}
-	case "serve":
-		cmd = &serveCmd{stdout: stdout, stderr: stderr}
-	case "explain":
-		cmd = &explainCmd{stdout: stdout, stderr: stderr}
-	case "test":
-		cmd = &testCmd{stdout: stdout, stderr: stderr}
-	case "explain-story":
-		cmd = &explainStoryCmd{stdout: stdout, stderr: stderr}
-	case "db":
-		cmd = &dbCmd{stdout: stdout, stderr: stderr}
-	case "version", "-version", "--version":
-		cmd = &versionCmd{stdout: stdout}
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
-	default:
+	}
+	cmd := newCommand(args[0], stdout, stderr, now)
+	if cmd == nil {
 		fmt.Fprintf(stderr, "feedsift: unknown command %q\n\n%s", args[0], usage)
 		return exitUsage
 	}
@@ -101,6 +78,39 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, now f
 	}
 	fmt.Fprintf(stderr, "feedsift %s: %v\n", args[0], err)
 	return exitCode(err)
+}
+
+// newCommand returns the command named name, nil for none.
+func newCommand(name string, stdout, stderr io.Writer, now func() time.Time) command {
+	switch name {
+	case "run":
+		return &runCmd{stdout: stdout, stderr: stderr, now: now}
+	case "check":
+		return &checkCmd{stdout: stdout, stderr: stderr}
+	case "status":
+		return &statusCmd{stdout: stdout, stderr: stderr, now: now}
+	case "replay":
+		return &replayCmd{stdout: stdout, stderr: stderr, now: now}
+	case "feeds":
+		return &feedsCmd{stdout: stdout, stderr: stderr, now: now}
+	case "prune":
+		return &pruneCmd{stdout: stdout, stderr: stderr, now: now}
+	case "serve":
+		return &serveCmd{stdout: stdout, stderr: stderr}
+	case "explain":
+		return &explainCmd{stdout: stdout, stderr: stderr}
+	case "test":
+		return &testCmd{stdout: stdout, stderr: stderr}
+	case "explain-story":
+		return &explainStoryCmd{stdout: stdout, stderr: stderr}
+	case "db":
+		return &dbCmd{stdout: stdout, stderr: stderr}
+	case "completion":
+		return &completionCmd{stdout: stdout}
+	case "version", "-version", "--version":
+		return &versionCmd{stdout: stdout}
+	}
+	return nil
 }
 
 // exitCode maps an error to the documented exit codes.
