@@ -375,6 +375,7 @@ func TestExampleTopic_WrittenSets(t *testing.T) {
 		{"world-2023-2024.tsv", "all", false, 0.80},
 		{"ru-zh-press-2016-2025.tsv", "all", false, 0.80},
 		{"agency-2008-2013.tsv", "all", false, 0.85},
+		{"general-2022-2023.tsv", "all", false, 0.80},
 	} {
 		var q quality
 		for i, s := range readLabelledTSV(t, "written/"+c.file) {
