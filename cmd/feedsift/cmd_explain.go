@@ -23,7 +23,7 @@ func (c *explainCmd) Run(ctx context.Context, args []string) error {
 	path := fs.String("config", "", "configuration `file`")
 	topicName := fs.String("topic", "", "topic `name`")
 	link := fs.String("link", "", "explain the stored item(s) with this `URL`")
-	id := fs.String("id", "", "explain the stored item with this `key`, database id or Atom entry id")
+	id := fs.String("id", "", "explain the stored item with this `id` (as feedsift items lists it), key, Atom entry id or link")
 	text := fs.String("text", "", "explain this `text` (first line as the title, the rest as the summary)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -86,7 +86,7 @@ func (c *explainCmd) Run(ctx context.Context, args []string) error {
 			if explained++; explained > 1 {
 				fmt.Fprintln(c.stdout)
 			}
-			fmt.Fprintf(c.stdout, "item %s from %s\n", it.Key, it.FeedURL)
+			fmt.Fprintf(c.stdout, "item %d (key %s) from %s\n", it.ID, it.Key, it.FeedURL)
 			if _, werr = t.match.Explain(d).WriteTo(c.stdout); werr != nil {
 				return
 			}
@@ -149,13 +149,23 @@ func (s *setup) topic(name string) (topic, error) {
 // itemByAnyID finds an item by key, database id, or the Atom entry id
 // feedsift published for it.
 func (p *pass) itemByAnyID(ctx context.Context, id string) ([]store.FeedItem, error) {
-	items, err := p.st.ItemByKey(ctx, id)
-	if err != nil || len(items) > 0 || !strings.HasPrefix(id, "urn:uuid:") {
+	return findItems(ctx, p.st, id)
+}
+
+// findItems finds the stored items ref names: a database id (what
+// feedsift items lists), a key, the Atom entry id feedsift published for
+// it, or its link. explain and explain-story take the same references.
+func findItems(ctx context.Context, st db, ref string) ([]store.FeedItem, error) {
+	items, err := st.ItemByKey(ctx, ref)
+	if err != nil || len(items) > 0 {
 		return items, err
 	}
+	if !strings.HasPrefix(ref, "urn:uuid:") {
+		return st.ItemsByLink(ctx, ref)
+	}
 	var found []store.FeedItem
-	err = p.st.EachItem(ctx, nil, func(it *store.FeedItem) error {
-		if entryID(it.Key) == id {
+	err = st.EachItem(ctx, nil, func(it *store.FeedItem) error {
+		if entryID(it.Key) == ref {
 			found = append(found, *it)
 		}
 		return nil

@@ -186,13 +186,17 @@ type pass struct {
 // openPass opens the database for a pass (no lock: callers that write
 // take it first).
 func (s *setup) openPass(ctx context.Context, log *slog.Logger) (*pass, error) {
-	cfg := s.cfg
-	st, err := openDB(ctx, cfg.Database)
+	st, err := openDB(ctx, s.cfg.Database)
 	if err != nil {
 		return nil, err
 	}
-	p := &pass{setup: s, log: log, now: time.Now, st: st, titles: make(map[string]string, len(cfg.Feeds))}
-	for _, f := range cfg.Feeds {
+	return s.openPassWith(st, log)
+}
+
+// openPassWith is openPass on a database already open.
+func (s *setup) openPassWith(st db, log *slog.Logger) (*pass, error) {
+	p := &pass{setup: s, log: log, now: time.Now, st: st, titles: make(map[string]string, len(s.cfg.Feeds))}
+	for _, f := range s.cfg.Feeds {
 		p.titles[f.URL] = f.Title
 	}
 	return p, nil

@@ -52,7 +52,10 @@ positives and negatives, and the labelled links not found;
 -split also reports the items dated before and from DATE
 apart (does a topic written on older items hold on newer
 ones?); exit 1 when F1 is below -min-f1`},
-	{"explain-story", "-config FILE ITEM", `the story group of an item (its id or link): every copy of
+	{"items", "-config FILE [-topic T [-matched|-unmatched] [-near S]] [-since 30d] [-n 50] [-json]", `the stored items, newest first: id (what explain -id and
+explain-story take), date, feed, title, link; with -topic
+each one's score and whether it matches, as a run decides`},
+	{"explain-story", "-config FILE ITEM", `the story group of an item (its id, key or link): every copy of
 the story and the similarity that merged it`},
 	{"db copy", "-from FILE.db -to postgres://…", `copy a SQLite installation into an empty PostgreSQL
 database, then compare row counts and a checksum of

@@ -105,6 +105,8 @@ func newCommand(name string, stdout, stderr io.Writer, now func() time.Time) com
 		return &explainStoryCmd{stdout: stdout, stderr: stderr}
 	case "db":
 		return &dbCmd{stdout: stdout, stderr: stderr}
+	case "items":
+		return &itemsCmd{stdout: stdout, stderr: stderr, now: now}
 	case "completion":
 		return &completionCmd{stdout: stdout}
 	case "version", "-version", "--version":

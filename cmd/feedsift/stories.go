@@ -9,7 +9,6 @@ import (
 	"io"
 	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -324,7 +323,7 @@ func (c *explainStoryCmd) Run(ctx context.Context, args []string) error {
 		return &exitError{exitUsage, fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	}
 	if item == "" || fs.NArg() > 1 {
-		return &exitError{exitUsage, errors.New("want one ITEM: an item's id or link")}
+		return &exitError{exitUsage, errors.New("want one ITEM: an item's id (as feedsift items lists it), key, Atom entry id or link")}
 	}
 	s, err := load(*path)
 	if err != nil {
@@ -335,15 +334,14 @@ func (c *explainStoryCmd) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	id, err := strconv.ParseInt(item, 10, 64)
+	found, err := findItems(ctx, st, item)
 	if err != nil {
-		if id, err = st.ItemByLink(ctx, item); err != nil {
-			return &exitError{exitDatabase, err}
-		}
+		return &exitError{exitDatabase, err}
 	}
-	if id == 0 {
-		return fmt.Errorf("item %q: not stored", item)
+	if len(found) == 0 {
+		return fmt.Errorf("item %q: not stored (feedsift items lists the stored ones)", item)
 	}
+	id := found[0].ID
 	titles := map[string]string{}
 	for _, f := range s.cfg.Feeds {
 		titles[f.URL] = f.Title
