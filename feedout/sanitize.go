@@ -142,6 +142,10 @@ func httpURL(s string) (*url.URL, bool) {
 	return u, true
 }
 
+// PlainText is the text of an HTML fragment, whitespace collapsed: what
+// the index page and JSON Feed's summary show of it.
+func PlainText(s string) string { return htmlText(s) }
+
 // htmlText returns the text of an HTML fragment with whitespace collapsed,
 // for fields that are plain text (JSON Feed's summary, the index page).
 func htmlText(s string) string {

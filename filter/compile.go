@@ -627,6 +627,15 @@ type Warning struct {
 // which a match evaluates: at most MaxSize.
 func (t *Topic) Size() int { return t.size }
 
+// Threshold is the score a weighted topic's items need (0 for a topic
+// whose query is not weighted: it matches or not).
+func (t *Topic) Threshold() float64 {
+	if !t.weighted {
+		return 0
+	}
+	return t.threshold
+}
+
 // MaxSize is the largest Size a topic may have.
 const MaxSize = maxExpanded
 

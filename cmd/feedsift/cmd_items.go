@@ -35,6 +35,61 @@ type listedItem struct {
 	Link    string    `json:"link,omitempty"`
 	Score   *float64  `json:"score,omitempty"`
 	Matched *bool     `json:"matched,omitempty"`
+	summary string    // the stored summary's text, for label
+}
+
+// listItems returns the stored items from from on (zero: all) that keep
+// takes, newest first; with a topic, each evaluated as a run prepares it
+// (storedDocs), with its score and verdict. items and label list through
+// it.
+func (p *pass) listItems(ctx context.Context, t *topic, from time.Time, keep func(listedItem) bool) ([]listedItem, error) {
+	date := func(it *store.FeedItem) time.Time {
+		if !it.Published.IsZero() {
+			return it.Published
+		}
+		return it.FirstSeen
+	}
+	var out []listedItem
+	add := func(it *store.FeedItem, r *filter.Result) {
+		li := listedItem{ID: it.ID, Key: it.Key, Date: date(it).UTC(), Feed: p.feedTitle(it), FeedURL: it.FeedURL,
+			Title: it.Title, Link: it.Link, summary: it.Summary}
+		if r != nil {
+			score, m := r.Score, r.Match
+			li.Score, li.Matched = &score, &m
+		}
+		if keep(li) {
+			out = append(out, li)
+		}
+	}
+	inPeriod := func(it *store.FeedItem) bool { return from.IsZero() || !date(it).Before(from) }
+	if t == nil {
+		err := p.st.EachItem(ctx, nil, func(it *store.FeedItem) error {
+			if inPeriod(it) {
+				add(it, nil)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, &exitError{exitDatabase, err}
+		}
+	} else {
+		// Every item in the period is evaluated, as a run prepares it.
+		err := p.storedDocs(ctx, nil, []*filter.Topic{t.match}, func(it *store.FeedItem) (bool, bool) { return !inPeriod(it), true },
+			func(it *store.FeedItem, d *filter.Doc) {
+				r := t.match.Match(d)
+				add(it, &r)
+			})
+		if err != nil {
+			return nil, err
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].Date.Equal(out[j].Date) {
+			return out[i].Date.After(out[j].Date)
+		}
+		return out[i].ID > out[j].ID
+	})
+	return out, nil
 }
 
 func (c *itemsCmd) Run(ctx context.Context, args []string) error {
@@ -88,53 +143,18 @@ func (c *itemsCmd) Run(ctx context.Context, args []string) error {
 	if since > 0 {
 		from = c.now().Add(-since)
 	}
-	date := func(it *store.FeedItem) time.Time {
-		if !it.Published.IsZero() {
-			return it.Published
+	out, err := p.listItems(ctx, t, from, func(li listedItem) bool {
+		switch {
+		case li.Matched == nil:
+			return true
+		case *matched && !*li.Matched, *unmatched && *li.Matched, *near != 0 && *li.Score < *near:
+			return false
 		}
-		return it.FirstSeen
-	}
-	var out []listedItem
-	add := func(it *store.FeedItem, r *filter.Result) {
-		li := listedItem{ID: it.ID, Key: it.Key, Date: date(it).UTC(), Feed: p.feedTitle(it), FeedURL: it.FeedURL, Title: it.Title, Link: it.Link}
-		if r != nil {
-			score, m := r.Score, r.Match
-			li.Score, li.Matched = &score, &m
-		}
-		out = append(out, li)
-	}
-	inPeriod := func(it *store.FeedItem) bool { return from.IsZero() || !date(it).Before(from) }
-	if t == nil {
-		err = p.st.EachItem(ctx, nil, func(it *store.FeedItem) error {
-			if inPeriod(it) {
-				add(it, nil)
-			}
-			return nil
-		})
-		if err != nil {
-			return &exitError{exitDatabase, err}
-		}
-	} else {
-		// Every item in the period is evaluated as a run prepares it.
-		err = p.storedDocs(ctx, nil, []*filter.Topic{t.match}, func(it *store.FeedItem) (bool, bool) { return !inPeriod(it), true },
-			func(it *store.FeedItem, d *filter.Doc) {
-				r := t.match.Match(d)
-				switch {
-				case *matched && !r.Match, *unmatched && r.Match, *near != 0 && r.Score < *near:
-					return
-				}
-				add(it, &r)
-			})
-		if err != nil {
-			return err
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if !out[i].Date.Equal(out[j].Date) {
-			return out[i].Date.After(out[j].Date)
-		}
-		return out[i].ID > out[j].ID
+		return true
 	})
+	if err != nil {
+		return err
+	}
 	if *limit > 0 && len(out) > *limit {
 		out = out[:*limit]
 	}

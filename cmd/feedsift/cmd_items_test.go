@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestItems: the stored items, newest first, with the id that explain
@@ -67,5 +69,54 @@ func TestItems(t *testing.T) {
 		if code != exitOK || !strings.Contains(stdout, got[0].Title) {
 			t.Errorf("explain-story %s: exit %d\n%s%s", ref, code, stdout, stderr)
 		}
+	}
+}
+
+// TestLabel: label asks about the matched and near-threshold items,
+// appends each answer as it is given, asks nothing twice across
+// sessions, and writes a file test reads.
+func TestLabel(t *testing.T) {
+	a, b := fruit()
+	s := newSite(t, "", a, b)
+	if code, _, stderr := feedsift(t, "run", "-config", s.config); code != exitOK {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	labels := s.path("labels.tsv")
+	session := func(answers string) string {
+		t.Helper()
+		var out, errb strings.Builder
+		c := &labelCmd{stdin: strings.NewReader(answers), stdout: &out, stderr: &errb, now: time.Now}
+		if err := c.Run(context.Background(), []string{"-config", s.config, "-topic", "apples", "-o", labels}); err != nil {
+			t.Fatalf("label: %v\n%s%s", err, out.String(), errb.String())
+		}
+		return out.String()
+	}
+	// The three apples match (the pear does not, and scores nothing):
+	// answer one, say something unknown, skip one, quit.
+	out := session("y\nmaybe\ns\nq\n")
+	if !strings.Contains(out, "3 items to label") || !strings.Contains(out, "labelled 1 (1 on topic), skipped 1, 1 left") {
+		t.Errorf("first session:\n%s", out)
+	}
+	if n := strings.Count(out, "on topic? [y/n/s/q]"); n != 4 {
+		t.Errorf("asked %d times, want 4 (the unknown answer asks again)", n)
+	}
+	// Resumed: the labelled one is not asked again; input ends early.
+	out = session("n\n")
+	if !strings.Contains(out, "2 items to label") || !strings.Contains(out, "labelled 1 (0 on topic)") {
+		t.Errorf("second session:\n%s", out)
+	}
+	got := string(mustReadFile(t, labels))
+	if !strings.HasPrefix(got, "# Labels for topic apples") || strings.Count(got, "\t1\t") != 1 || strings.Count(got, "\t0\t") != 1 {
+		t.Errorf("labels file:\n%s", got)
+	}
+	code, stdout, stderr := feedsift(t, "test", "-config", s.config, "-topic", "apples", "-labels", labels)
+	if code != exitOK || !strings.Contains(stdout, "precision") {
+		t.Errorf("test on the labels: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if out := session("y\ny\n"); !strings.Contains(out, "labelled 1 (1 on topic), skipped 0, 0 left") {
+		t.Errorf("third session:\n%s", out)
+	}
+	if out := session(""); !strings.Contains(out, "nothing to label") {
+		t.Errorf("fourth session:\n%s", out)
 	}
 }

@@ -55,6 +55,10 @@ ones?); exit 1 when F1 is below -min-f1`},
 	{"items", "-config FILE [-topic T [-matched|-unmatched] [-near S]] [-since 30d] [-n 50] [-json]", `the stored items, newest first: id (what explain -id and
 explain-story take), date, feed, title, link; with -topic
 each one's score and whether it matches, as a run decides`},
+	{"label", "-config FILE -topic T -o FILE.tsv [-near S] [-since 30d]", `walk the topic's matched and near-threshold items in the
+terminal (y on topic, n not, s skip, q quit) and append each
+answer to FILE.tsv, which test reads; items already in it
+are not asked again`},
 	{"explain-story", "-config FILE ITEM", `the story group of an item (its id, key or link): every copy of
 the story and the similarity that merged it`},
 	{"db copy", "-from FILE.db -to postgres://…", `copy a SQLite installation into an empty PostgreSQL

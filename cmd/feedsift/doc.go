@@ -49,6 +49,11 @@
 //	                                        the stored items, newest first: id (what explain -id and
 //	                                        explain-story take), date, feed, title, link; with -topic
 //	                                        each one's score and whether it matches, as a run decides
+//	feedsift label -config FILE -topic T -o FILE.tsv [-near S] [-since 30d]
+//	                                        walk the topic's matched and near-threshold items in the
+//	                                        terminal (y on topic, n not, s skip, q quit) and append each
+//	                                        answer to FILE.tsv, which test reads; items already in it
+//	                                        are not asked again
 //	feedsift explain-story -config FILE ITEM
 //	                                        the story group of an item (its id, key or link): every copy of
 //	                                        the story and the similarity that merged it

@@ -107,6 +107,8 @@ func newCommand(name string, stdout, stderr io.Writer, now func() time.Time) com
 		return &dbCmd{stdout: stdout, stderr: stderr}
 	case "items":
 		return &itemsCmd{stdout: stdout, stderr: stderr, now: now}
+	case "label":
+		return &labelCmd{stdin: os.Stdin, stdout: stdout, stderr: stderr, now: now}
 	case "completion":
 		return &completionCmd{stdout: stdout}
 	case "version", "-version", "--version":
