@@ -6,6 +6,7 @@ import (
 	"mime"
 	"regexp"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
@@ -17,9 +18,10 @@ import (
 var xmlDeclEncoding = regexp.MustCompile(`^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']`)
 
 // toUTF8 decodes a feed body to UTF-8, following (in order) a byte-order
-// mark, then valid UTF-8 (which wins over labels that lie), then the HTTP
-// charset, then the XML declaration. Labels are read the WHATWG way
-// (iso-8859-1 means windows-1252). It rewrites the XML declaration to say
+// mark, then UTF-16 recognised by its first bytes, then valid UTF-8
+// (which wins over labels that lie), then the HTTP charset, then the XML
+// declaration. Labels are read the WHATWG way (iso-8859-1 means
+// windows-1252). It rewrites the XML declaration to say
 // UTF-8 so that the parser does not decode twice. warn is non-empty when
 // bytes had to be replaced or a label was ignored.
 func toUTF8(body []byte, contentType string) (out []byte, warn string, err error) {
@@ -39,6 +41,19 @@ func toUTF8(body []byte, contentType string) (out []byte, warn string, err error
 		if _, params, err := mime.ParseMediaType(contentType); err == nil {
 			headerLabel = params["charset"]
 		}
+	}
+	// Before the UTF-8 test: UTF-16 of ASCII (and of Cyrillic, and
+	// more) is valid UTF-8 byte for byte, NULs included.
+	if order, name, ok := sniffUTF16(body); ok {
+		b, err := unicode.UTF16(order, unicode.IgnoreBOM).NewDecoder().Bytes(body)
+		if err != nil {
+			return nil, "", fmt.Errorf("%s: %w", name, err)
+		}
+		// "utf-16" names no byte order (WHATWG reads little-endian).
+		if enc, err := htmlindex.Get(headerLabel); headerLabel != "" && !strings.EqualFold(headerLabel, "utf-16") && (err != nil || enc != unicode.UTF16(order, unicode.IgnoreBOM)) {
+			warn = fmt.Sprintf("labelled %q; decoded as %s, which the bytes are", headerLabel, name)
+		}
+		return fixDecl(b), warn, nil
 	}
 	declLabel := ""
 	if m := xmlDeclEncoding.FindSubmatch(body[:min(len(body), 512)]); m != nil {
@@ -84,6 +99,34 @@ func toUTF8(body []byte, contentType string) (out []byte, warn string, err error
 		return nil, "", fmt.Errorf("decode %s: %w", label, err)
 	}
 	return fixDecl(b), "", nil
+}
+
+// sniffUTF16 recognises UTF-16 without a byte-order mark by its first
+// characters, as XML 1.0 Appendix F does ("<?" is 3C 00 3F 00 in
+// UTF-16LE, 00 3C 00 3F in UTF-16BE): after any white space, "<" or "{"
+// and then another ASCII character, each beside a NUL byte. Text that is
+// not UTF-16 has no NUL there: XML and JSON forbid it.
+func sniffUTF16(b []byte) (unicode.Endianness, string, bool) {
+	for _, o := range []struct {
+		order  unicode.Endianness
+		name   string
+		lo, hi int // the byte of an ASCII character, the NUL beside it
+	}{{unicode.LittleEndian, "UTF-16LE", 0, 1}, {unicode.BigEndian, "UTF-16BE", 1, 0}} {
+		ascii := func(i int) byte { // the ASCII character at byte i, or 0
+			if i+1 >= len(b) || b[i+o.hi] != 0 || b[i+o.lo] >= 0x80 {
+				return 0
+			}
+			return b[i+o.lo]
+		}
+		i := 0
+		for isSpace(ascii(i)) {
+			i += 2
+		}
+		if c := ascii(i); (c == '<' || c == '{') && ascii(i+2) != 0 {
+			return o.order, o.name, true
+		}
+	}
+	return unicode.LittleEndian, "", false
 }
 
 func isUTF8Label(l string) bool {

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html"
 )
 
@@ -40,7 +39,8 @@ func (f *Fetcher) Discover(ctx context.Context, raw string) (Discovered, error) 
 	if err != nil {
 		return Discovered{}, err
 	}
-	if fd, err := gofeed.NewParser().Parse(bytes.NewReader(body)); err == nil {
+	// Parsed as a fetch parses: charset, repairs and the shape limits.
+	if fd, err := f.parse(u.String(), body, ctype, f.opt.Now()); err == nil {
 		return Discovered{URL: u.String(), Title: fd.Title}, nil
 	}
 	if mt, _, _ := mime.ParseMediaType(ctype); mt != "text/html" && mt != "application/xhtml+xml" && !looksHTML(body) {
@@ -53,13 +53,13 @@ func (f *Fetcher) Discover(ctx context.Context, raw string) (Discovered, error) 
 	if len(links) == 0 {
 		return Discovered{}, fmt.Errorf("%s: the page announces no feed (no <link rel=\"alternate\"> of a feed type)", raw)
 	}
-	body, _, _, err = f.discoverGet(ctx, links[0])
+	body, ctype, _, err = f.discoverGet(ctx, links[0])
 	if err != nil {
 		return Discovered{}, fmt.Errorf("%s, announced by %s: %w", links[0], raw, err)
 	}
-	fd, err := gofeed.NewParser().Parse(bytes.NewReader(body))
-	if err != nil {
-		return Discovered{}, fmt.Errorf("%s, announced by %s: not a feed: %v", links[0], raw, err)
+	fd, perr := f.parse(links[0], body, ctype, f.opt.Now())
+	if perr != nil {
+		return Discovered{}, fmt.Errorf("%s, announced by %s: not a feed: %s: %s", links[0], raw, perr.Class, perr.Detail)
 	}
 	return Discovered{URL: links[0], Title: fd.Title, Others: links[1:]}, nil
 }

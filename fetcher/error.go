@@ -36,6 +36,10 @@ const (
 	// ClassRateLimited: 429, or 503 with Retry-After; no request
 	// before the time the server gave. Not counted as a failure.
 	ClassRateLimited = "rate_limited"
+	// ClassTooDeep: XML elements nested deeper than the parser is
+	// given (256); refused before parsing, as its memory grows with
+	// the depth.
+	ClassTooDeep = "too_deep"
 )
 
 // Error is one feed's failure.

@@ -1,7 +1,9 @@
 package fetcher
 
 import (
+	"bufio"
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
 	"context"
@@ -410,7 +412,7 @@ func (f *Fetcher) cut(ctx, fctx context.Context, e *Error, fail *store.Failure) 
 // a loaded machine while a gzip bomb inflates to the cap.
 func verdictOnContent(class string) bool {
 	switch class {
-	case ClassTooLarge, ClassNotAFeed, ClassParse, ClassCharset, ClassEmpty, ClassPanic:
+	case ClassTooLarge, ClassTooDeep, ClassNotAFeed, ClassParse, ClassCharset, ClassEmpty, ClassPanic:
 		return true
 	}
 	return false
@@ -479,6 +481,10 @@ func (f *Fetcher) get(ctx context.Context, fd Feed, rawURL string, prev store.Fe
 	}
 	req.Header.Set("User-Agent", f.opt.UserAgent)
 	req.Header.Set("Accept", "application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8")
+	// Asked for here, so that the transport leaves the body to
+	// decodeBody, which accepts what browsers and curl do (bytes after
+	// the gzip member).
+	req.Header.Set("Accept-Encoding", "gzip")
 	// Both validators, stored independently (RFC 9110 §13.1.3: the
 	// server prefers If-None-Match).
 	if prev.ETag != "" {
@@ -506,8 +512,7 @@ func (f *Fetcher) get(ctx context.Context, fd Feed, rawURL string, prev store.Fe
 	if e != nil {
 		return nil, nil, false, e
 	}
-	// The cap counts decompressed bytes: the transport has undone gzip,
-	// decodeBody any other encoding.
+	// The cap counts decompressed bytes.
 	body, err = io.ReadAll(io.LimitReader(r, f.opt.MaxBodyBytes+1))
 	if err != nil {
 		if decoded && !isNetErr(err) {
@@ -555,32 +560,87 @@ func (f *Fetcher) status(rawURL string, resp *http.Response, prev store.Feed) *E
 	return &Error{URL: rawURL, Class: ClassHTTPStatus, Detail: text}
 }
 
-// decodeBody undoes a Content-Encoding the transport left in place (it
-// undoes gzip itself, having asked for it). Compressed bytes are never
-// parsed as text: an unknown encoding fails.
+// decodeBody undoes the Content-Encoding: gzip (what the request asks
+// for) and deflate, zlib-wrapped as RFC 9110 says or raw as some servers
+// send it. Compressed bytes are never parsed as text: an unknown encoding
+// fails. A transport that undid the encoding itself (Options.Transport)
+// is trusted.
 func decodeBody(rawURL string, resp *http.Response) (io.Reader, bool, *Error) {
 	if resp.Uncompressed {
 		return resp.Body, true, nil
 	}
-	switch enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))); enc {
+	fail := func(err error) (io.Reader, bool, *Error) {
+		if isNetErr(err) {
+			return nil, true, classifyNet(rawURL, err)
+		}
+		return nil, true, &Error{URL: rawURL, Class: ClassParse, Detail: "cannot decompress the body: " + err.Error(), Err: err}
+	}
+	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
+	switch enc {
 	case "", "identity":
 		return resp.Body, false, nil
-	case "gzip", "x-gzip":
-		zr, err := gzip.NewReader(resp.Body)
-		if err != nil {
-			return nil, true, &Error{URL: rawURL, Class: ClassParse, Detail: "cannot decompress the body: " + err.Error(), Err: err}
-		}
-		return zr, true, nil
-	case "deflate":
-		// RFC 9110 deflate is zlib-wrapped.
-		zr, err := zlib.NewReader(resp.Body)
-		if err != nil {
-			return nil, true, &Error{URL: rawURL, Class: ClassParse, Detail: "cannot decompress the deflate body: " + err.Error(), Err: err}
-		}
-		return zr, true, nil
+	case "gzip", "x-gzip", "deflate":
 	default:
 		return nil, false, &Error{URL: rawURL, Class: ClassParse, Detail: fmt.Sprintf("unsupported Content-Encoding %q", trimDetail(enc))}
 	}
+	br := bufio.NewReader(resp.Body)
+	if _, err := br.Peek(1); err == io.EOF {
+		return br, false, nil // nothing to decode: reported as empty
+	} else if err != nil {
+		return nil, false, classifyNet(rawURL, err)
+	}
+	if enc == "deflate" {
+		if h, err := br.Peek(2); err == nil && isZlibHeader(h[0], h[1]) {
+			zr, err := zlib.NewReader(br)
+			if err != nil {
+				return fail(err)
+			}
+			return zr, true, nil
+		}
+		return flate.NewReader(br), true, nil
+	}
+	zr, err := gzip.NewReader(br)
+	if err != nil {
+		return fail(err)
+	}
+	zr.Multistream(false)
+	return &gzipMembers{zr: zr, br: br}, true, nil
+}
+
+// isZlibHeader reports whether cmf and flg open a zlib stream (RFC 1950
+// §2.2): method 8 (deflate), a window of at most 32 KiB, and a check
+// that makes the two bytes a multiple of 31. Raw deflate seldom starts
+// so (a non-final stored block whose next bits pass the check).
+func isZlibHeader(cmf, flg byte) bool {
+	return cmf&0x0F == 8 && cmf>>4 <= 7 && (uint16(cmf)<<8|uint16(flg))%31 == 0
+}
+
+// gzipMembers reads a gzip body member by member (RFC 1952 allows
+// several) and ignores what follows the last one when it is not another
+// member: padding or garbage that browsers and curl ignore too, and that
+// a multistream reader fails on ("gzip: invalid header").
+type gzipMembers struct {
+	zr *gzip.Reader
+	br *bufio.Reader // under zr, left just after each member
+}
+
+func (g *gzipMembers) Read(p []byte) (int, error) {
+	if g.zr == nil {
+		return 0, io.EOF
+	}
+	n, err := g.zr.Read(p)
+	if err != io.EOF {
+		return n, err
+	}
+	if next, perr := g.br.Peek(3); perr == nil && next[0] == 0x1f && next[1] == 0x8b && next[2] == 8 {
+		if err := g.zr.Reset(g.br); err != nil {
+			return n, err
+		}
+		g.zr.Multistream(false)
+		return n, nil
+	}
+	g.zr = nil // the end, or bytes after the last member
+	return n, io.EOF
 }
 
 // isNetErr tells transport failures from decoder failures while reading

@@ -32,6 +32,15 @@ func FuzzDecode(f *testing.F) {
 		{`{"version":"https://jsonfeed.org/version/1.1","title":"x","items":[null,{"id":"1","title":"ok"}]}`, "application/feed+json"},
 		{"<rss><channel><item><title>refs &#0; &#xD800; end\x01</title></item></channel></rss>", ""},
 		{"<rss><channel>" + strings.Repeat("<item><title>i</title></item>", 20) + "</channel></rss>", ""},
+		// Prologs: markup in a comment, a comment over gofeed's 4 KiB
+		// detection window, then a DOCTYPE.
+		{`<?xml version="1.0"?><!-- see <a href="x"> --><!DOCTYPE rss [<!ENTITY co "Co">]><rss><channel><item><title>&co;</title></item></channel></rss>`, ""},
+		{"<!--" + strings.Repeat("x", 5000) + `--><!DOCTYPE rss [<!-- ] ' --><!ENTITY co "Co">]><rss><channel><item><title>&co;</title></item></channel></rss>`, ""},
+		{"<rss" + strings.Repeat(` xmlns:a="u"`, 300) + "><channel><item><title>ns</title></item></channel></rss>", ""},
+		{"<\x00?\x00x\x00m\x00l\x00 \x00?\x00>\x00<\x00r\x00s\x00s\x00>\x00", "application/rss+xml; charset=utf-16le"},
+		{"\x00<\x00r\x00s\x00s\x00>\x00<\x00c\x00h\x00a\x00n\x00n\x00e\x00l\x00>", ""},
+		{"<rss><channel><item><title>deep</title>" + strings.Repeat("<x>", 300) + "</item></channel></rss>", ""},
+		{`<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>x</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">` + strings.Repeat("<div>", 50) + strings.Repeat("</div>", 50) + `</div></content></entry></feed>`, ""},
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s.body), s.ctype)

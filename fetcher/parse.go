@@ -19,31 +19,63 @@ import (
 
 	"github.com/feedsift/feedsift/store"
 	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/atom"
+	"github.com/mmcdole/gofeed/rss"
 )
 
-// xmlRoot returns the name of the document's root element, reading no
-// further than its start tag ("" if there is none).
+// xmlRoot returns the qualified name of the document's root element
+// ("" if there is none), read after the prolog however long that is.
 func xmlRoot(b []byte) string {
+	if p := scanProlog(b); p.root >= 0 {
+		return tagName(b, p.root)
+	}
+	// A prolog scanProlog does not follow (text in it, say): the lenient
+	// decoder's first start tag, read as far as the document goes.
 	d := xml.NewDecoder(bytes.NewReader(b))
 	d.Strict = false
 	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
-	for range 64 { // the prolog: declaration, comments, doctype
+	for {
 		tok, err := d.RawToken()
 		if err != nil {
 			return ""
 		}
 		if se, ok := tok.(xml.StartElement); ok {
+			name := se.Name.Local
 			if se.Name.Space != "" {
-				return se.Name.Space + ":" + se.Name.Local
+				name = se.Name.Space + ":" + name
 			}
-			return se.Name.Local
+			return capText(name, 100)
 		}
 	}
-	return ""
 }
 
+// rootType is the feed type gofeed gives a document whose root element
+// has this name: its local name, in any case, rss or rdf (RSS) or feed
+// (Atom).
+func rootType(name string) gofeed.FeedType {
+	if i := strings.LastIndexByte(name, ':'); i >= 0 {
+		name = name[i+1:]
+	}
+	switch strings.ToLower(name) {
+	case "rss", "rdf":
+		return gofeed.FeedTypeRSS
+	case "feed":
+		return gofeed.FeedTypeAtom
+	}
+	return gofeed.FeedTypeUnknown
+}
+
+// detectWindow is how much of a document gofeed reads to detect its
+// type (detectionPeekSize in gofeed's parser.go): the root element's
+// start tag must end within it.
+const detectWindow = 4096
+
 // parseFeed parses a UTF-8 document with gofeed. A panic inside the
-// parser becomes an error of class panic.
+// parser becomes an error of class panic. An XML document must pass
+// scanShape first (depth and namespaces within defaultShape). One whose
+// root element's start tag ends beyond gofeed's detection window (a long
+// prolog, a long start tag) goes to the parser its root names, not to
+// notAFeed.
 func parseFeed(b []byte) (doc *gofeed.Feed, err error) {
 	b = cleanXML(b)
 	defer func() {
@@ -51,11 +83,37 @@ func parseFeed(b []byte) (doc *gofeed.Feed, err error) {
 			doc, err = nil, &Error{Class: ClassPanic, Detail: fmt.Sprintf("parser panicked: %v", p), stack: debug.Stack()}
 		}
 	}()
-	p := gofeed.NewParser()
+	kind := gofeed.DetectFeedType(bytes.NewReader(b[:min(len(b), detectWindow)]))
+	undetected := kind == gofeed.FeedTypeUnknown
+	if undetected {
+		if kind = rootType(xmlRoot(b)); kind == gofeed.FeedTypeUnknown {
+			return nil, notAFeed(b)
+		}
+	}
+	if kind != gofeed.FeedTypeJSON {
+		if _, e := scanShape(b, defaultShape); e != nil {
+			return nil, e
+		}
+	}
 	// feedsift never uses an item's image: without this, gofeed parses
 	// every RSS item's HTML to look for one (a seventh of parsing).
-	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
-	doc, err = p.Parse(bytes.NewReader(b))
+	rssTrans := &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	switch {
+	case undetected && kind == gofeed.FeedTypeRSS:
+		var rf *rss.Feed
+		if rf, err = (&rss.Parser{}).Parse(bytes.NewReader(b)); err == nil {
+			doc, err = rssTrans.Translate(rf)
+		}
+	case undetected && kind == gofeed.FeedTypeAtom:
+		var af *atom.Feed
+		if af, err = (&atom.Parser{}).Parse(bytes.NewReader(b)); err == nil {
+			doc, err = (&gofeed.DefaultAtomTranslator{}).Translate(af)
+		}
+	default:
+		p := gofeed.NewParser()
+		p.RSSTranslator = rssTrans
+		doc, err = p.Parse(bytes.NewReader(b))
+	}
 	if err == nil {
 		return doc, nil
 	}
@@ -102,6 +160,10 @@ func notAFeed(b []byte) *Error {
 		return &Error{Class: ClassNotAFeed, Detail: "not a feed: content before any XML or JSON"}
 	}
 	if name := xmlRoot(b); name != "" {
+		if rootType(name) != gofeed.FeedTypeUnknown {
+			// parseFeed does not get here; said plainly should it ever.
+			return &Error{Class: ClassParse, Detail: fmt.Sprintf("XML root element <%s> is a feed's, but the parser did not detect the feed type (it reads the first %d bytes)", name, detectWindow)}
+		}
 		return &Error{Class: ClassNotAFeed, Detail: fmt.Sprintf("XML root element <%s> is not rss, feed or rdf:RDF", name)}
 	}
 	return &Error{Class: ClassNotAFeed, Detail: "feed type not recognised"}

@@ -27,6 +27,10 @@ func skipLeadingJunk(b []byte) ([]byte, string) {
 	if loc == nil || loc[0] == 0 {
 		return t, ""
 	}
+	// A start tag named in a comment of the prolog is no feed's start.
+	if p := scanProlog(t); p.root >= 0 && loc[0] < p.root {
+		return t, ""
+	}
 	// Only junk that is not itself the start of the document: an HTML
 	// page with an <rss> example in it stays HTML.
 	head := bytes.ToLower(t[:loc[0]])
@@ -36,10 +40,108 @@ func skipLeadingJunk(b []byte) ([]byte, string) {
 	return t[loc[0]:], fmt.Sprintf("skipped %d bytes before the XML", loc[0])
 }
 
+// prolog is what comes before an XML document's root element, as
+// scanProlog found it.
+type prolog struct {
+	root     int      // offset of the root element's start tag; -1 if not reached
+	doctypes [][2]int // each DOCTYPE declaration's start and end offsets
+}
+
+// scanProlog reads the prolog of b (XML 1.0 §2.8): an XML declaration,
+// then white space, comments, processing instructions and DOCTYPE
+// declarations in any order, up to the root element's start tag. It reads
+// as far as the prolog goes, however long, and stops (root -1) at
+// anything else: text, an unterminated construct, an XML declaration out
+// of place.
+func scanProlog(b []byte) prolog {
+	p := prolog{root: -1}
+	i := 0
+	for first := true; ; first = false {
+		for i < len(b) && isSpace(b[i]) {
+			i++
+		}
+		if i+1 >= len(b) || b[i] != '<' {
+			return p // the end, or text
+		}
+		rest := b[i+1:]
+		switch {
+		case bytes.HasPrefix(rest, []byte("!--")):
+			end := bytes.Index(rest[3:], []byte("-->"))
+			if end < 0 {
+				return p
+			}
+			i += len("<!--") + end + len("-->")
+		case rest[0] == '?':
+			if !first && isXMLDecl(rest) {
+				return p // a declaration after something else: skipLeadingJunk's case
+			}
+			end := bytes.Index(rest[1:], []byte("?>"))
+			if end < 0 {
+				return p
+			}
+			i += len("<?") + end + len("?>")
+		case len(rest) >= 8 && bytes.EqualFold(rest[:8], []byte("!DOCTYPE")):
+			end := doctypeEnd(b, i+len("<!DOCTYPE"))
+			if end < 0 {
+				return p
+			}
+			p.doctypes = append(p.doctypes, [2]int{i, end})
+			i = end
+		case isNameStart(rest[0]):
+			p.root = i
+			return p
+		default:
+			return p
+		}
+	}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// isXMLDecl reports whether b, just after a "<", is an XML declaration
+// ("?xml" then white space or "?>"), not a processing instruction such as
+// <?xml-stylesheet?>.
+func isXMLDecl(b []byte) bool {
+	if !bytes.HasPrefix(b, []byte("?xml")) || len(b) < 5 {
+		return false
+	}
+	switch b[4] {
+	case ' ', '\t', '\r', '\n', '?':
+		return true
+	}
+	return false
+}
+
+// isNameStart reports whether c can begin an XML name: an ASCII letter,
+// '_' or ':', or any byte of a multi-byte UTF-8 rune.
+func isNameStart(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' || c == ':' || c >= 0x80
+}
+
+// tagName is the name of the start tag at b[at] ("<name ..."), cut to 100
+// bytes for messages.
+func tagName(b []byte, at int) string {
+	end := at + 1
+	for end < len(b) && !isTagNameEnd(b[end]) {
+		end++
+	}
+	if end-at-1 > 100 {
+		return capText(string(b[at+1:at+1+104]), 100) + "…"
+	}
+	return string(b[at+1 : end])
+}
+
+func isTagNameEnd(c byte) bool {
+	switch c {
+	case ' ', '\t', '\r', '\n', '/', '>':
+		return true
+	}
+	return false
+}
+
 var (
-	doctypeStart = regexp.MustCompile(`(?i)<!DOCTYPE\s`)
-	entityDecl   = regexp.MustCompile(`<!ENTITY\s+(%\s+)?([A-Za-z_:][-A-Za-z0-9._:]*)\s+(?:"([^"]*)"|'([^']*)'|(SYSTEM|PUBLIC)\b[^>]*)\s*>`)
-	simpleValue  = regexp.MustCompile(`^(?:&#[0-9]{1,7};|&#x[0-9A-Fa-f]{1,6};|[^&<%]{0,16})$`)
+	entityDecl  = regexp.MustCompile(`<!ENTITY\s+(%\s+)?([A-Za-z_:][-A-Za-z0-9._:]*)\s+(?:"([^"]*)"|'([^']*)'|(SYSTEM|PUBLIC)\b[^>]*)\s*>`)
+	simpleValue = regexp.MustCompile(`^(?:&#[0-9]{1,7};|&#x[0-9A-Fa-f]{1,6};|[^&<%]{0,16})$`)
 )
 
 // stripDoctype removes the document type declaration so that no entity is
@@ -47,32 +149,35 @@ var (
 // (billion laughs, quadratic blowup, XXE). References to the entities it
 // declared are replaced by their value when that is one character
 // reference or a short plain string (the &nbsp; of old feeds), else
-// removed: they are never published as "&name;".
+// removed: they are never published as "&name;". Only a DOCTYPE of the
+// prolog is one (text inside an item is not), however long the comments
+// before it.
 func stripDoctype(b []byte) ([]byte, string) {
-	loc := doctypeStart.FindIndex(b[:min(len(b), 4096)])
-	if loc == nil || rootStart.Match(b[:loc[0]]) {
-		return b, "" // none, or not in the prolog (text inside an item)
+	p := scanProlog(b)
+	if len(p.doctypes) == 0 {
+		return b, "" // none, or unterminated: the parser reports it
 	}
-	if bytes.HasPrefix(bytes.ToLower(bytes.TrimLeft(b[loc[1]:], " \t\r\n")), []byte("html")) {
+	if bytes.HasPrefix(bytes.ToLower(bytes.TrimLeft(b[p.doctypes[0][0]+len("<!DOCTYPE"):], " \t\r\n")), []byte("html")) {
 		return b, "" // an HTML page: reported as such, not repaired
 	}
-	end := doctypeEnd(b, loc[1])
-	if end < 0 {
-		return b, "" // unterminated: the parser reports it
-	}
-	subset := b[loc[0]:end]
-	out := append(append([]byte{}, b[:loc[0]]...), b[end:]...)
+	out := make([]byte, 0, len(b))
 	repl := map[string]string{}
-	for _, m := range entityDecl.FindAllSubmatch(subset, -1) {
-		if len(m[1]) > 0 {
-			continue // parameter entities appear only inside the DTD
+	last := 0
+	for _, dt := range p.doctypes {
+		out = append(out, b[last:dt[0]]...)
+		last = dt[1]
+		for _, m := range entityDecl.FindAllSubmatch(b[dt[0]:dt[1]], -1) {
+			if len(m[1]) > 0 {
+				continue // parameter entities appear only inside the DTD
+			}
+			val := string(m[3]) + string(m[4])
+			if len(m[5]) > 0 || !simpleValue.MatchString(val) {
+				val = ""
+			}
+			repl[string(m[2])] = val
 		}
-		val := string(m[3]) + string(m[4])
-		if len(m[5]) > 0 || !simpleValue.MatchString(val) {
-			val = ""
-		}
-		repl[string(m[2])] = val
 	}
+	out = append(out, b[last:]...)
 	if len(repl) > 0 {
 		out = entityRef.ReplaceAllFunc(out, func(ref []byte) []byte {
 			v, ok := repl[string(ref[1:len(ref)-1])]
@@ -88,26 +193,33 @@ func stripDoctype(b []byte) ([]byte, string) {
 	return out, fmt.Sprintf("removed a DOCTYPE declaring %d entities (never expanded)", len(repl))
 }
 
-// rootStart matches an element's start tag (the prolog has none).
-var rootStart = regexp.MustCompile(`<[A-Za-z_]`)
-
 var entityRef = regexp.MustCompile(`&[A-Za-z_:][-A-Za-z0-9._:]*;`)
 
 // doctypeEnd returns the index just past the DOCTYPE that starts before
-// from, skipping an internal subset in brackets and quoted strings; -1 if
-// it does not end.
+// from, skipping an internal subset in brackets, and the quoted strings,
+// comments and processing instructions in it; -1 if it does not end.
 func doctypeEnd(b []byte, from int) int {
 	depth := 0
-	var quote byte
 	for i := from; i < len(b); i++ {
-		c := b[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
+		switch c := b[i]; {
 		case c == '"' || c == '\'':
-			quote = c
+			end := bytes.IndexByte(b[i+1:], c)
+			if end < 0 {
+				return -1
+			}
+			i += 1 + end
+		case depth > 0 && bytes.HasPrefix(b[i:], []byte("<!--")):
+			end := bytes.Index(b[i+4:], []byte("-->"))
+			if end < 0 {
+				return -1
+			}
+			i += 4 + end + 2
+		case depth > 0 && bytes.HasPrefix(b[i:], []byte("<?")):
+			end := bytes.Index(b[i+2:], []byte("?>"))
+			if end < 0 {
+				return -1
+			}
+			i += 2 + end + 1
 		case c == '[':
 			depth++
 		case c == ']':
