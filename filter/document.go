@@ -170,8 +170,8 @@ type tokenized struct {
 
 func (t *tokenized) read(it Item) {
 	t.texts[zTitle] = it.Title
-	t.texts[zSummary] = htmlText(it.Summary)
-	t.texts[zContent] = htmlText(it.Content)
+	t.texts[zSummary] = fieldText(it.Summary)
+	t.texts[zContent] = fieldText(it.Content)
 	t.texts[zAuthor] = strings.Join(it.Authors, "\n")
 	t.texts[zCategory] = strings.Join(it.Categories, "\n")
 	switch {

@@ -615,3 +615,32 @@ func TestCompile_expansionBound(t *testing.T) {
 		t.Errorf("Size() = %d", tp.Size())
 	}
 }
+
+// TestFieldText: matching reads the start of a long summary or content
+// (maxFieldText), cut at a word, never the rest of a megabyte article.
+func TestFieldText(t *testing.T) {
+	filler := strings.Repeat("Words of a long report that goes on and on. ", (1<<20)/45)
+	topic, err := Compile(nil, TopicSpec{Name: "t", Query: "pangolin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		summary string
+		want    bool
+	}{
+		{"at the start", "<p>The pangolin story.</p><p>" + filler + "</p>", true},
+		{"after the first 64 KiB", "<p>" + filler + "</p><p>The pangolin story.</p>", false},
+		{"plain text, at the start", "pangolin " + filler, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := topic.Match(NewDoc(Item{Title: "x", Summary: tt.summary})).Match; got != tt.want {
+				t.Errorf("match = %v, want %v", got, tt.want)
+			}
+			if txt := fieldText(tt.summary); len(txt) > maxFieldText || strings.HasSuffix(txt, " Word") {
+				t.Errorf("fieldText is %d bytes (limit %d) or cut inside a word: …%q", len(txt), maxFieldText, txt[max(0, len(txt)-20):])
+			}
+		})
+	}
+}

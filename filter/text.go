@@ -246,6 +246,42 @@ var blockTags = map[string]bool{
 	"table": true, "pre": true, "dd": true, "dt": true,
 }
 
+// maxFieldText bounds how much of a summary's or a content's text is
+// matched: the start of a long article, where what it is about is said.
+// A megabyte of text cost the matcher 80 MB of allocations, and a feed of
+// such items a gigabyte.
+const maxFieldText = 64 << 10
+
+// fieldText is the text of a summary or content as matching reads it:
+// htmlText of at most four times maxFieldText bytes of HTML, cut to
+// maxFieldText at a word. NewDoc and the screen's second look read
+// fields through it.
+func fieldText(s string) string {
+	if len(s) > 4*maxFieldText {
+		n := 4 * maxFieldText
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		s = s[:n]
+		if lt, gt := strings.LastIndexByte(s, '<'), strings.LastIndexByte(s, '>'); lt > gt {
+			s = s[:lt] // not inside a tag
+		}
+	}
+	t := htmlText(s)
+	if len(t) <= maxFieldText {
+		return t
+	}
+	n := maxFieldText
+	for n > 0 && !utf8.RuneStart(t[n]) {
+		n--
+	}
+	t = t[:n]
+	if i := strings.LastIndexAny(t, " \n\t"); i > n/2 {
+		t = t[:i]
+	}
+	return t
+}
+
 // htmlText reduces HTML to text: tags removed, entities decoded, block
 // elements ending sentences, script and style dropped. Text without '<' or
 // '&' is returned as it is.

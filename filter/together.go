@@ -182,10 +182,10 @@ func (s *Screen) places(it Item, read uint16, want uint64, ps *placeScratch) []u
 	ps.places = ps.places[:0]
 	var texts [nZones]string
 	if read&(1<<zSummary) != 0 {
-		texts[zSummary] = htmlText(it.Summary)
+		texts[zSummary] = fieldText(it.Summary)
 	}
 	if read&(1<<zContent) != 0 {
-		texts[zContent] = htmlText(it.Content)
+		texts[zContent] = fieldText(it.Content)
 	}
 	if read&^(1<<zSummary|1<<zContent) != 0 {
 		var t tokenized

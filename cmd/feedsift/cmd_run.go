@@ -356,14 +356,34 @@ func (p *pass) run(ctx context.Context) error {
 // is small then (each feed's document, briefly), and collecting it twice
 // as often cost a tenth of a cold pass's CPU. The returned function
 // restores the default before grouping, whose index is most of the peak.
+//
+// A soft memory limit (fetchMemoryLimit, unless GOMEMLIMIT is set) bounds
+// that growth when feeds are huge: six feeds of 15 items of 1 MB each,
+// parsed at once, peaked at 770 MB with the heap let grow; 230 MB with the
+// limit, in the same time. The live heap while fetching stays far below
+// it, so normal passes never meet it.
 func fetchGC() (restore func()) {
-	if os.Getenv("GOGC") != "" {
-		return func() {}
+	var undo []func()
+	if os.Getenv("GOGC") == "" {
+		prev := debug.SetGCPercent(300)
+		undo = append(undo, func() { debug.SetGCPercent(prev) })
 	}
-	prev := debug.SetGCPercent(300)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		prev := debug.SetMemoryLimit(fetchMemoryLimit)
+		undo = append(undo, func() { debug.SetMemoryLimit(prev) })
+	}
 	var once sync.Once
-	return func() { once.Do(func() { debug.SetGCPercent(prev) }) }
+	return func() {
+		once.Do(func() {
+			for _, f := range undo {
+				f()
+			}
+		})
+	}
 }
+
+// fetchMemoryLimit is the soft memory limit while feeds are fetched.
+const fetchMemoryLimit = 200 << 20
 
 // phase labels the calling goroutine, and those it starts, with the phase
 // of the pass for CPU profiles (as the fetcher labels its own: fetch,
