@@ -741,3 +741,15 @@ func trimDetail(s string) string {
 	}
 	return s
 }
+
+// Parse turns a feed document into what a fetch stores: decoded, repaired,
+// checked against the limits and normalised exactly as Fetch does, with
+// nothing logged. For tools and tests that start from a document.
+func Parse(feedURL string, body []byte, contentType string, now time.Time) (*store.Fetched, error) {
+	f := &Fetcher{log: slog.New(slog.DiscardHandler)}
+	fetched, err := f.parse(feedURL, body, contentType, now)
+	if err != nil {
+		return nil, err
+	}
+	return fetched, nil
+}
