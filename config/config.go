@@ -26,6 +26,8 @@ const (
 	// DefaultBaseURL is where `feedsift serve` publishes output_dir by
 	// default; feeds need an absolute rel="self" URL.
 	DefaultBaseURL = "http://127.0.0.1:8080/"
+	// DefaultSiteTitle is index.html's title without site_title.
+	DefaultSiteTitle = "feedsift topics"
 	// Story merging ([dedup]); the same values as package story's
 	// defaults (a test in cmd/feedsift keeps them in step).
 	DefaultDedupWindow    = 72 * time.Hour
@@ -43,6 +45,7 @@ type Config struct {
 	Database  string // a SQLite file's absolute path, or a postgres:// URL kept as given
 	OutputDir string
 	BaseURL   string // where output_dir is published, ending in "/"
+	SiteTitle string // index.html's title and heading (site_title)
 
 	Concurrency int
 	PerHost     int
@@ -119,6 +122,12 @@ type Topic struct {
 	// topic's dedup_threshold, else [dedup] threshold.
 	Dedup          bool
 	DedupThreshold float64
+	// MinOutlets publishes only stories carried by at least that many
+	// outlets (feeds): 1, every story, unless min_outlets says more.
+	MinOutlets int
+	// IndexOrder is how index.html lists the topic's entries: "date"
+	// (newest first) or "outlets" (most carried first).
+	IndexOrder string
 }
 
 // Dir is the directory of the configuration file: relative paths and
@@ -150,6 +159,7 @@ type file struct {
 	Database    *string            `toml:"database"`
 	OutputDir   *string            `toml:"output_dir"`
 	BaseURL     string             `toml:"base_url"`
+	SiteTitle   *string            `toml:"site_title"`
 	Concurrency *int               `toml:"concurrency"`
 	PerHost     *int               `toml:"per_host"`
 	Timeout     *duration          `toml:"timeout"`
@@ -199,6 +209,8 @@ type fileTopic struct {
 	Formats        []string `toml:"formats"`
 	Dedup          *bool    `toml:"dedup"`
 	DedupThr       *float64 `toml:"dedup_threshold"`
+	MinOutlets     *int     `toml:"min_outlets"`
+	IndexOrder     *string  `toml:"index_order"`
 }
 
 type duration struct{ time.Duration }
@@ -307,6 +319,12 @@ func (v *validator) build(f *file) {
 			v.errAt("base_url", "base_url %q: want an absolute http or https URL", f.BaseURL)
 		} else {
 			c.BaseURL = strings.TrimSuffix(f.BaseURL, "/") + "/"
+		}
+	}
+	c.SiteTitle = DefaultSiteTitle
+	if f.SiteTitle != nil {
+		if c.SiteTitle = strings.Join(strings.Fields(*f.SiteTitle), " "); c.SiteTitle == "" {
+			v.errAt("site_title", "site_title is empty: leave it out for %q", DefaultSiteTitle)
 		}
 	}
 	c.Concurrency = v.positive("concurrency", f.Concurrency, DefaultConcurrency, 1000)
@@ -468,6 +486,25 @@ func (v *validator) build(f *file) {
 		if ft.DedupThr != nil {
 			v.similarity(key+".dedup_threshold", *ft.DedupThr)
 			t.DedupThreshold = *ft.DedupThr
+		}
+		t.MinOutlets = 1
+		if ft.MinOutlets != nil {
+			switch n := *ft.MinOutlets; {
+			case n < 1:
+				v.errAt(key+".min_outlets", "min_outlets must be 1 (every story) or more, got %d", n)
+			case n > 1 && !t.Dedup:
+				v.errAt(key+".min_outlets", "min_outlets = %d counts the outlets of a story, which needs story grouping: it is off for this topic ([dedup] enabled or the topic's dedup)", n)
+			}
+			t.MinOutlets = max(1, *ft.MinOutlets)
+		}
+		t.IndexOrder = "date"
+		if ft.IndexOrder != nil {
+			switch o := *ft.IndexOrder; o {
+			case "date", "outlets":
+				t.IndexOrder = o
+			default:
+				v.errAt(key+".index_order", "index_order %q: want \"date\" (newest first) or \"outlets\" (most carried first)", o)
+			}
 		}
 		c.Topics = append(c.Topics, t)
 	}

@@ -35,6 +35,9 @@ type Entry struct {
 	Enclosures  []Enclosure
 	Source      *Source // the feed the item came from
 	Related     []Link  // other copies of the same story (rel="related"; JSON Feed: _feedsift.related)
+	// Outlets is how many outlets (feeds) carry the story, the entry's
+	// own included (JSON Feed: _feedsift.outlets); 0 or 1: this one.
+	Outlets int
 }
 
 // Link is a link to a related page: another outlet's copy of a story.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -35,6 +36,10 @@ type IndexEntry struct {
 	Date      time.Time
 	FirstSeen time.Time // shown instead of a Date before 1990, as in the feeds
 	Source    string    // the source feed's title
+	Snippet   string    // the start of its text (HTML is reduced to text)
+	Groups    []string  // why it matched: the topic's group names
+	Outlets   int       // outlets carrying the story; shown when over 1
+	Lang      string    // its language tag, when known
 }
 
 // indexTmpl is html/template, so every string is escaped for its context.
@@ -42,6 +47,7 @@ type IndexEntry struct {
 var indexTmpl = template.Must(template.New("index").Funcs(template.FuncMap{
 	"date":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"isodate": func(t time.Time) string { return rfc3339(t.Truncate(time.Second)) },
+	"join":    func(s []string) string { return strings.Join(s, ", ") },
 }).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -65,7 +71,7 @@ var indexTmpl = template.Must(template.New("index").Funcs(template.FuncMap{
 body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:0 auto;padding:1rem;color:#222;background:#fff}
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin:2rem 0 .25rem}
 a{color:#0645ad}.feeds a{display:inline-block;margin:.25rem .75rem .25rem 0;padding:.25rem .5rem;border:1px solid #ccc;border-radius:.25rem;text-decoration:none}
-ul{padding-left:1.2rem}li{margin:.4rem 0;overflow-wrap:anywhere}.meta{color:#666;font-size:.875rem}
+ul{padding-left:1.2rem}li{margin:.6rem 0;overflow-wrap:anywhere}.meta{color:#666;font-size:.875rem}.snippet{font-size:.9rem}
 @media (prefers-color-scheme:dark){body{color:#ddd;background:#111}a{color:#8ab4f8}.meta{color:#aaa}}
 </style>
 </head>
@@ -86,7 +92,7 @@ ul{padding-left:1.2rem}li{margin:.4rem 0;overflow-wrap:anywhere}.meta{color:#666
 {{- if .Entries}}
 <ul>
 {{- range .Entries}}
-<li>{{if .Link}}<a href="{{.Link}}">{{.Title}}</a>{{else}}{{.Title}}{{end}}<br><span class="meta">{{if not .Date.IsZero}}<time datetime="{{isodate .Date}}">{{date .Date}}</time>{{end}}{{if and .Source (not .Date.IsZero)}} · {{end}}{{.Source}}</span></li>
+<li{{if .Lang}} lang="{{.Lang}}"{{end}}>{{if .Link}}<a href="{{.Link}}">{{.Title}}</a>{{else}}{{.Title}}{{end}}<br><span class="meta">{{if not .Date.IsZero}}<time datetime="{{isodate .Date}}">{{date .Date}}</time>{{end}}{{if and .Source (not .Date.IsZero)}} · {{end}}{{.Source}}{{if gt .Outlets 1}} · carried by {{.Outlets}} outlets{{end}}{{if .Groups}} · matched {{join .Groups}}{{end}}</span>{{if .Snippet}}<br><span class="snippet">{{.Snippet}}</span>{{end}}</li>
 {{- end}}
 </ul>
 {{- else}}
@@ -123,6 +129,15 @@ func WriteIndex(w io.Writer, idx Index) error {
 		for j, e := range t.Entries {
 			e.Title = cleanLine(e.Title)
 			e.Source = cleanLine(e.Source)
+			e.Snippet = clipText(cleanLine(e.Snippet), snippetRunes)
+			e.Lang = langTag(e.Lang)
+			var groups []string
+			for _, g := range e.Groups {
+				if g = cleanLine(g); g != "" {
+					groups = append(groups, g)
+				}
+			}
+			e.Groups = groups
 			if _, ok := httpURL(e.Link); ok {
 				e.Link = cleanLine(e.Link)
 			} else {
@@ -153,4 +168,20 @@ func WriteIndex(w io.Writer, idx Index) error {
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// snippetRunes is how much of an entry's text the index page shows.
+const snippetRunes = 240
+
+// clipText cuts s to at most n runes, at a word, marking the cut.
+func clipText(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:.") + " …"
 }

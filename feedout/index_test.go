@@ -21,7 +21,9 @@ func testIndex() Index {
 				Atom: "golang.atom", RSS: "golang.rss", JSON: "golang.json",
 				Entries: []IndexEntry{
 					{Title: `Go 1.24 <script>alert("x")</script>`, Link: "https://go.example.com/blog/go1.24",
-						Date: time.Date(2025, 1, 15, 9, 0, 0, 0, time.UTC), Source: "The Go Blog"},
+						Date: time.Date(2025, 1, 15, 9, 0, 0, 0, time.UTC), Source: "The Go Blog",
+						Snippet: "The Go team <b>announces</b> Go 1.24 " + strings.Repeat("and more words ", 30), Groups: []string{"golang", "release"},
+						Outlets: 3, Lang: "en_GB"},
 					{Title: "Evil link", Link: "javascript:alert(1)", Source: "Mallory"},
 					{Title: "", Link: "https://news.example.net/item?id=42&ref=feed"},
 				},

@@ -53,6 +53,7 @@ type jsonExtension struct {
 	About   string        `json:"about"`
 	Source  *jsonSource   `json:"source,omitempty"`
 	Related []jsonRelated `json:"related,omitempty"`
+	Outlets int           `json:"outlets,omitempty"` // how many outlets carry the story, when more than one
 }
 
 // jsonRelated is another outlet's copy of the story.
@@ -133,7 +134,10 @@ func jsonDoc(d *doc) *jsonFeed {
 		for _, r := range it.related {
 			ext.Related = append(ext.Related, jsonRelated{URL: r.Href, Title: r.Title})
 		}
-		if ext.Source != nil || ext.Related != nil {
+		if it.outlets > 1 {
+			ext.Outlets = it.outlets
+		}
+		if ext.Source != nil || ext.Related != nil || ext.Outlets > 0 {
 			ji.Extension = ext
 		}
 		jf.Items = append(jf.Items, ji)

@@ -33,6 +33,7 @@ type item struct {
 	enclosures []Enclosure // http(s) URL, valid MIME type, Length >= 0
 	source     *Source     // ID, Title and Updated set; Link when http(s)
 	related    []Link      // absolute http(s) Href
+	outlets    int         // 0: not said
 }
 
 // prepare validates f and returns a cleaned copy. It errors on what a valid
@@ -87,9 +88,10 @@ func prepare(f *Feed) (*doc, error) {
 		e := &f.Entries[i]
 		field := func(s string) string { return fmt.Sprintf("Entries[%d].%s", i, s) }
 		it := item{
-			id:    cleanLine(e.ID),
-			title: cleanLine(e.Title),
-			lang:  langTag(e.Lang),
+			id:      cleanLine(e.ID),
+			title:   cleanLine(e.Title),
+			lang:    langTag(e.Lang),
+			outlets: max(e.Outlets, 0),
 		}
 		if it.id == "" {
 			return nil, bad(field("ID"), "empty")

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/url"
 	"path/filepath"
+	"slices"
+	"sort"
 	"time"
 
 	"github.com/feedsift/feedsift/feedout"
@@ -63,10 +65,30 @@ func (p *pass) shownOf(ctx context.Context, t topic, ms []store.Matched) ([]stor
 			return nil, nil, err
 		}
 	}
+	if t.MinOutlets > 1 {
+		kept := ms[:0:0]
+		for _, m := range ms {
+			if outletsOf(m, copies[m.ID]) >= t.MinOutlets {
+				kept = append(kept, m)
+			}
+		}
+		ms = kept
+	}
 	if t.MaxEntries > 0 && len(ms) > t.MaxEntries {
 		ms = ms[:t.MaxEntries]
 	}
 	return ms, copies, nil
+}
+
+// outletsOf is how many outlets (feeds) carry the story of m: its own
+// feed and those of its copies, each once. Entries say it, min_outlets
+// and index_order = "outlets" go by it.
+func outletsOf(m store.Matched, copies []store.FeedItem) int {
+	feeds := map[string]bool{m.FeedURL: true}
+	for _, c := range copies {
+		feeds[c.FeedURL] = true
+	}
+	return len(feeds)
 }
 
 // shown is what a topic's output shows now, from its stored matches.
@@ -106,7 +128,8 @@ func (p *pass) buildTopic(ctx context.Context, t topic) (*feedout.Feed, error) {
 
 // writeIndex writes the HTML index page and the two OPML lists.
 func (p *pass) writeIndex(ctx context.Context, outs []written) error {
-	idx := feedout.Index{Title: "feedsift topics", OPML: topicsOPML}
+	// Updated is when this pass wrote the page, not its newest entry's.
+	idx := feedout.Index{Title: p.cfg.SiteTitle, OPML: topicsOPML, Updated: p.now().UTC().Truncate(time.Second)}
 	var topicFeeds []feedout.OPMLFeed
 	for _, o := range outs {
 		it := feedout.IndexTopic{Name: o.t.Name, Title: o.t.Title}
@@ -122,7 +145,12 @@ func (p *pass) writeIndex(ctx context.Context, outs []written) error {
 			}
 		}
 		topicFeeds = append(topicFeeds, feedout.OPMLFeed{Title: o.t.Title, XMLURL: p.cfg.BaseURL + o.t.Name + "." + o.t.Formats[0], HTMLURL: p.cfg.BaseURL})
-		for i, e := range o.feed.Entries {
+		entries := o.feed.Entries
+		if o.t.IndexOrder == "outlets" {
+			entries = slices.Clone(entries)
+			sort.SliceStable(entries, func(i, j int) bool { return entries[i].Outlets > entries[j].Outlets })
+		}
+		for i, e := range entries {
 			if i == indexLatest {
 				break
 			}
@@ -130,10 +158,12 @@ func (p *pass) writeIndex(ctx context.Context, outs []written) error {
 			if e.Source != nil {
 				src = e.Source.Title
 			}
-			it.Entries = append(it.Entries, feedout.IndexEntry{Title: e.Title, Link: e.Link, Date: e.Published, FirstSeen: e.FirstSeen, Source: src})
-		}
-		if o.feed.Updated.After(idx.Updated) {
-			idx.Updated = o.feed.Updated
+			text := e.SummaryHTML
+			if text == "" {
+				text = e.ContentHTML
+			}
+			it.Entries = append(it.Entries, feedout.IndexEntry{Title: e.Title, Link: e.Link, Date: e.Published, FirstSeen: e.FirstSeen,
+				Source: src, Snippet: feedout.PlainText(text), Groups: e.Categories[:min(len(e.Categories), 8)], Outlets: e.Outlets, Lang: e.Lang})
 		}
 		idx.Topics = append(idx.Topics, it)
 	}

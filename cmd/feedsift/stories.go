@@ -242,8 +242,13 @@ func (p *pass) addCopies(f *feedout.Feed, ms []store.Matched, copies map[int64][
 			continue
 		}
 		e := &f.Entries[i]
+		e.Outlets = outletsOf(ms[i], cs)
 		var b strings.Builder
-		b.WriteString(`<p>Also reported by: `)
+		if e.Outlets > 1 {
+			fmt.Fprintf(&b, `<p>Carried by %d outlets. Also reported by: `, e.Outlets)
+		} else {
+			b.WriteString(`<p>Also reported by: `)
+		}
 		outlets := map[string]bool{ms[i].FeedURL: true} // the entry's own is not another
 		listed := 0
 		for j := range cs {

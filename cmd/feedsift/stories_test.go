@@ -210,3 +210,75 @@ func TestRun_StoriesManyOutlets(t *testing.T) {
 		})
 	}
 }
+
+// TestRun_HotStories: an entry says how many outlets carry its story;
+// min_outlets publishes only stories carried by that many, in every
+// format and on the index page; index_order = "outlets" lists the most
+// carried first; the JSON Feed carries the count.
+func TestRun_HotStories(t *testing.T) {
+	for _, tt := range []struct {
+		extra   string
+		entries int
+	}{
+		{"", 2},
+		{"index_order = \"outlets\"\n", 2},
+		{"min_outlets = 3\nindex_order = \"outlets\"\n", 1},
+	} {
+		dir := t.TempDir()
+		var cfg strings.Builder
+		cfg.WriteString("database = \"feedsift.db\"\noutput_dir = \"out\"\nsite_title = \"Volcano watch\"\n")
+		for f := range 3 {
+			link := fmt.Sprintf("https://outlet%d.example/volcano", f)
+			items := [][4]string{{link, wireVolcano[1], wireVolcano[2], wireVolcano[3]}}
+			if f == 0 { // a newer story only one outlet carries
+				items = append(items, dailyOther)
+			}
+			name := fmt.Sprintf("o%d.xml", f)
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(rss(fmt.Sprintf("Outlet%d", f), items...)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&cfg, "\n[[feeds]]\nurl = %q\ntitle = \"Outlet %d\"\n", name, f)
+		}
+		cfg.WriteString("\n[[topics]]\nname = \"volcano\"\ntitle = \"Volcano\"\nquery = \"volcano\"\n" + tt.extra)
+		path := filepath.Join(dir, "config.toml")
+		if err := os.WriteFile(path, []byte(cfg.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f := mustRun(t, path)
+		if len(f.Items) != tt.entries {
+			t.Fatalf("%q: %d entries, want %d", tt.extra, len(f.Items), tt.entries)
+		}
+		var hot string
+		for _, it := range f.Items {
+			if strings.Contains(it.Title, "erupts") {
+				hot = it.Description + it.Content
+			}
+		}
+		if !strings.Contains(hot, "Carried by 3 outlets.") {
+			t.Errorf("%q: the story's entry does not say it is carried by 3 outlets:\n%s", tt.extra, hot)
+		}
+		js := string(mustReadFile(t, filepath.Join(dir, "out", "volcano.json")))
+		if !strings.Contains(js, `"outlets": 3`) {
+			t.Errorf("%q: the JSON Feed lacks _feedsift.outlets", tt.extra)
+		}
+		page := string(mustReadFile(t, filepath.Join(dir, "out", "index.html")))
+		if !strings.Contains(page, "<title>Volcano watch</title>") || !strings.Contains(page, "carried by 3 outlets") {
+			t.Errorf("%q: index.html lacks the site title or the outlet count", tt.extra)
+		}
+		erupts, museum := strings.Index(page, "erupts"), strings.Index(page, "museum reopens")
+		switch {
+		case tt.extra == "" && (museum < 0 || museum > erupts):
+			t.Errorf("by date: the newer one-outlet story should come first")
+		case tt.entries == 2 && tt.extra != "" && (museum < 0 || museum < erupts):
+			t.Errorf("index_order = outlets: the story of 3 outlets should come first")
+		}
+		if tt.entries == 1 && strings.Contains(page, "museum") {
+			t.Errorf("min_outlets: the one-outlet story is on the index page")
+		}
+	}
+	dir := t.TempDir()
+	cfg := storyConfig(t, dir, map[string]string{"wire": rss("Wire", wireVolcano)}, "min_outlets = 2\ndedup = false\n")
+	if code, _, stderr := feedsift(t, "check", "-config", cfg); code != exitUsage || !strings.Contains(stderr, "min_outlets = 2 counts the outlets") {
+		t.Errorf("min_outlets without grouping: exit %d %s", code, stderr)
+	}
+}
