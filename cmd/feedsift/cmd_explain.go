@@ -95,7 +95,7 @@ func (c *explainCmd) Run(ctx context.Context, args []string) error {
 			// and the similarity that joined each.
 			if p.cfg.Dedup.Enabled {
 				fmt.Fprintln(c.stdout)
-				if err := explainStory(ctx, c.stdout, p.st, it.ID, p.titles); err != nil {
+				if err := explainStory(ctx, c.stdout, p.st, it.ID, p.titles, p.cfg.Dedup); err != nil {
 					fmt.Fprintf(c.stdout, "story: %v\n", err)
 				}
 			}

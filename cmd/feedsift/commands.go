@@ -60,7 +60,9 @@ terminal (y on topic, n not, s skip, q quit) and append each
 answer to FILE.tsv, which test reads; items already in it
 are not asked again`},
 	{"explain-story", "-config FILE ITEM", `the story group of an item (its id, key or link): every copy of
-the story and the similarity that merged it`},
+the story and the similarity that merged it, then the nearest
+items that did not join, each signal's score against the
+threshold`},
 	{"db copy", "-from FILE.db -to postgres://…", `copy a SQLite installation into an empty PostgreSQL
 database, then compare row counts and a checksum of
 every item key`},

@@ -56,7 +56,9 @@
 //	                                        are not asked again
 //	feedsift explain-story -config FILE ITEM
 //	                                        the story group of an item (its id, key or link): every copy of
-//	                                        the story and the similarity that merged it
+//	                                        the story and the similarity that merged it, then the nearest
+//	                                        items that did not join, each signal's score against the
+//	                                        threshold
 //	feedsift db copy -from FILE.db -to postgres://…
 //	                                        copy a SQLite installation into an empty PostgreSQL
 //	                                        database, then compare row counts and a checksum of

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/feedsift/feedsift/config"
 	"github.com/feedsift/feedsift/feedout"
 	"github.com/feedsift/feedsift/store"
 	"github.com/feedsift/feedsift/story"
@@ -351,12 +352,12 @@ func (c *explainStoryCmd) Run(ctx context.Context, args []string) error {
 	for _, f := range s.cfg.Feeds {
 		titles[f.URL] = f.Title
 	}
-	return explainStory(ctx, c.stdout, st, id, titles)
+	return explainStory(ctx, c.stdout, st, id, titles, s.cfg.Dedup)
 }
 
 // explainStory writes the story group item belongs to: every member, the
 // member it joined through and the similarity that joined it.
-func explainStory(ctx context.Context, w io.Writer, st db, itemID int64, titles map[string]string) error {
+func explainStory(ctx context.Context, w io.Writer, st db, itemID int64, titles map[string]string, dedup config.Dedup) error {
 	m, ok, err := st.StoryMember(ctx, itemID)
 	if err != nil {
 		return &exitError{exitDatabase, err}
@@ -408,6 +409,93 @@ func explainStory(ctx context.Context, w io.Writer, st db, itemID int64, titles 
 		default:
 			fmt.Fprintf(w, "    joined %d: %s %.2f\n", mm.ParentID, mm.Reason, mm.Score)
 		}
+	}
+	return nearestCandidates(ctx, w, st, m, members, items, titles, dedup)
+}
+
+// nearCandidates is how many of the closest items outside its group
+// explain-story shows.
+const nearCandidates = 3
+
+// nearestCandidates writes the items within the window, outside the
+// item's group, that came closest to joining it, with each signal's score
+// against the threshold, so that a user can see why a copy stayed apart
+// and tune threshold.
+func nearestCandidates(ctx context.Context, w io.Writer, st db, m store.StoryMember, members []store.StoryMember,
+	items map[int64]store.FeedItem, titles map[string]string, dedup config.Dedup) error {
+	window, err := st.StoryWindow(ctx, m.Time.Add(-dedup.Window), m.Time.Add(dedup.Window))
+	if err != nil {
+		return &exitError{exitDatabase, err}
+	}
+	inGroup := map[int64]bool{}
+	for _, mm := range members {
+		inGroup[mm.ItemID] = true
+	}
+	self := storedItem(&m)
+	type near struct {
+		m    store.StoryMember
+		d    story.Decision
+		why  string
+		best float64
+	}
+	var ns []near
+	for i := range window {
+		c := &window[i]
+		if inGroup[c.ItemID] {
+			continue
+		}
+		other := storedItem(c)
+		d := story.Compare(self, other, 0)
+		n := near{m: *c, d: d, best: max(story.Jaccard(self.Shingles, other.Shingles), story.Jaccard(self.TitleShingles, other.TitleShingles))}
+		switch {
+		case c.FeedID == m.FeedID:
+			n.why = "the same feed: its items join only by link"
+		case self.Host != "" && self.Host == other.Host:
+			n.why = "the same site: its items join only by link"
+		}
+		if n.best == 0 && n.why == "" {
+			continue
+		}
+		ns = append(ns, n)
+	}
+	sort.SliceStable(ns, func(i, j int) bool { return ns[i].best > ns[j].best })
+	if len(ns) == 0 {
+		fmt.Fprintf(w, "no other item within %s shares a word pair with it\n", dedup.Window)
+		return nil
+	}
+	ns = ns[:min(len(ns), nearCandidates)]
+	ids := make([]int64, 0, len(ns))
+	for _, n := range ns {
+		if _, ok := items[n.m.ItemID]; !ok {
+			ids = append(ids, n.m.ItemID)
+		}
+	}
+	if err := st.EachItem(ctx, ids, func(it *store.FeedItem) error { items[it.ID] = *it; return nil }); err != nil {
+		return &exitError{exitDatabase, err}
+	}
+	fmt.Fprintf(w, "nearest items that did not join (threshold %.2f, window %s):\n", dedup.Threshold, dedup.Window)
+	for _, n := range ns {
+		it := items[n.m.ItemID]
+		feed := titles[it.FeedURL]
+		if feed == "" {
+			feed = it.FeedTitle
+		}
+		if feed == "" {
+			feed = it.FeedURL
+		}
+		fmt.Fprintf(w, "  %d  %s  %s\n    %s\n", n.m.ItemID, n.m.Time.UTC().Format(time.RFC3339), feed, it.Title)
+		text, title := n.d.TextScore, n.d.TitleScore
+		if n.d.Reason == "" {
+			text, title = story.Jaccard(self.Shingles, n.m.Shingles), story.Jaccard(self.TitleShingles, n.m.TitleShingles)
+		}
+		verdict := fmt.Sprintf("below the threshold %.2f", dedup.Threshold)
+		switch {
+		case n.why != "":
+			verdict = n.why
+		case max(text, title) >= dedup.Threshold:
+			verdict = "at the threshold, but in another group: it joined one more similar"
+		}
+		fmt.Fprintf(w, "    title and summary %.2f, title %.2f: %s\n", text, title, verdict)
 	}
 	return nil
 }

@@ -282,3 +282,29 @@ func TestRun_HotStories(t *testing.T) {
 		t.Errorf("min_outlets without grouping: exit %d %s", code, stderr)
 	}
 }
+
+// TestExplainStory_Nearest: an item whose rewritten copy stayed apart
+// shows that copy as its nearest candidate, with each signal's score
+// against the threshold; one outlet's own items say why they never join.
+func TestExplainStory_Nearest(t *testing.T) {
+	dir := t.TempDir()
+	rewrite := [4]string{"https://daily.example.com/world/evacuation", "Residents flee a new eruption",
+		"Lava flowed toward the outskirts of the capital on Wednesday, officials said, as the volcano erupted again.", "Wed, 18 Nov 2026 08:00:00 GMT"}
+	cfg := storyConfig(t, dir, map[string]string{"wire": rss("Wire", wireVolcano), "daily": rss("Daily", rewrite, dailyOther)}, "")
+	mustRun(t, cfg)
+	code, stdout, stderr := feedsift(t, "explain-story", "-config", cfg, wireVolcano[0])
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "1 copy: no other feed carried it") {
+		t.Fatalf("the rewrite should have stayed apart:\n%s", stdout)
+	}
+	i := strings.Index(stdout, "nearest items that did not join (threshold 0.55")
+	if i < 0 || !strings.Contains(stdout[i:], rewrite[1]) || !strings.Contains(stdout[i:], "below the threshold 0.55") {
+		t.Errorf("no nearest candidate with its scores:\n%s", stdout)
+	}
+	code, stdout, _ = feedsift(t, "explain-story", "-config", cfg, dailyOther[0])
+	if code != exitOK || !strings.Contains(stdout, "the same feed: its items join only by link") && !strings.Contains(stdout, "shares a word pair") {
+		t.Errorf("explain-story of the museum item:\n%s", stdout)
+	}
+}
