@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -63,8 +64,11 @@ func TestContrib_Systemd(t *testing.T) {
 	if !strings.Contains(svc.get("Service", "SuccessExitStatus"), "75") || svc.get("Service", "TimeoutStartSec") == "" {
 		t.Errorf("service: exit 75 should not count as failure and a hung run should be stopped: %v", svc["Service"])
 	}
-	if timer.get("Timer", "OnUnitActiveSec") == "" || timer.get("Install", "WantedBy") != "timers.target" {
-		t.Errorf("timer: %v", timer)
+	if timer.get("Timer", "OnCalendar") == "" || timer.get("Install", "WantedBy") != "timers.target" {
+		t.Errorf("timer: want OnCalendar= (Persistent= does nothing without it) and WantedBy=timers.target: %v", timer)
+	}
+	if svc.get("Service", "StateDirectory") != "feedsift" || svc.get("Service", "ProtectSystem") != "strict" {
+		t.Errorf("service: want StateDirectory=feedsift under ProtectSystem=strict: %v", svc["Service"])
 	}
 	// The flags the service passes are ones run accepts.
 	a, b := fruit()
@@ -135,4 +139,85 @@ func TestContrib_Cron(t *testing.T) {
 	if !strings.Contains(string(mustReadFile(t, js)), `"exit_code": 0`) {
 		t.Errorf("the summary was not written")
 	}
+}
+
+// TestContrib_Sandbox runs the shipped example set up as the README's
+// deployment steps say (its sed lines applied: database and output_dir
+// in the state directory), with the configuration directory read-only as
+// the service's ProtectSystem=strict makes it: the run succeeds, and
+// writes nothing outside the state directory.
+func TestContrib_Sandbox(t *testing.T) {
+	readme := string(mustReadFile(t, "../../README.md"))
+	sedLine := regexp.MustCompile(`-e 's\|\^(database|output_dir) = \.\*\|(database|output_dir) = "(/var/lib/feedsift/[^"]+)"\|'`)
+	subs := sedLine.FindAllStringSubmatch(readme, -1)
+	if len(subs) != 2 {
+		t.Fatalf("README.md: want the two sed edits of database and output_dir, found %d", len(subs))
+	}
+	root := t.TempDir()
+	etc, state := filepath.Join(root, "etc", "feedsift"), filepath.Join(root, "var", "lib", "feedsift")
+	if err := os.MkdirAll(state, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(etc, os.DirFS("../../example")); err != nil {
+		t.Fatal(err)
+	}
+	cfg := string(mustReadFile(t, filepath.Join(etc, "config.toml")))
+	for _, m := range subs {
+		re := regexp.MustCompile(`(?m)^` + m[1] + ` = .*$`)
+		if !re.MatchString(cfg) {
+			t.Fatalf("the example has no %s line for the README's sed to edit", m[1])
+		}
+		cfg = re.ReplaceAllString(cfg, m[1]+` = "`+filepath.Join(root, m[3])+`"`)
+	}
+	cfgPath := filepath.Join(etc, "config.toml")
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := tree(t, etc)
+	// Read-only as the sandbox makes it (root ignores the mode: the
+	// comparison below is what holds then).
+	filepath.WalkDir(etc, func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			os.Chmod(p, 0o555)
+		}
+		return nil
+	})
+	t.Cleanup(func() {
+		filepath.WalkDir(etc, func(p string, d os.DirEntry, err error) error {
+			if err == nil && d.IsDir() {
+				os.Chmod(p, 0o755)
+			}
+			return nil
+		})
+	})
+	js := filepath.Join(state, "last-run.json")
+	if code, _, stderr := feedsift(t, "run", "-config", cfgPath, "-json", js); code != exitOK {
+		t.Fatalf("run in the sandbox: exit %d\n%s", code, stderr)
+	}
+	if after := tree(t, etc); after != before {
+		t.Errorf("the run wrote in the configuration directory:\nbefore %s\nafter  %s", before, after)
+	}
+	for _, f := range []string{"feedsift.db", "out/russia-china-security.atom", "out/index.html", "last-run.json"} {
+		if _, err := os.Stat(filepath.Join(state, f)); err != nil {
+			t.Errorf("state directory: %v", err)
+		}
+	}
+}
+
+// tree lists a directory's files with their sizes and times.
+func tree(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		b.WriteString(p + " " + fi.ModTime().String() + " " + strconv.FormatInt(fi.Size(), 10) + "; ")
+		return nil
+	})
+	return b.String()
 }
