@@ -40,6 +40,9 @@ const (
 	// given (256); refused before parsing, as its memory grows with
 	// the depth.
 	ClassTooDeep = "too_deep"
+	// ClassBadData: the database refused what the feed delivered
+	// (store.ErrBadData); the feed's error, not the database's.
+	ClassBadData = "bad_data"
 )
 
 // Error is one feed's failure.

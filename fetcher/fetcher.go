@@ -363,6 +363,13 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 	phase(ctx, "store")
 	saved, err := f.st.SaveFeed(context.WithoutCancel(ctx), fd.URL, *fetched, now)
 	res.Timing.Store += time.Since(t)
+	if errors.Is(err, store.ErrBadData) {
+		// What the feed sent, not the database, failed: that feed's
+		// error, counted and backed off like a parse error.
+		res.Err = &Error{URL: fd.URL, Class: ClassBadData, Detail: trimDetail(err.Error()), Err: err}
+		fail.Next = backoff(prev.Failures+1, now)
+		return res
+	}
 	if err != nil {
 		res.Err = newError(fd.URL, ClassStore, err)
 		return res

@@ -169,6 +169,9 @@ func (s *Store) SaveFeed(ctx context.Context, url string, f Fetched, now time.Ti
 		return nil
 	})
 	if err != nil {
+		if strings.Contains(err.Error(), "string or blob too big") {
+			return Saved{}, fmt.Errorf("%w: %v", ErrBadData, err)
+		}
 		return Saved{}, err
 	}
 	return res, nil

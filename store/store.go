@@ -33,6 +33,12 @@ var migrationFS embed.FS
 // database. The file is never deleted or "repaired".
 var ErrCorrupt = errors.New("database is corrupt")
 
+// ErrBadData is returned by SaveFeed when the database refuses what a
+// feed delivered (text PostgreSQL cannot hold, a value over a limit):
+// that feed's problem, not the database's; nothing of it is stored and
+// every other feed carries on.
+var ErrBadData = errors.New("the database refused the feed's data")
+
 // ErrTooNew is returned by Open for a database written by a newer feedsift.
 var ErrTooNew = errors.New("database schema is newer than this feedsift")
 

@@ -3,6 +3,7 @@ package pg
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/feedsift/feedsift/store"
@@ -70,6 +71,9 @@ func (s *Store) SaveFeed(ctx context.Context, url string, f store.Fetched, now t
 		return queue(ctx, tx, append(append([]int64(nil), res.New...), res.Updated...))
 	})
 	if err != nil {
+		if isBadData(err) {
+			return store.Saved{}, fmt.Errorf("%w: %v", store.ErrBadData, err)
+		}
 		return store.Saved{}, err
 	}
 	return res, nil

@@ -154,6 +154,14 @@ func (s *Store) IntegrityCheck(ctx context.Context) error {
 // space as it goes.
 func (s *Store) Vacuum(ctx context.Context, force bool) (bool, error) { return false, nil }
 
+// isBadData reports an error in what was sent, not in the server: a data
+// exception (SQLSTATE class 22: an invalid byte sequence, a value out of
+// range) or a value over a limit (54000: an index row too large).
+func isBadData(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "22") || pe.Code == "54000")
+}
+
 // isUnique reports a unique-constraint violation.
 func isUnique(err error) bool {
 	var pe *pgconn.PgError

@@ -72,6 +72,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"Prune", testPrune},
 		{"Summarize", testSummarize},
 		{"Since", testSince},
+		{"SaveFeed_BadData", testBadData},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.fn == nil {
@@ -553,5 +554,28 @@ func testSince(t *testing.T, s Store) {
 	mustSave(t, s, "https://e.org/b", []store.Item{{GUID: "b"}, {GUID: "c"}}, t0.Add(2*time.Hour))
 	if got, err := s.Since(ctx); err != nil || !got.Equal(t0) {
 		t.Errorf("Since = %v, %v; want %v, the earliest first-seen", got, err, t0)
+	}
+}
+
+// testBadData: what one engine refuses of a feed's data (PostgreSQL:
+// invalid UTF-8, NUL in text) is ErrBadData, the feed's problem: nothing
+// of that feed is stored, and the next feed is stored as usual. SQLite
+// takes such text; either way nothing else breaks.
+func testBadData(t *testing.T, s Store) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	for _, it := range []store.Item{
+		{GUID: "bad-utf8", Title: "broken \xff\xfe bytes", Link: "https://bad.example/1"},
+		{GUID: "nul", Title: "a NUL \x00 inside", Link: "https://bad.example/2"},
+	} {
+		_, err := s.SaveFeed(ctx, "https://bad.example/feed-"+it.GUID, store.Fetched{Title: "Bad", Items: []store.Item{it}}, now)
+		if err != nil && !errors.Is(err, store.ErrBadData) {
+			t.Errorf("%s: %v, want nil or ErrBadData (the feed's data, not the database)", it.GUID, err)
+		}
+	}
+	before := mustCount(t, s)
+	mustSave(t, s, "https://good.example/feed", []store.Item{{GUID: "g", Title: "Fine", Link: "https://good.example/1"}}, now)
+	if after := mustCount(t, s); after != before+1 {
+		t.Errorf("items %d after a good feed, want %d", after, before+1)
 	}
 }
