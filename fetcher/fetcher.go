@@ -78,18 +78,19 @@ type Options struct {
 type Store interface {
 	Feed(ctx context.Context, url string) (f store.Feed, ok bool, err error)
 	SaveFeed(ctx context.Context, url string, f store.Fetched, now time.Time) (store.Saved, error)
-	NotModified(ctx context.Context, url string, now time.Time) error
-	Failed(ctx context.Context, url, class, msg string, now time.Time) error
+	// NotModifiedAt records a check that found nothing new, where the
+	// feed was fetched and the permanent moves seen; the schedule is
+	// reset.
+	NotModifiedAt(ctx context.Context, url string, loc store.Location, now time.Time) error
+	// FailedState records a failure with what it means for the schedule
+	// (Retry-After, back-off, 410 Gone). Stored items are not touched.
+	FailedState(ctx context.Context, url string, f store.Failure, now time.Time) error
+	// Waited records that the feed was not fetched because it is not due
+	// (or gone): nothing about it changes but that this pass is done
+	// with it (several workers share a pass on PostgreSQL).
+	Waited(ctx context.Context, url string, now time.Time) error
 }
 
-// stateStore is a Store that also keeps what politeness needs across
-// runs: Retry-After and back-off times, 410 Gone, learned moves (the
-// SQLite store does). With a Store without it, feeds are fetched every
-// run and failures are recorded without a schedule.
-type stateStore interface {
-	FailedState(ctx context.Context, url string, f store.Failure, now time.Time) error
-	NotModifiedAt(ctx context.Context, url string, loc store.Location, now time.Time) error
-}
 
 // Limits on what one feed may put in the database.
 const (
@@ -310,6 +311,9 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 		}
 		if res.Status == Waiting {
 			f.log.Debug("feed skipped", "feed", fd.URL, "reason", res.Skip)
+			if err := f.st.Waited(context.WithoutCancel(ctx), fd.URL, now); err != nil {
+				res.Status, res.Err = Failed, newError(fd.URL, ClassStore, err)
+			}
 			return res
 		}
 	}
@@ -428,11 +432,7 @@ func verdictOnContent(class string) bool {
 func (f *Fetcher) notModified(ctx context.Context, url string, loc store.Location, now time.Time, res Result) Result {
 	t := time.Now()
 	var err error
-	if ss, ok := f.st.(stateStore); ok {
-		err = ss.NotModifiedAt(context.WithoutCancel(ctx), url, loc, now)
-	} else {
-		err = f.st.NotModified(context.WithoutCancel(ctx), url, now)
-	}
+	err = f.st.NotModifiedAt(context.WithoutCancel(ctx), url, loc, now)
 	res.Timing.Store += time.Since(t)
 	if err != nil {
 		res.Err = newError(url, ClassStore, err)
@@ -443,12 +443,9 @@ func (f *Fetcher) notModified(ctx context.Context, url string, loc store.Locatio
 	return res
 }
 
-// failed records a failure, with its schedule when the store keeps one.
+// failed records a failure with what it means for the feed's schedule.
 func (f *Fetcher) failed(ctx context.Context, url string, fail store.Failure, now time.Time) error {
-	if ss, ok := f.st.(stateStore); ok {
-		return ss.FailedState(ctx, url, fail, now)
-	}
-	return f.st.Failed(ctx, url, fail.Class, fail.Msg, now)
+	return f.st.FailedState(ctx, url, fail, now)
 }
 
 // get reads the feed's body, from a file or over HTTP.

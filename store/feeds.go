@@ -135,6 +135,10 @@ func (s *Store) NotModifiedAt(ctx context.Context, url string, loc Location, now
 	})
 }
 
+// Waited records that a pass did not fetch the feed because it is not
+// due: nothing to keep in SQLite, where one run holds the whole pass.
+func (s *Store) Waited(ctx context.Context, url string, now time.Time) error { return nil }
+
 // Failure is one failed check of a feed.
 type Failure struct {
 	Class string

@@ -10,16 +10,19 @@ import (
 )
 
 const feedColumns = `id, url, title, home, etag, last_modified, body_hash,
-	checked_at, success_at, error_class, error, failures`
+	checked_at, success_at, error_class, error, failures,
+	next_fetch_at, gone_at, error_at, fetch_url, moved_to, moved_count`
 
 func scanFeed(row pgx.Row, f *store.Feed, extra ...any) error {
-	var checked, success int64
+	var checked, success, next, gone, errAt int64
 	dst := append([]any{&f.ID, &f.URL, &f.Title, &f.Home, &f.ETag, &f.LastModified, &f.BodyHash,
-		&checked, &success, &f.ErrorClass, &f.Error, &f.Failures}, extra...)
+		&checked, &success, &f.ErrorClass, &f.Error, &f.Failures,
+		&next, &gone, &errAt, &f.FetchURL, &f.MovedTo, &f.MovedCount}, extra...)
 	if err := row.Scan(dst...); err != nil {
 		return err
 	}
 	f.CheckedAt, f.SuccessAt = store.FromUnix(checked), store.FromUnix(success)
+	f.NextFetchAt, f.GoneAt, f.ErrorAt = store.FromUnix(next), store.FromUnix(gone), store.FromUnix(errAt)
 	return nil
 }
 
@@ -80,19 +83,61 @@ func (s *Store) NotModified(ctx context.Context, url string, now time.Time) erro
 			return err
 		}
 		_, err := tx.Exec(ctx, `UPDATE feeds SET checked_at = $1, success_at = $1,
-			error_class = '', error = '', failures = 0, `+attempted+` WHERE url = $2`, store.Unix(now), url)
+			error_class = '', error = '', failures = 0, next_fetch_at = 0, gone_at = 0, `+attempted+`
+			WHERE url = $2`, store.Unix(now), url)
 		return err
 	})
 }
 
-// Failed records a failed fetch. Stored items are not touched.
-func (s *Store) Failed(ctx context.Context, url, class, msg string, now time.Time) error {
+// NotModifiedAt is NotModified that also records where the feed was
+// fetched and the permanent moves seen.
+func (s *Store) NotModifiedAt(ctx context.Context, url string, loc store.Location, now time.Time) error {
 	return s.tx(ctx, func(tx pgx.Tx) error {
 		if _, err := ensureFeed(ctx, tx, url); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `UPDATE feeds SET checked_at = $1, error_class = $2, error = $3,
-			failures = failures + 1, `+attempted+` WHERE url = $4`, store.Unix(now), class, msg, url)
+		_, err := tx.Exec(ctx, `UPDATE feeds SET checked_at = $1, success_at = $1,
+			error_class = '', error = '', failures = 0, next_fetch_at = 0, gone_at = 0,
+			fetch_url = $2, moved_to = $3, moved_count = $4, `+attempted+` WHERE url = $5`,
+			store.Unix(now), loc.FetchURL, loc.MovedTo, loc.MovedCount, url)
 		return err
 	})
+}
+
+// Failed records a failed fetch, counted and without a schedule. Stored
+// items are not touched.
+func (s *Store) Failed(ctx context.Context, url, class, msg string, now time.Time) error {
+	return s.FailedState(ctx, url, store.Failure{Class: class, Msg: msg}, now)
+}
+
+// FailedState records a failed fetch with what it means for the schedule
+// (Retry-After or back-off: no request before f.Next; 410 Gone), as the
+// SQLite store does: every worker sharing the database then leaves the
+// feed alone until it is due. Stored items are not touched.
+func (s *Store) FailedState(ctx context.Context, url string, f store.Failure, now time.Time) error {
+	inc := 1
+	if f.NotCounted {
+		inc = 0
+	}
+	gone := int64(0)
+	if f.Gone {
+		gone = store.Unix(now)
+	}
+	return s.tx(ctx, func(tx pgx.Tx) error {
+		if _, err := ensureFeed(ctx, tx, url); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE feeds SET checked_at = $1, error_class = $2, error = $3, error_at = $1,
+			failures = failures + $4, next_fetch_at = $5, gone_at = CASE WHEN $6::bigint != 0 THEN $6 ELSE gone_at END,
+			`+attempted+` WHERE url = $7`, store.Unix(now), f.Class, f.Msg, inc, store.Unix(f.Next), gone, url)
+		return err
+	})
+}
+
+// Waited records that the pass did not fetch the feed because it is not
+// due or gone: its claim is released and the pass is done with it, so
+// that no worker waits for it (its state is otherwise untouched).
+func (s *Store) Waited(ctx context.Context, url string, now time.Time) error {
+	_, err := s.pool.Exec(ctx, `UPDATE feeds SET `+attempted+` WHERE url = $1`, url)
+	return err
 }

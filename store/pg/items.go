@@ -24,8 +24,10 @@ func (s *Store) SaveFeed(ctx context.Context, url string, f store.Fetched, now t
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE feeds SET title = $1, home = $2, etag = $3, last_modified = $4,
-			body_hash = $5, checked_at = $6, success_at = $6, error_class = '', error = '', failures = 0, `+attempted+`
-			WHERE id = $7`, f.Title, f.Home, f.ETag, f.LastModified, f.BodyHash, store.Unix(now), feedID); err != nil {
+			body_hash = $5, checked_at = $6, success_at = $6, error_class = '', error = '', failures = 0,
+			next_fetch_at = 0, gone_at = 0, fetch_url = $8, moved_to = $9, moved_count = $10, `+attempted+`
+			WHERE id = $7`, f.Title, f.Home, f.ETag, f.LastModified, f.BodyHash, store.Unix(now), feedID,
+			f.Location.FetchURL, f.Location.MovedTo, f.Location.MovedCount); err != nil {
 			return err
 		}
 		since := store.Unix(now.Add(-store.ChangingGUIDWindow))

@@ -170,10 +170,19 @@ func TestClaim(t *testing.T) {
 	if got, _ := s.Claim(ctx, "c", urls, start, 10, time.Minute); len(got) != 2 {
 		t.Errorf("after release: %v", got)
 	}
-	for _, u := range a {
+	// One of them is not due (a Retry-After from an earlier pass): the
+	// fetcher skips it and says so, which ends the pass's work on it as
+	// a fetch would; the other fails.
+	if err := s.Waited(ctx, a[0], t0); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range a[1:] {
 		if err := s.Failed(ctx, u, "timeout", "feed "+u+": timeout", t0); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if n, _ := s.Claimed(ctx, "b", urls, start); n != 0 {
+		t.Errorf("%d feeds left to others after Waited and Failed, want 0", n)
 	}
 	// Every feed attempted: the pass is over, the next one starts.
 	next, err := s.BeginPass(ctx, urls)

@@ -25,6 +25,9 @@ type Store interface {
 	Feeds(ctx context.Context) ([]store.Feed, error)
 	NotModified(ctx context.Context, url string, now time.Time) error
 	Failed(ctx context.Context, url, class, msg string, now time.Time) error
+	NotModifiedAt(ctx context.Context, url string, loc store.Location, now time.Time) error
+	FailedState(ctx context.Context, url string, f store.Failure, now time.Time) error
+	Waited(ctx context.Context, url string, now time.Time) error
 	SaveFeed(ctx context.Context, url string, f store.Fetched, now time.Time) (store.Saved, error)
 	Count(ctx context.Context) (int, error)
 	Since(ctx context.Context) (time.Time, error)
@@ -73,6 +76,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"Summarize", testSummarize},
 		{"Since", testSince},
 		{"SaveFeed_BadData", testBadData},
+		{"Schedule", testSchedule},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.fn == nil {
@@ -577,5 +581,52 @@ func testBadData(t *testing.T, s Store) {
 	mustSave(t, s, "https://good.example/feed", []store.Item{{GUID: "g", Title: "Fine", Link: "https://good.example/1"}}, now)
 	if after := mustCount(t, s); after != before+1 {
 		t.Errorf("items %d after a good feed, want %d", after, before+1)
+	}
+}
+
+// testSchedule: what fetching learns of a feed's schedule and location
+// (Retry-After, back-off, 410 Gone, permanent moves) is kept by every
+// engine, and a success resets the schedule: several workers sharing
+// PostgreSQL leave a waiting feed alone as one SQLite run does.
+func testSchedule(t *testing.T, s Store) {
+	ctx := context.Background()
+	const url = "https://sched.example/feed"
+	next := t0.Add(2 * time.Hour)
+	if err := s.FailedState(ctx, url, store.Failure{Class: "rate_limited", Msg: "feed x: rate_limited: 429", Next: next, NotCounted: true}, t0); err != nil {
+		t.Fatal(err)
+	}
+	f, ok, err := s.Feed(ctx, url)
+	if err != nil || !ok || !f.NextFetchAt.Equal(next) || f.Failures != 0 || f.ErrorClass != "rate_limited" || !f.ErrorAt.Equal(t0) {
+		t.Fatalf("after a 429: %+v (%v %v), want next %v, 0 failures, its class and time", f, ok, err, next)
+	}
+	if err := s.FailedState(ctx, url, store.Failure{Class: "gone", Msg: "feed x: gone: 410", Gone: true}, t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if f, _, _ = s.Feed(ctx, url); !f.GoneAt.Equal(t0.Add(time.Hour)) || f.Failures != 1 {
+		t.Errorf("after a 410: gone %v, %d failures", f.GoneAt, f.Failures)
+	}
+	if err := s.Waited(ctx, url, t0.Add(90*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if g, _, _ := s.Feed(ctx, url); !g.GoneAt.Equal(f.GoneAt) || g.Failures != f.Failures || !g.CheckedAt.Equal(f.CheckedAt) {
+		t.Errorf("Waited changed the feed's state: %+v", g)
+	}
+	loc := store.Location{FetchURL: "https://new.example/feed", MovedTo: "https://new.example/feed", MovedCount: 3}
+	if err := s.NotModifiedAt(ctx, url, loc, t0.Add(3*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	f, _, _ = s.Feed(ctx, url)
+	if !f.NextFetchAt.IsZero() || !f.GoneAt.IsZero() || f.Failures != 0 || f.Location != loc {
+		t.Errorf("after a 304: %+v, want the schedule reset and location %+v", f, loc)
+	}
+	moved := store.Location{FetchURL: "https://newer.example/feed"}
+	if err := s.FailedState(ctx, url, store.Failure{Class: "timeout", Msg: "feed x: timeout", Next: next}, t0.Add(4*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveFeed(ctx, url, store.Fetched{Title: "T", Location: moved, Items: []store.Item{{GUID: "s1", Title: "x"}}}, t0.Add(5*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if f, _, _ = s.Feed(ctx, url); !f.NextFetchAt.IsZero() || f.Failures != 0 || f.Location != moved {
+		t.Errorf("after a success: %+v, want the schedule reset and location %+v", f, moved)
 	}
 }
