@@ -91,7 +91,6 @@ type Store interface {
 	Waited(ctx context.Context, url string, now time.Time) error
 }
 
-
 // Limits on what one feed may put in the database.
 const (
 	maxItems      = 1000    // per fetch; the newest are kept
