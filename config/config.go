@@ -128,6 +128,9 @@ type Topic struct {
 	// IndexOrder is how index.html lists the topic's entries: "date"
 	// (newest first) or "outlets" (most carried first).
 	IndexOrder string
+	// Highlight marks the words that matched in the published text
+	// (<mark>): the topic's highlight, else the global one.
+	Highlight bool
 }
 
 // Dir is the directory of the configuration file: relative paths and
@@ -166,6 +169,7 @@ type file struct {
 	MaxBodyMB   *int               `toml:"max_body_mb"`
 	UserAgent   string             `toml:"user_agent"`
 	AllowPriv   bool               `toml:"allow_private_networks"`
+	Highlight   bool               `toml:"highlight"`
 	Budget      *duration          `toml:"budget"`
 	KeepDays    *int               `toml:"keep_days"`
 	KeepMatched *int               `toml:"keep_matched_days"`
@@ -210,6 +214,7 @@ type fileTopic struct {
 	Dedup          *bool    `toml:"dedup"`
 	DedupThr       *float64 `toml:"dedup_threshold"`
 	MinOutlets     *int     `toml:"min_outlets"`
+	Highlight      *bool    `toml:"highlight"`
 	IndexOrder     *string  `toml:"index_order"`
 }
 
@@ -496,6 +501,10 @@ func (v *validator) build(f *file) {
 				v.errAt(key+".min_outlets", "min_outlets = %d counts the outlets of a story, which needs story grouping: it is off for this topic ([dedup] enabled or the topic's dedup)", n)
 			}
 			t.MinOutlets = max(1, *ft.MinOutlets)
+		}
+		t.Highlight = f.Highlight
+		if ft.Highlight != nil {
+			t.Highlight = *ft.Highlight
 		}
 		t.IndexOrder = "date"
 		if ft.IndexOrder != nil {

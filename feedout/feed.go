@@ -38,6 +38,9 @@ type Entry struct {
 	// Outlets is how many outlets (feeds) carry the story, the entry's
 	// own included (JSON Feed: _feedsift.outlets); 0 or 1: this one.
 	Outlets int
+	// Highlight are words (as the text writes them) to mark in the
+	// published summary and content (<mark>); the title stays plain.
+	Highlight []string
 }
 
 // Link is a link to a related page: another outlet's copy of a story.

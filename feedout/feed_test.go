@@ -245,7 +245,11 @@ func TestWrite_Checkers(t *testing.T) {
 	inputs := []struct {
 		name string
 		feed func(self string) *Feed
-	}{{"golden", testFeed}, {"minimal", minimalFeed}}
+	}{{"golden", testFeed}, {"minimal", minimalFeed}, {"highlighted", func(self string) *Feed {
+		f := testFeed(self)
+		f.Entries[0].Highlight = []string{"Go team", "release notes"}
+		return f
+	}}}
 	for _, in := range inputs {
 		for _, fm := range formats {
 			t.Run(in.name+"/"+fm.name, func(t *testing.T) {

@@ -40,6 +40,18 @@ type IndexEntry struct {
 	Groups    []string  // why it matched: the topic's group names
 	Outlets   int       // outlets carrying the story; shown when over 1
 	Lang      string    // its language tag, when known
+	Highlight []string  // words to mark in the snippet (<mark>)
+
+	spans []span // Snippet with Highlight marked
+}
+
+// Spans is the snippet in runs of text, the highlighted words marked,
+// for the page's template.
+func (e IndexEntry) Spans() []span {
+	if e.spans == nil && e.Snippet != "" {
+		return []span{{Text: e.Snippet}}
+	}
+	return e.spans
 }
 
 // indexTmpl is html/template, so every string is escaped for its context.
@@ -92,7 +104,7 @@ ul{padding-left:1.2rem}li{margin:.6rem 0;overflow-wrap:anywhere}.meta{color:#666
 {{- if .Entries}}
 <ul>
 {{- range .Entries}}
-<li{{if .Lang}} lang="{{.Lang}}"{{end}}>{{if .Link}}<a href="{{.Link}}">{{.Title}}</a>{{else}}{{.Title}}{{end}}<br><span class="meta">{{if not .Date.IsZero}}<time datetime="{{isodate .Date}}">{{date .Date}}</time>{{end}}{{if and .Source (not .Date.IsZero)}} · {{end}}{{.Source}}{{if gt .Outlets 1}} · carried by {{.Outlets}} outlets{{end}}{{if .Groups}} · matched {{join .Groups}}{{end}}</span>{{if .Snippet}}<br><span class="snippet">{{.Snippet}}</span>{{end}}</li>
+<li{{if .Lang}} lang="{{.Lang}}"{{end}}>{{if .Link}}<a href="{{.Link}}">{{.Title}}</a>{{else}}{{.Title}}{{end}}<br><span class="meta">{{if not .Date.IsZero}}<time datetime="{{isodate .Date}}">{{date .Date}}</time>{{end}}{{if and .Source (not .Date.IsZero)}} · {{end}}{{.Source}}{{if gt .Outlets 1}} · carried by {{.Outlets}} outlets{{end}}{{if .Groups}} · matched {{join .Groups}}{{end}}</span>{{if .Snippet}}<br><span class="snippet">{{range .Spans}}{{if .Mark}}<mark>{{.Text}}</mark>{{else}}{{.Text}}{{end}}{{end}}</span>{{end}}</li>
 {{- end}}
 </ul>
 {{- else}}
@@ -130,6 +142,9 @@ func WriteIndex(w io.Writer, idx Index) error {
 			e.Title = cleanLine(e.Title)
 			e.Source = cleanLine(e.Source)
 			e.Snippet = clipText(cleanLine(e.Snippet), snippetRunes)
+			if words := cleanWords(e.Highlight); len(words) > 0 {
+				e.spans = markSpans(e.Snippet, words)
+			}
 			e.Lang = langTag(e.Lang)
 			var groups []string
 			for _, g := range e.Groups {

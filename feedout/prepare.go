@@ -124,6 +124,9 @@ func prepare(f *Feed) (*doc, error) {
 		}
 		it.summary = publishedHTML(e.SummaryHTML, base, it.link)
 		it.content = publishedHTML(e.ContentHTML, base, it.link)
+		if words := cleanWords(e.Highlight); len(words) > 0 {
+			it.summary, it.content = markHTML(it.summary, words), markHTML(it.content, words)
+		}
 		if it.title == "" {
 			it.title = fallbackTitle(it)
 		}

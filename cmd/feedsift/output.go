@@ -163,7 +163,8 @@ func (p *pass) writeIndex(ctx context.Context, outs []written) error {
 				text = e.ContentHTML
 			}
 			it.Entries = append(it.Entries, feedout.IndexEntry{Title: e.Title, Link: e.Link, Date: e.Published, FirstSeen: e.FirstSeen,
-				Source: src, Snippet: feedout.PlainText(text), Groups: e.Categories[:min(len(e.Categories), 8)], Outlets: e.Outlets, Lang: e.Lang})
+				Source: src, Snippet: feedout.PlainText(text), Groups: e.Categories[:min(len(e.Categories), 8)], Outlets: e.Outlets, Lang: e.Lang,
+				Highlight: e.Highlight})
 		}
 		idx.Topics = append(idx.Topics, it)
 	}
@@ -222,8 +223,23 @@ func (p *pass) topicFeed(t topic, ms []store.Matched) *feedout.Feed {
 	// A source is as recent as its newest entry here: deterministic, and
 	// it changes only when one of its items does.
 	sourceUpdated := map[string]time.Time{}
+	groups := map[string]bool{}
+	if t.Highlight {
+		for _, g := range p.cfg.Groups {
+			groups[g.Name] = true
+		}
+	}
 	for _, m := range ms {
 		e := entry(m, p.feedTitle(&m.FeedItem))
+		if t.Highlight {
+			// The reasons are the groups that matched, then the words
+			// as the item writes them: those are marked.
+			for _, r := range m.Reasons {
+				if !groups[r] {
+					e.Highlight = append(e.Highlight, r)
+				}
+			}
+		}
 		if e.Updated.After(f.Updated) {
 			f.Updated = e.Updated
 		}

@@ -90,3 +90,32 @@ func TestOffsetOf(t *testing.T) {
 		}
 	}
 }
+
+// TestRun_Highlight: with highlight = true the words that matched are
+// marked in the published text and on the index page, never in titles or
+// group names; without it nothing is marked.
+func TestRun_Highlight(t *testing.T) {
+	cfg := copyExample(t)
+	s := string(mustReadFile(t, cfg))
+	if code, _, stderr := feedsift(t, "run", "-config", cfg); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	out := filepath.Join(filepath.Dir(cfg), "out")
+	if strings.Contains(string(mustReadFile(t, filepath.Join(out, "russia-china-security.atom"))), "mark&gt;") {
+		t.Errorf("marks without highlight = true")
+	}
+	os.WriteFile(cfg, []byte("highlight = true\n"+s), 0o644)
+	if code, _, stderr := feedsift(t, "replay", "-config", cfg, "-topic", "russia-china-security"); code != exitOK {
+		t.Fatalf("replay: exit %d: %s", code, stderr)
+	}
+	atom := string(mustReadFile(t, filepath.Join(out, "russia-china-security.atom")))
+	if !strings.Contains(atom, "&lt;mark&gt;Shoigu&lt;/mark&gt;") {
+		t.Errorf("the atom feed does not mark Shoigu:\n%s", atom[:min(len(atom), 3000)])
+	}
+	if strings.Contains(atom, `<title type="text">`+"&lt;mark") || strings.Contains(atom, "&lt;mark&gt;security&lt;/mark&gt;&lt;/mark") {
+		t.Errorf("a title or a group name was marked")
+	}
+	if page := string(mustReadFile(t, filepath.Join(out, "index.html"))); !strings.Contains(page, "<mark>") {
+		t.Errorf("index.html shows no marks")
+	}
+}
