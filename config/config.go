@@ -46,6 +46,7 @@ type Config struct {
 	OutputDir string
 	BaseURL   string // where output_dir is published, ending in "/"
 	SiteTitle string // index.html's title and heading (site_title)
+	WebSubHub string // a WebSub hub every topic feed names and is announced to (websub_hub), or ""
 
 	Concurrency int
 	PerHost     int
@@ -163,6 +164,7 @@ type file struct {
 	OutputDir   *string            `toml:"output_dir"`
 	BaseURL     string             `toml:"base_url"`
 	SiteTitle   *string            `toml:"site_title"`
+	WebSubHub   string             `toml:"websub_hub"`
 	Concurrency *int               `toml:"concurrency"`
 	PerHost     *int               `toml:"per_host"`
 	Timeout     *duration          `toml:"timeout"`
@@ -324,6 +326,13 @@ func (v *validator) build(f *file) {
 			v.errAt("base_url", "base_url %q: want an absolute http or https URL", f.BaseURL)
 		} else {
 			c.BaseURL = strings.TrimSuffix(f.BaseURL, "/") + "/"
+		}
+	}
+	if f.WebSubHub != "" {
+		if u, err := url.Parse(f.WebSubHub); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			v.errAt("websub_hub", "websub_hub %q: want an absolute http or https URL", f.WebSubHub)
+		} else {
+			c.WebSubHub = f.WebSubHub
 		}
 	}
 	c.SiteTitle = DefaultSiteTitle

@@ -97,6 +97,9 @@ func atomDoc(d *doc) *atomFeed {
 		Generator: atomGenerator{URI: generatorURI, Name: generatorName},
 		Links:     []atomLink{{Rel: "self", Type: "application/atom+xml", Href: d.self}},
 	}
+	if d.hub != "" {
+		af.Links = append(af.Links, atomLink{Rel: "hub", Href: d.hub})
+	}
 	if d.subtitle != "" {
 		af.Subtitle = &atomText{Type: "text", Text: d.subtitle}
 	}

@@ -15,6 +15,7 @@ type Feed struct {
 	Updated  time.Time
 	Author   string // feed-level author name (required by Atom when entries lack one)
 	Lang     string // language of the feed (BCP 47, e.g. "en"), optional
+	Hub      string // a WebSub hub (rel="hub"), optional: readers subscribe there for instant updates
 	Entries  []Entry
 }
 

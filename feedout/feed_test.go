@@ -245,9 +245,10 @@ func TestWrite_Checkers(t *testing.T) {
 	inputs := []struct {
 		name string
 		feed func(self string) *Feed
-	}{{"golden", testFeed}, {"minimal", minimalFeed}, {"highlighted", func(self string) *Feed {
+	}{{"golden", testFeed}, {"minimal", minimalFeed}, {"highlighted, with a hub", func(self string) *Feed {
 		f := testFeed(self)
 		f.Entries[0].Highlight = []string{"Go team", "release notes"}
+		f.Hub = "https://hub.example.org/"
 		return f
 	}}}
 	for _, in := range inputs {

@@ -21,18 +21,24 @@ import (
 // it is: its modification time, and so the ETag and Last-Modified that
 // Handler sends, change only when the content does, and a feed reader
 // polling an unchanged feed gets 304 Not Modified.
-func WriteFile(path string, write func(io.Writer) error) (err error) {
+func WriteFile(path string, write func(io.Writer) error) error {
+	_, err := writeFile(path, write)
+	return err
+}
+
+// writeFile is WriteFile that says whether the file's content changed.
+func writeFile(path string, write func(io.Writer) error) (changed bool, err error) {
 	var buf bytes.Buffer
 	if err := write(&buf); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return false, fmt.Errorf("write %s: %w", path, err)
 	}
 	// Only a regular file is compared and replaced: reading a FIFO would
 	// wait for ever, and a directory or device is someone else's.
 	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-		return fmt.Errorf("write %s: it exists and is not a regular file (%s); remove it or choose another output_dir", path, fi.Mode().Type())
+		return false, fmt.Errorf("write %s: it exists and is not a regular file (%s); remove it or choose another output_dir", path, fi.Mode().Type())
 	}
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, buf.Bytes()) {
-		return nil
+		return false, nil
 	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -40,7 +46,7 @@ func WriteFile(path string, write func(io.Writer) error) (err error) {
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return false, fmt.Errorf("write %s: %w", path, err)
 	}
 	defer func() {
 		if err != nil {
@@ -50,21 +56,21 @@ func WriteFile(path string, write func(io.Writer) error) (err error) {
 		}
 	}()
 	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		return err
+		return false, err
 	}
 	if err := tmp.Chmod(0o644); err != nil {
-		return err
+		return false, err
 	}
 	if err := tmp.Sync(); err != nil {
-		return err
+		return false, err
 	}
 	if err := tmp.Close(); err != nil {
-		return err
+		return false, err
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
+		return false, err
 	}
-	return syncDir(dir)
+	return true, syncDir(dir)
 }
 
 // syncDir makes a rename in dir durable.

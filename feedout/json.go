@@ -22,7 +22,14 @@ type jsonFeed struct {
 	Description string              `json:"description,omitempty"`
 	Authors     []*feeds.JSONAuthor `json:"authors,omitempty"`
 	Language    string              `json:"language,omitempty"`
+	Hubs        []jsonHub           `json:"hubs,omitempty"`
 	Items       []jsonItem          `json:"items"`
+}
+
+// jsonHub is a JSON Feed hub: a WebSub endpoint readers may subscribe to.
+type jsonHub struct {
+	Type string `json:"type"`
+	URL  string `json:"url"`
 }
 
 type jsonItem struct {
@@ -91,6 +98,7 @@ func jsonDoc(d *doc) *jsonFeed {
 		Title:       d.title,
 		HomePageURL: d.link,
 		FeedURL:     d.self,
+		Hubs:        hubs(d.hub),
 		Description: d.subtitle,
 		Language:    d.lang,
 		Items:       []jsonItem{},
@@ -143,4 +151,11 @@ func jsonDoc(d *doc) *jsonFeed {
 		jf.Items = append(jf.Items, ji)
 	}
 	return jf
+}
+
+func hubs(hub string) []jsonHub {
+	if hub == "" {
+		return nil
+	}
+	return []jsonHub{{Type: "WebSub", URL: hub}}
 }

@@ -14,6 +14,7 @@ import (
 type doc struct {
 	id, title, subtitle string
 	link, self          string // link may be empty; self never is
+	hub                 string // WebSub hub, or empty
 	updated             time.Time
 	author              string
 	lang                string
@@ -71,6 +72,12 @@ func prepare(f *Feed) (*doc, error) {
 		return nil, bad("Self", "%q is not an absolute http(s) URL", f.Self)
 	}
 	d.self = cleanLine(f.Self)
+	if f.Hub != "" {
+		if _, ok := httpURL(f.Hub); !ok {
+			return nil, bad("Hub", "%q is not an absolute http(s) URL", f.Hub)
+		}
+		d.hub = cleanLine(f.Hub)
+	}
 	if f.Link != "" {
 		if _, ok := httpURL(f.Link); !ok {
 			return nil, bad("Link", "%q is not an absolute http(s) URL", f.Link)

@@ -25,14 +25,14 @@ type rssDoc struct {
 }
 
 type rssChannel struct {
-	Title         rssText   `xml:"title"`
-	Link          string    `xml:"link"`
-	Description   rssText   `xml:"description"`
-	Language      string    `xml:"language,omitempty"`
-	AtomLink      rssAtomLn `xml:"atom:link"`
-	LastBuildDate string    `xml:"lastBuildDate"`
-	Generator     string    `xml:"generator"`
-	Items         []rssItem `xml:"item"`
+	Title         rssText     `xml:"title"`
+	Link          string      `xml:"link"`
+	Description   rssText     `xml:"description"`
+	Language      string      `xml:"language,omitempty"`
+	AtomLinks     []rssAtomLn `xml:"atom:link"` // rel="self", then rel="hub" if any
+	LastBuildDate string      `xml:"lastBuildDate"`
+	Generator     string      `xml:"generator"`
+	Items         []rssItem   `xml:"item"`
 }
 
 // rssText is plain text escaped the way the W3C validator asks for it:
@@ -63,7 +63,7 @@ func defuseTags(s string) string {
 type rssAtomLn struct {
 	Href  string `xml:"href,attr"`
 	Rel   string `xml:"rel,attr"`
-	Type  string `xml:"type,attr"`
+	Type  string `xml:"type,attr,omitempty"`
 	Title string `xml:"title,attr,omitempty"`
 }
 
@@ -103,12 +103,15 @@ func rssDocument(d *doc) *rssDoc {
 		Link:          d.link,
 		Description:   plain(d.subtitle),
 		Language:      d.lang,
-		AtomLink:      rssAtomLn{Href: d.self, Rel: "self", Type: "application/rss+xml"},
+		AtomLinks:     []rssAtomLn{{Href: d.self, Rel: "self", Type: "application/rss+xml"}},
 		LastBuildDate: rfc822(d.updated),
 		Generator:     generatorName,
 	}
 	if ch.Link == "" {
 		ch.Link = d.self // required; the document itself is the best we have
+	}
+	if d.hub != "" {
+		ch.AtomLinks = append(ch.AtomLinks, rssAtomLn{Href: d.hub, Rel: "hub"})
 	}
 	if d.subtitle == "" {
 		ch.Description = plain(d.title) // required

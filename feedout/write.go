@@ -29,19 +29,26 @@ var Formats = []Format{Atom, RSS, JSONFeed}
 // f.Self is ignored. f is validated once, before any file is touched, so
 // invalid input changes nothing.
 func Write(dir, baseURL, name string, f Feed, formats ...Format) error {
+	_, err := Publish(dir, baseURL, name, f, formats...)
+	return err
+}
+
+// Publish is Write that returns the self URLs of the documents whose
+// content changed (rewritten files): what a WebSub hub is told about.
+func Publish(dir, baseURL, name string, f Feed, formats ...Format) (changed []string, err error) {
 	if len(formats) == 0 {
 		formats = Formats
 	}
 	if name == "" || strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") {
-		return fmt.Errorf("feed %s: %w: file name %q", f.ID, ErrInvalid, name)
+		return nil, fmt.Errorf("feed %s: %w: file name %q", f.ID, ErrInvalid, name)
 	}
 	if !strings.HasSuffix(baseURL, "/") {
-		return fmt.Errorf("feed %s: %w: base URL %q does not end in /", f.ID, ErrInvalid, baseURL)
+		return nil, fmt.Errorf("feed %s: %w: base URL %q does not end in /", f.ID, ErrInvalid, baseURL)
 	}
 	f.Self = baseURL + name + ".atom"
 	d, err := prepare(&f)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	writers := map[Format]func(io.Writer, *doc) error{
 		Atom:     func(w io.Writer, d *doc) error { return writeXML(w, atomDoc(d)) },
@@ -52,7 +59,7 @@ func Write(dir, baseURL, name string, f Feed, formats ...Format) error {
 	for i, format := range formats {
 		write, ok := writers[format]
 		if !ok {
-			return fmt.Errorf("feed %s: %w: unknown format %q", f.ID, ErrInvalid, format)
+			return nil, fmt.Errorf("feed %s: %w: unknown format %q", f.ID, ErrInvalid, format)
 		}
 		self := baseURL + name + "." + string(format)
 		renders[i] = rendered(func(w *bytes.Buffer, d *doc) error {
@@ -62,15 +69,19 @@ func Write(dir, baseURL, name string, f Feed, formats ...Format) error {
 	}
 	outs, err := fit(d, renders)
 	if err != nil {
-		return fmt.Errorf("feed %s: %w", f.ID, err)
+		return nil, fmt.Errorf("feed %s: %w", f.ID, err)
 	}
 	for i, format := range formats {
-		if err := WriteFile(filepath.Join(dir, name+"."+string(format)), func(w io.Writer) error {
+		c, err := writeFile(filepath.Join(dir, name+"."+string(format)), func(w io.Writer) error {
 			_, err := w.Write(outs[i])
 			return err
-		}); err != nil {
-			return err
+		})
+		if err != nil {
+			return changed, err
+		}
+		if c {
+			changed = append(changed, baseURL+name+"."+string(format))
 		}
 	}
-	return nil
+	return changed, nil
 }

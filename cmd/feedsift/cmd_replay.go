@@ -120,6 +120,7 @@ func (c *replayCmd) Run(ctx context.Context, args []string) error {
 	if err := p.writeIndex(ctx, outs); err != nil {
 		return &exitError{exitFailure, err}
 	}
+	p.announce(ctx)
 	return nil
 }
 

@@ -181,6 +181,8 @@ type pass struct {
 	force    bool          // -force: fetch feeds that are not due or gone
 
 	titles map[string]string // configured feed titles by URL
+
+	changed []string // self URLs of the topic documents this pass rewrote
 }
 
 // openPass opens the database for a pass (no lock: callers that write
@@ -342,6 +344,7 @@ func (p *pass) run(ctx context.Context) error {
 		outErrs = append(outErrs, err)
 		p.log.Error("cannot write the index", "err", err)
 	}
+	p.announce(ctx)
 	ph.output = time.Since(tOutput)
 	pprof.SetGoroutineLabels(ctx)
 	p.log.Debug("run phases", ph.attrs()...)

@@ -44,7 +44,9 @@ func (p *pass) writeTopic(ctx context.Context, t topic) (*feedout.Feed, error) {
 	for i, s := range t.Formats {
 		formats[i] = feedout.Format(s)
 	}
-	if err := feedout.Write(p.cfg.OutputDir, p.cfg.BaseURL, t.Name, *f, formats...); err != nil {
+	changed, err := feedout.Publish(p.cfg.OutputDir, p.cfg.BaseURL, t.Name, *f, formats...)
+	p.changed = append(p.changed, changed...)
+	if err != nil {
 		return nil, err
 	}
 	p.log.Info("topic written", "topic", t.Name, "path", filepath.Join(p.cfg.OutputDir, t.Name+"."+t.Formats[0]),
@@ -219,6 +221,7 @@ func (p *pass) topicFeed(t topic, ms []store.Matched) *feedout.Feed {
 		Link:    p.cfg.BaseURL,
 		Author:  "feedsift",
 		Updated: time.Unix(0, 0).UTC(),
+		Hub:     p.cfg.WebSubHub,
 	}
 	// A source is as recent as its newest entry here: deterministic, and
 	// it changes only when one of its items does.
