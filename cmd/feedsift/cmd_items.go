@@ -114,9 +114,9 @@ func (c *itemsCmd) Run(ctx context.Context, args []string) error {
 	if *limit < 0 {
 		return &exitError{exitUsage, errors.New("-n must be 0 (all) or more")}
 	}
-	since, err := parseSince(*sinceArg)
+	since, err := sinceFlag(*sinceArg)
 	if err != nil {
-		return &exitError{exitUsage, fmt.Errorf("-since %q: %w", *sinceArg, err)}
+		return err
 	}
 	s, err := load(*path)
 	if err != nil {

@@ -38,9 +38,9 @@ func (c *labelCmd) Run(ctx context.Context, args []string) error {
 	if *topicName == "" || *out == "" {
 		return &exitError{exitUsage, errors.New("want -topic NAME and -o FILE.tsv")}
 	}
-	since, err := parseSince(*sinceArg)
+	since, err := sinceFlag(*sinceArg)
 	if err != nil {
-		return &exitError{exitUsage, fmt.Errorf("-since %q: %w", *sinceArg, err)}
+		return err
 	}
 	s, err := load(*path)
 	if err != nil {

@@ -35,9 +35,9 @@ func (c *replayCmd) Run(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	since, err := parseSince(*sinceArg)
+	since, err := sinceFlag(*sinceArg)
 	if err != nil {
-		return &exitError{exitUsage, fmt.Errorf("-since %q: %w", *sinceArg, err)}
+		return err
 	}
 	log, err := newLogger(c.stderr, *verbose, *logFormat)
 	if err != nil {
@@ -122,6 +122,16 @@ func (c *replayCmd) Run(ctx context.Context, args []string) error {
 	}
 	p.announce(ctx)
 	return nil
+}
+
+// sinceFlag is parseSince for a -since flag's value: a bad one is a
+// usage error naming the flag.
+func sinceFlag(arg string) (time.Duration, error) {
+	d, err := parseSince(arg)
+	if err != nil {
+		return 0, &exitError{exitUsage, fmt.Errorf("-since %q: %w", arg, err)}
+	}
+	return d, nil
 }
 
 // parseSince reads a period: a Go duration (12h, 90m) or whole days (30d).
