@@ -132,7 +132,21 @@ type Topic struct {
 	// Highlight marks the words that matched in the published text
 	// (<mark>): the topic's highlight, else the global one.
 	Highlight bool
+	// Mutes hide from the topic's outputs the items their queries match,
+	// each until its time ([[topics.mute]]).
+	Mutes []Mute
 }
+
+// Mute is one [[topics.mute]] table: while in force (before Until), the
+// items Query matches are not published.
+type Mute struct {
+	Query string
+	Until time.Time // a date means through that day: the next midnight, local time
+	Line  int       // where the table is written
+}
+
+// InForce reports whether the mute hides items at now.
+func (m Mute) InForce(now time.Time) bool { return now.Before(m.Until) }
 
 // Dir is the directory of the configuration file: relative paths and
 // file: URLs in it are relative to this.
@@ -206,18 +220,24 @@ type fileGrp struct {
 }
 
 type fileTopic struct {
-	Name           *string  `toml:"name"`
-	Title          *string  `toml:"title"`
-	Query          *string  `toml:"query"`
-	Threshold      *float64 `toml:"threshold"`
-	MaxEntries     *int     `toml:"max_entries"`
-	FoldDiacritics bool     `toml:"fold_diacritics"`
-	Formats        []string `toml:"formats"`
-	Dedup          *bool    `toml:"dedup"`
-	DedupThr       *float64 `toml:"dedup_threshold"`
-	MinOutlets     *int     `toml:"min_outlets"`
-	Highlight      *bool    `toml:"highlight"`
-	IndexOrder     *string  `toml:"index_order"`
+	Name           *string    `toml:"name"`
+	Title          *string    `toml:"title"`
+	Query          *string    `toml:"query"`
+	Threshold      *float64   `toml:"threshold"`
+	MaxEntries     *int       `toml:"max_entries"`
+	FoldDiacritics bool       `toml:"fold_diacritics"`
+	Formats        []string   `toml:"formats"`
+	Dedup          *bool      `toml:"dedup"`
+	DedupThr       *float64   `toml:"dedup_threshold"`
+	MinOutlets     *int       `toml:"min_outlets"`
+	Highlight      *bool      `toml:"highlight"`
+	Mute           []fileMute `toml:"mute"`
+	IndexOrder     *string    `toml:"index_order"`
+}
+
+type fileMute struct {
+	Query *string `toml:"query"`
+	Until any     `toml:"until"`
 }
 
 type duration struct{ time.Duration }
@@ -510,6 +530,28 @@ func (v *validator) build(f *file) {
 				v.errAt(key+".min_outlets", "min_outlets = %d counts the outlets of a story, which needs story grouping: it is off for this topic ([dedup] enabled or the topic's dedup)", n)
 			}
 			t.MinOutlets = max(1, *ft.MinOutlets)
+		}
+		for j, fm := range ft.Mute {
+			mk := fmt.Sprintf("%s.mute.%d", key, j)
+			m := Mute{Line: v.c.index.lookup(mk).Line}
+			if fm.Query == nil || strings.TrimSpace(*fm.Query) == "" {
+				v.errAt(mk, "mute %d: missing required key \"query\" (the items to hide, in the topic language)", j+1)
+			} else {
+				m.Query = *fm.Query
+			}
+			switch u := fm.Until.(type) {
+			case toml.LocalDate:
+				m.Until = time.Date(u.Year, time.Month(u.Month), u.Day+1, 0, 0, 0, 0, time.Local)
+			case toml.LocalDateTime:
+				m.Until = u.AsTime(time.Local)
+			case time.Time:
+				m.Until = u
+			case nil:
+				v.errAt(mk, "mute %d: missing required key \"until\" (a TOML date such as 2026-12-31, or a date-time)", j+1)
+			default:
+				v.errAt(mk+".until", "until: want a TOML date such as 2026-12-31 (no quotes) or a date-time, not %T", fm.Until)
+			}
+			t.Mutes = append(t.Mutes, m)
 		}
 		t.Highlight = f.Highlight
 		if ft.Highlight != nil {

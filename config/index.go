@@ -181,6 +181,13 @@ func (c *Config) QueryError(i, off int, msg string) *Error {
 	return &Error{File: c.Path, Line: p.Line, Col: p.Column, Msg: fmt.Sprintf("topic %q: %s", c.Topics[i].Name, msg)}
 }
 
+// MuteError returns an error at byte offset off of mute j of topic i's
+// query.
+func (c *Config) MuteError(i, j, off int, msg string) *Error {
+	p := c.index.stringPos(fmt.Sprintf("topics.%d.mute.%d.query", i, j), off)
+	return &Error{File: c.Path, Line: p.Line, Col: p.Column, Msg: fmt.Sprintf("topic %q: mute %d: %s", c.Topics[i].Name, j+1, msg)}
+}
+
 // TermError returns an error at byte offset off of term j of group name.
 func (c *Config) TermError(name string, j, off int, msg string) *Error {
 	p := c.index.stringPos(fmt.Sprintf("groups.%s.terms.%d", name, j), off)

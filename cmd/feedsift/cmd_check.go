@@ -5,11 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 )
 
 // checkCmd validates a configuration without touching network or database.
 type checkCmd struct {
 	stdout, stderr io.Writer
+	now            func() time.Time
 }
 
 func (c *checkCmd) Run(ctx context.Context, args []string) error {
@@ -26,6 +28,16 @@ func (c *checkCmd) Run(ctx context.Context, args []string) error {
 		fmt.Fprintf(c.stderr, "warning: %s\n", w)
 	}
 	fmt.Fprintf(c.stdout, "%s: ok: %s, %s, %s\n", s.cfg.Path, plural(len(s.cfg.Feeds), "feed"), plural(len(s.cfg.Groups), "group"), plural(len(s.topics), "topic"))
+	now := c.now()
+	for _, t := range s.topics {
+		for _, m := range t.mutes {
+			state := "in force until"
+			if !m.InForce(now) {
+				state = "expired"
+			}
+			fmt.Fprintf(c.stdout, "%s:%d: topic %s: mute %q %s %s\n", s.cfg.Path, m.Line, t.Name, oneLine(m.Query), state, m.Until.Format(time.RFC3339))
+		}
+	}
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/feedsift/feedsift/filter"
 	"github.com/feedsift/feedsift/store"
@@ -53,6 +54,7 @@ func (c *explainCmd) Run(ctx context.Context, args []string) error {
 			return err
 		}
 		explainScreen(c.stdout, screen, item)
+		explainMutes(c.stdout, t, filter.NewDoc(item), time.Now())
 		return nil
 	}
 	p, err := s.openPass(ctx, slog.New(slog.DiscardHandler))
@@ -91,6 +93,7 @@ func (c *explainCmd) Run(ctx context.Context, args []string) error {
 				return
 			}
 			explainScreen(c.stdout, screen, filterItem(it, p.feedTitle(it)))
+			explainMutes(c.stdout, t, d, time.Now())
 			// The story the item belongs to: the copies from other feeds
 			// and the similarity that joined each.
 			if p.cfg.Dedup.Enabled {
@@ -107,6 +110,21 @@ func (c *explainCmd) Run(ctx context.Context, args []string) error {
 		return werr
 	}
 	return nil
+}
+
+// explainMutes says which of the topic's mutes match the item: one in
+// force hides it from the outputs.
+func explainMutes(w io.Writer, t topic, d *filter.Doc, now time.Time) {
+	for _, m := range t.mutes {
+		if !m.match.Match(d).Match {
+			continue
+		}
+		if m.InForce(now) {
+			fmt.Fprintf(w, "mute %q (until %s) hides this item from the topic's outputs\n", oneLine(m.Query), m.Until.Format(time.RFC3339))
+		} else {
+			fmt.Fprintf(w, "mute %q expired %s: it no longer hides this item\n", oneLine(m.Query), m.Until.Format(time.RFC3339))
+		}
+	}
 }
 
 // explainScreen says when a pass leaves the item out before matching it

@@ -86,7 +86,7 @@ func newCommand(name string, stdout, stderr io.Writer, now func() time.Time) com
 	case "run":
 		return &runCmd{stdout: stdout, stderr: stderr, now: now}
 	case "check":
-		return &checkCmd{stdout: stdout, stderr: stderr}
+		return &checkCmd{stdout: stdout, stderr: stderr, now: now}
 	case "status":
 		return &statusCmd{stdout: stdout, stderr: stderr, now: now}
 	case "replay":

@@ -12,6 +12,7 @@ import (
 
 	"github.com/feedsift/feedsift/feedout"
 	"github.com/feedsift/feedsift/fetcher"
+	"github.com/feedsift/feedsift/filter"
 	"github.com/feedsift/feedsift/store"
 	"github.com/google/uuid"
 )
@@ -67,6 +68,12 @@ func (p *pass) shownOf(ctx context.Context, t topic, ms []store.Matched) ([]stor
 			return nil, nil, err
 		}
 	}
+	if len(t.mutes) > 0 {
+		var err error
+		if ms, err = p.unmuted(ctx, t, ms); err != nil {
+			return nil, nil, err
+		}
+	}
 	if t.MinOutlets > 1 {
 		kept := ms[:0:0]
 		for _, m := range ms {
@@ -80,6 +87,44 @@ func (p *pass) shownOf(ctx context.Context, t topic, ms []store.Matched) ([]stor
 		ms = ms[:t.MaxEntries]
 	}
 	return ms, copies, nil
+}
+
+// unmuted is ms without the items a mute of t in force hides, as a run
+// prepares items for matching (storedDocs).
+func (p *pass) unmuted(ctx context.Context, t topic, ms []store.Matched) ([]store.Matched, error) {
+	now := p.now()
+	var live []*filter.Topic
+	for _, m := range t.mutes {
+		if m.InForce(now) {
+			live = append(live, m.match)
+		}
+	}
+	if len(live) == 0 || len(ms) == 0 {
+		return ms, nil
+	}
+	ids := make([]int64, len(ms))
+	for i, m := range ms {
+		ids[i] = m.ID
+	}
+	hidden := map[int64]bool{}
+	err := p.storedDocs(ctx, ids, live, func(*store.FeedItem) (bool, bool) { return false, false }, func(it *store.FeedItem, d *filter.Doc) {
+		for _, m := range live {
+			if m.Match(d).Match {
+				hidden[it.ID] = true
+				return
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	kept := ms[:0:0]
+	for _, m := range ms {
+		if !hidden[m.ID] {
+			kept = append(kept, m)
+		}
+	}
+	return kept, nil
 }
 
 // outletsOf is how many outlets (feeds) carry the story of m: its own

@@ -62,6 +62,13 @@ type topic struct {
 	config.Topic
 	match *filter.Topic
 	hash  string // of everything that decides what it matches
+	mutes []mute
+}
+
+// mute is a compiled [[topics.mute]].
+type mute struct {
+	config.Mute
+	match *filter.Topic
 }
 
 // setup is a loaded configuration with its topics compiled: everything
@@ -122,7 +129,21 @@ func load(path string) (*setup, error) {
 			s.warnings = append(s.warnings, cfg.QueryError(i, w.Offset, w.Msg).Error())
 		}
 		h := sha256.Sum256([]byte(fmt.Sprintf("%d\n%q\n%v %v\n%s", filter.Version, t.Query, t.Threshold, t.FoldDiacritics, groupsHash)))
-		s.topics = append(s.topics, topic{Topic: t, match: m, hash: hex.EncodeToString(h[:16])})
+		tp := topic{Topic: t, match: m, hash: hex.EncodeToString(h[:16])}
+		for j, mu := range t.Mutes {
+			mm, err := compiled.Compile(filter.TopicSpec{Name: fmt.Sprintf("%s/mute-%d", t.Name, j+1), Query: mu.Query, FoldDiacritics: t.FoldDiacritics})
+			if err != nil {
+				var fe *filter.Error
+				if errors.As(err, &fe) && fe.Group == "" {
+					errs = append(errs, cfg.MuteError(i, j, fe.Offset, fe.Msg))
+				} else {
+					errs = append(errs, topicError(cfg, i, err))
+				}
+				continue
+			}
+			tp.mutes = append(tp.mutes, mute{Mute: mu, match: mm})
+		}
+		s.topics = append(s.topics, tp)
 	}
 	if len(errs) > 0 {
 		return nil, &exitError{exitUsage, errors.Join(errs...)}
