@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	_ "time/tzdata" // digest_timezone works where the system has no zone files
 
 	"github.com/pelletier/go-toml/v2"
 )
@@ -135,6 +136,12 @@ type Topic struct {
 	// Mutes hide from the topic's outputs the items their queries match,
 	// each until its time ([[topics.mute]]).
 	Mutes []Mute
+	// Digest is "daily" or "weekly" for a <name>-digest feed of one entry
+	// a period, "" for none. A period ends at DigestAt (DigestTime in
+	// DigestZone; weekly: on Mondays).
+	Digest     string
+	DigestTime time.Duration // since midnight
+	DigestZone *time.Location
 }
 
 // Mute is one [[topics.mute]] table: while in force (before Until), the
@@ -232,6 +239,9 @@ type fileTopic struct {
 	MinOutlets     *int       `toml:"min_outlets"`
 	Highlight      *bool      `toml:"highlight"`
 	Mute           []fileMute `toml:"mute"`
+	Digest         *string    `toml:"digest"`
+	DigestTime     *string    `toml:"digest_time"`
+	DigestZone     *string    `toml:"digest_timezone"`
 	IndexOrder     *string    `toml:"index_order"`
 }
 
@@ -552,6 +562,33 @@ func (v *validator) build(f *file) {
 				v.errAt(mk+".until", "until: want a TOML date such as 2026-12-31 (no quotes) or a date-time, not %T", fm.Until)
 			}
 			t.Mutes = append(t.Mutes, m)
+		}
+		t.DigestTime, t.DigestZone = 7*time.Hour, time.UTC
+		if ft.Digest != nil {
+			switch *ft.Digest {
+			case "daily", "weekly":
+				t.Digest = *ft.Digest
+			default:
+				v.errAt(key+".digest", "digest %q: want \"daily\" or \"weekly\"", *ft.Digest)
+			}
+		}
+		if ft.DigestTime != nil {
+			hm, err := time.Parse("15:04", *ft.DigestTime)
+			if err != nil {
+				v.errAt(key+".digest_time", "digest_time %q: want a time of day such as \"07:00\"", *ft.DigestTime)
+			}
+			t.DigestTime = time.Duration(hm.Hour())*time.Hour + time.Duration(hm.Minute())*time.Minute
+		}
+		if ft.DigestZone != nil {
+			z, err := time.LoadLocation(*ft.DigestZone)
+			if err != nil {
+				v.errAt(key+".digest_timezone", "digest_timezone %q: want an IANA time zone such as \"Europe/Berlin\" or \"UTC\"", *ft.DigestZone)
+			} else {
+				t.DigestZone = z
+			}
+		}
+		if (ft.DigestTime != nil || ft.DigestZone != nil) && t.Digest == "" {
+			v.errAt(key, "digest_time and digest_timezone need digest = \"daily\" or \"weekly\"")
 		}
 		t.Highlight = f.Highlight
 		if ft.Highlight != nil {

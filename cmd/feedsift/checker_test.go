@@ -134,3 +134,20 @@ func TestRun_EmptyTopicValidates(t *testing.T) {
 		})
 	}
 }
+
+// TestRun_DigestValidates: the example's daily digest, in every format,
+// passes every checker.
+func TestRun_DigestValidates(t *testing.T) {
+	cfg := copyExample(t)
+	os.WriteFile(cfg, append(mustReadFile(t, cfg), "\ndigest = \"daily\"\ndigest_timezone = \"Europe/Berlin\"\n"...), 0o644)
+	if code, _, stderr := feedsift(t, "run", "-config", cfg); code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	for _, ext := range []string{".atom", ".rss", ".json"} {
+		t.Run(ext[1:], func(t *testing.T) {
+			if n := checkWithReaders(t, filepath.Join(filepath.Dir(cfg), "out", "russia-china-security-digest"+ext)); n == 0 {
+				t.Errorf("the digest has no entries")
+			}
+		})
+	}
+}

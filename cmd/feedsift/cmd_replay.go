@@ -100,6 +100,11 @@ func (c *replayCmd) Run(ctx context.Context, args []string) error {
 		if err != nil {
 			return &exitError{exitFailure, err}
 		}
+		if t.Digest != "" {
+			if err := p.writeDigest(ctx, t); err != nil {
+				return &exitError{exitFailure, err}
+			}
+		}
 		replayed[t.Name] = f
 	}
 	if *dryRun {

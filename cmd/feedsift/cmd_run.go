@@ -339,6 +339,12 @@ func (p *pass) run(ctx context.Context) error {
 		outs = append(outs, written{t, f})
 		ts.Entries, ts.Written = len(f.Entries), true
 		sum.Outputs++
+		if t.Digest != "" {
+			if err := p.writeDigest(ctx, t); err != nil {
+				outErrs = append(outErrs, err)
+				p.log.Error("cannot write the digest", "topic", t.Name, "err", err)
+			}
+		}
 	}
 	if err := p.writeIndex(ctx, outs); err != nil {
 		outErrs = append(outErrs, err)

@@ -61,6 +61,19 @@ func (p *pass) writeTopic(ctx context.Context, t topic) (*feedout.Feed, error) {
 // then the newest max_entries. It is the one definition that the outputs,
 // replay's diff and retention share.
 func (p *pass) shownOf(ctx context.Context, t topic, ms []store.Matched) ([]store.Matched, map[int64][]store.FeedItem, error) {
+	ms, copies, err := p.storiesOf(ctx, t, ms)
+	if err != nil {
+		return nil, nil, err
+	}
+	if t.MaxEntries > 0 && len(ms) > t.MaxEntries {
+		ms = ms[:t.MaxEntries]
+	}
+	return ms, copies, nil
+}
+
+// storiesOf is shownOf before max_entries: every story the topic
+// publishes, which the digest lists by period.
+func (p *pass) storiesOf(ctx context.Context, t topic, ms []store.Matched) ([]store.Matched, map[int64][]store.FeedItem, error) {
 	var copies map[int64][]store.FeedItem
 	if t.Dedup {
 		var err error
@@ -82,9 +95,6 @@ func (p *pass) shownOf(ctx context.Context, t topic, ms []store.Matched) ([]stor
 			}
 		}
 		ms = kept
-	}
-	if t.MaxEntries > 0 && len(ms) > t.MaxEntries {
-		ms = ms[:t.MaxEntries]
 	}
 	return ms, copies, nil
 }
@@ -369,6 +379,9 @@ func (s *setup) outputNames() []string {
 	for _, t := range s.topics {
 		for _, f := range t.Formats {
 			names = append(names, t.Name+"."+f)
+			if t.Digest != "" {
+				names = append(names, digestName(t)+"."+f)
+			}
 		}
 	}
 	return names
