@@ -121,10 +121,12 @@ func newCommand(name string, stdout, stderr io.Writer, now func() time.Time) com
 func exitCode(err error) int {
 	var ee *exitError
 	switch {
+	case errors.Is(err, context.Canceled):
+		// Interrupted (SIGINT, SIGTERM) in any phase, whatever code the
+		// phase would give its own failure.
+		return exitInterrupted
 	case errors.As(err, &ee):
 		return ee.code
-	case errors.Is(err, context.Canceled):
-		return exitInterrupted
 	default:
 		return exitFailure
 	}

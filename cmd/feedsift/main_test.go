@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -267,4 +269,24 @@ func contains(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestExitCode: the one switch from errors to exit codes; an interrupt
+// is 130 in any phase, even where the phase wraps it in its own code.
+func TestExitCode(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want int
+	}{
+		{errors.New("x"), exitFailure},
+		{&exitError{exitUsage, errors.New("bad flag")}, exitUsage},
+		{&exitError{exitDatabase, errors.New("corrupt")}, exitDatabase},
+		{context.Canceled, exitInterrupted},
+		{&exitError{exitDatabase, fmt.Errorf("query: %w", context.Canceled)}, exitInterrupted},
+		{fmt.Errorf("writing: %w", &exitError{exitFailure, context.Canceled}), exitInterrupted},
+	} {
+		if got := exitCode(tt.err); got != tt.want {
+			t.Errorf("exitCode(%v) = %d, want %d", tt.err, got, tt.want)
+		}
+	}
 }
