@@ -311,7 +311,9 @@ func (f *Fetcher) Fetch(ctx context.Context, fd Feed) (res Result) {
 		if res.Status == Waiting {
 			f.log.Debug("feed skipped", "feed", fd.URL, "reason", res.Skip)
 			if err := f.st.Waited(context.WithoutCancel(ctx), fd.URL, now); err != nil {
-				res.Status, res.Err = Failed, newError(fd.URL, ClassStore, err)
+				// Not the feed's failure: recording one would wipe the
+				// schedule it is waiting on.
+				f.log.Error("cannot record a waiting feed", "feed", fd.URL, "err", err)
 			}
 			return res
 		}

@@ -128,14 +128,26 @@ func scanStartTag(b []byte, from int) (end int, empty bool, decls int) {
 				return -1, false, 0
 			}
 			j += 1 + k
+			// encoding/xml takes an attribute right after a value's
+			// closing quote too (`a="1"xmlns:b="u"`): count it as well.
+			if isXMLNS(b[j+1:]) {
+				decls++
+				j += 5
+			}
 		case '>':
 			return j + 1, b[j-1] == '/', decls
 		case ' ', '\t', '\r', '\n':
-			if a := b[j+1:]; len(a) > 5 && string(a[:5]) == "xmlns" && (a[5] == ':' || a[5] == '=' || isSpace(a[5])) {
+			if isXMLNS(b[j+1:]) {
 				decls++
 				j += 5
 			}
 		}
 	}
 	return -1, false, 0
+}
+
+// isXMLNS reports whether a starts a namespace declaration's name
+// ("xmlns=" or "xmlns:prefix").
+func isXMLNS(a []byte) bool {
+	return len(a) > 5 && string(a[:5]) == "xmlns" && (a[5] == ':' || a[5] == '=' || isSpace(a[5]))
 }

@@ -158,6 +158,8 @@ func TestScanShape_Namespaces(t *testing.T) {
 		{"popped", `<r xmlns:a="1" xmlns:b="2"><x xmlns:c="3" xmlns:d="4"/><x xmlns:c="3" xmlns:d="4"></x><y xmlns:e="5" xmlns:f="6"/></r>`, ""},
 		{"in values", `<r a="xmlns:a xmlns:b xmlns:c" b=" xmlns:d xmlns:e"/>`, ""},
 		{"copies", `<r xmlns:a="1" xmlns:b="2">` + strings.Repeat("<x/>", 20) + `</r>`, "over 40 namespace copies"},
+		// encoding/xml takes an attribute right after a closing quote.
+		{"no space after a value", `<r v="2.0"xmlns:a="1"xmlns:b="2"xmlns:c='3'xmlns:d="4"xmlns:e="5"></r>`, "declares 5 namespaces"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
