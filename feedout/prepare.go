@@ -129,11 +129,9 @@ func prepare(f *Feed) (*doc, error) {
 		if base == "" && e.Source != nil {
 			base = e.Source.Home
 		}
-		it.summary = publishedHTML(e.SummaryHTML, base, it.link)
-		it.content = publishedHTML(e.ContentHTML, base, it.link)
-		if words := cleanWords(e.Highlight); len(words) > 0 {
-			it.summary, it.content = markHTML(it.summary, words), markHTML(it.content, words)
-		}
+		words := cleanWords(e.Highlight)
+		it.summary = publishedHTML(e.SummaryHTML, base, it.link, words)
+		it.content = publishedHTML(e.ContentHTML, base, it.link, words)
 		if it.title == "" {
 			it.title = fallbackTitle(it)
 		}

@@ -66,6 +66,11 @@ func shortenHTML(s string, n int, link string) string {
 				cost += len(a.Key) + len(html.EscapeString(a.Val)) + 4
 			}
 			if cost > budget {
+				// It does not fit: nothing of it is kept.
+				for nd.FirstChild != nil {
+					nd.RemoveChild(nd.FirstChild)
+				}
+				budget = 0
 				return false
 			}
 			budget -= cost
@@ -116,11 +121,12 @@ func cutWords(s string, n int) string {
 	return s + " …"
 }
 
-// publishedHTML is an entry's stored HTML as published: sanitised and
-// shortened to entryTextBytes. Stored text beyond a few times that is cut
+// publishedHTML is an entry's stored HTML as published: sanitised, the
+// words marked, and shortened to entryTextBytes (the note that says so is
+// never marked). Stored text beyond a few times that is cut
 // before sanitising, which costs time in proportion to its input (the
 // fetcher keeps up to 1 MB a field).
-func publishedHTML(s, base, link string) string {
+func publishedHTML(s, base, link string, words []string) string {
 	const rawCap = 2 * entryTextBytes
 	cut := len(s) > rawCap
 	if cut {
@@ -133,7 +139,7 @@ func publishedHTML(s, base, link string) string {
 			s = s[:lt] // not inside a tag
 		}
 	}
-	s = SanitizeHTMLBase(s, base)
+	s = markHTML(SanitizeHTMLBase(s, base), words)
 	if cut && len(s) <= entryTextBytes {
 		return s + shortenedNote(link)
 	}

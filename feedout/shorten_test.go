@@ -120,6 +120,9 @@ func TestShortenHTML(t *testing.T) {
 		{"nested", "<div><ul><li><b>" + long + "</b></li><li>" + long + "</li></ul></div>", 700, false},
 		{"attributes", strings.Repeat(`<a href="https://example.org/`+strings.Repeat("p", 100)+`">link</a> `, 50), 800, false},
 		{"multibyte", strings.Repeat("Шойгу прибыл в Пекин ", 200), 500, false},
+		// An element whose tags no longer fit goes whole, children and all.
+		{"element over the budget", "<p>" + strings.Repeat("a", 1000-120) + "</p><p>" + strings.Repeat("b ", 50000) + "</p>", 1000, false},
+		{"long link at the cut", "<p>" + strings.Repeat("word ", 150) + `<a href="https://example.org/` + strings.Repeat("x", 600) + `">` + strings.Repeat("link text ", 500) + "</a></p>", 1000, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
