@@ -361,6 +361,9 @@ func (v *validator) build(f *file) {
 	if f.WebSubHub != "" {
 		if u, err := url.Parse(f.WebSubHub); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			v.errAt("websub_hub", "websub_hub %q: want an absolute http or https URL", f.WebSubHub)
+		} else if u.User != nil {
+			// Every topic feed names the hub: a password in it would be published.
+			v.errAt("websub_hub", "websub_hub: a user name or password in the URL would be published in every feed (rel=\"hub\"); use a hub that needs none")
 		} else {
 			c.WebSubHub = f.WebSubHub
 		}

@@ -23,15 +23,17 @@ func digestName(t topic) string { return t.Name + "-digest" }
 // digest time (weekly: on a Monday) after it, in the digest's zone.
 func periodEnd(t topic, at time.Time) time.Time {
 	at = at.In(t.DigestZone)
-	day := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, t.DigestZone)
-	end := day.Add(t.DigestTime)
-	if !end.After(at) {
-		end = day.AddDate(0, 0, 1).Add(t.DigestTime)
+	// The clock time on each day, not a duration after midnight: on a
+	// day the clocks change, 07:00 is still 07:00.
+	h, m := int(t.DigestTime/time.Hour), int(t.DigestTime%time.Hour/time.Minute)
+	on := func(days int) time.Time {
+		return time.Date(at.Year(), at.Month(), at.Day()+days, h, m, 0, 0, t.DigestZone)
 	}
-	if t.Digest == "weekly" {
-		for end.Weekday() != time.Monday {
-			end = time.Date(end.Year(), end.Month(), end.Day()+1, 0, 0, 0, 0, t.DigestZone).Add(t.DigestTime)
-		}
+	d := 0
+	end := on(d)
+	for !end.After(at) || t.Digest == "weekly" && end.Weekday() != time.Monday {
+		d++
+		end = on(d)
 	}
 	return end
 }

@@ -82,3 +82,20 @@ func TestRun_Digest(t *testing.T) {
 func configTopic(name, digest string) config.Topic {
 	return config.Topic{Name: name, Formats: []string{"atom", "rss", "json"}, Digest: digest}
 }
+
+// TestPeriodEnd_DST: on the days the clocks change, a period still ends
+// at the digest's clock time.
+func TestPeriodEnd_DST(t *testing.T) {
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	tp := topic{}
+	tp.Digest, tp.DigestTime, tp.DigestZone = "daily", 7*time.Hour, berlin
+	for _, tt := range []struct{ at, want string }{
+		{"2025-03-30T04:30:00Z", "2025-03-30T07:00:00+02:00"}, // 06:30 CEST, the spring-forward day
+		{"2025-10-26T05:30:00Z", "2025-10-26T07:00:00+01:00"}, // 06:30 CET, the fall-back day
+	} {
+		at, _ := time.Parse(time.RFC3339, tt.at)
+		if got := periodEnd(tp, at).Format(time.RFC3339); got != tt.want {
+			t.Errorf("%s: %s, want %s", tt.at, got, tt.want)
+		}
+	}
+}

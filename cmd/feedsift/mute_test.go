@@ -35,6 +35,24 @@ func TestMutes(t *testing.T) {
 	if code != exitOK || !strings.Contains(stdout, `mute "title:pie" expired`) {
 		t.Errorf("explain of the item an expired mute matches: exit %d\n%s", code, stdout)
 	}
+	// Without grouping the store is asked for max_entries rows: a mute
+	// must not leave the feed short of them.
+	short := strings.Replace(strings.Replace(cfg, "max_entries = 10\n", "max_entries = 2\ndedup = false\n", 1), "query = 'title:pie'\nuntil = 2020-01-01T12:00:00Z", "query = 'title:pie'\nuntil = 2099-01-01T12:00:00Z", 1)
+	s.write(t, "config.toml", short)
+	if code, _, stderr := feedsift(t, "replay", "-config", s.config, "-topic", "apples"); code != exitOK {
+		t.Fatalf("replay: exit %d: %s", code, stderr)
+	}
+	if got := atomTitles(t, s.path("out/apples.atom")); len(got) != 1 || got[0] != "Green apple" {
+		// pie and cider muted: the one apple left is published, the cap of 2 filled from what is left
+		t.Errorf("with two mutes in force and max_entries = 2: %q, want [Green apple]", got)
+	}
+	s.write(t, "config.toml", strings.Replace(short, "query = 'title:cider'\nuntil = 2099-12-31\n", "query = 'title:cider'\nuntil = 2000-12-31\n", 1))
+	if code, _, stderr := feedsift(t, "replay", "-config", s.config, "-topic", "apples"); code != exitOK {
+		t.Fatalf("replay: exit %d: %s", code, stderr)
+	}
+	if got := atomTitles(t, s.path("out/apples.atom")); len(got) != 2 || got[0] != "Green apple" || got[1] != "Apple cider" {
+		t.Errorf("pie muted, max_entries = 2: %q, want [Green apple, Apple cider] (the newest muted one replaced)", got)
+	}
 	for _, tt := range []struct{ mute, want string }{
 		{"query = 'title:(cider'\nuntil = 2099-12-31\n", "mute 1:"},
 		{"query = 'cider'\n", `missing required key "until"`},

@@ -151,8 +151,8 @@ func outletsOf(m store.Matched, copies []store.FeedItem) int {
 // shown is what a topic's output shows now, from its stored matches.
 func (p *pass) shown(ctx context.Context, t topic) ([]store.Matched, map[int64][]store.FeedItem, error) {
 	limit := t.MaxEntries
-	if t.Dedup {
-		limit = 0 // copies are folded first, then the newest stories kept
+	if t.Dedup || len(t.mutes) > 0 {
+		limit = 0 // copies are folded and mutes applied first, then the newest stories kept
 	}
 	ms, err := p.st.Matches(ctx, t.Name, limit)
 	if err != nil {

@@ -68,3 +68,18 @@ func TestRun_WebSub(t *testing.T) {
 		t.Errorf("a failing hub: exit %d\n%s", code, stderr)
 	}
 }
+
+// TestWebSub_Unreachable: a hub that cannot be reached is tried once a
+// run, not for every document, and a password in websub_hub is refused.
+func TestWebSub_Unreachable(t *testing.T) {
+	a, b := fruit()
+	s := newSite(t, `websub_hub = "http://127.0.0.1:9/hub"`, a, b)
+	code, _, stderr := feedsift(t, "run", "-config", s.config)
+	if code != exitOK || strings.Count(stderr, `msg="websub hub not told"`) != 1 || !strings.Contains(stderr, "the other documents are not announced") {
+		t.Errorf("unreachable hub: exit %d\n%s", code, stderr)
+	}
+	s = newSite(t, `websub_hub = "https://user:secret@hub.example.org/"`, a, b)
+	if code, _, stderr := feedsift(t, "check", "-config", s.config); code != exitUsage || !strings.Contains(stderr, "would be published") || strings.Contains(stderr, "secret@") {
+		t.Errorf("hub with a password: exit %d %s", code, stderr)
+	}
+}
