@@ -38,11 +38,7 @@ func (c *explainCmd) Run(ctx context.Context, args []string) error {
 	if *topicName == "" || n != 1 {
 		return &exitError{exitUsage, errors.New("want -topic NAME and exactly one of -link URL, -id ID, -text TEXT")}
 	}
-	s, err := load(*path)
-	if err != nil {
-		return err
-	}
-	t, err := s.topic(*topicName)
+	s, t, err := loadTopic(*path, *topicName)
 	if err != nil {
 		return err
 	}
@@ -150,6 +146,17 @@ func wordList(words []string) string {
 		list += fmt.Sprintf(", … (%d in all)", len(words))
 	}
 	return list
+}
+
+// loadTopic loads the configuration at path and returns it with its topic
+// called name: what explain, test and label start from.
+func loadTopic(path, name string) (*setup, topic, error) {
+	s, err := load(path)
+	if err != nil {
+		return nil, topic{}, err
+	}
+	t, err := s.topic(name)
+	return s, t, err
 }
 
 // topic returns the configured topic called name.

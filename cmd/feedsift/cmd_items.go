@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -130,11 +129,7 @@ func (c *itemsCmd) Run(ctx context.Context, args []string) error {
 		}
 		t = &tp
 	}
-	st, err := openStore(ctx, s.cfg.Database)
-	if err != nil {
-		return err
-	}
-	p, err := s.openPassWith(st, slog.New(slog.DiscardHandler))
+	p, err := s.openStoredPass(ctx)
 	if err != nil {
 		return err
 	}

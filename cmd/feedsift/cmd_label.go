@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -42,11 +41,7 @@ func (c *labelCmd) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := load(*path)
-	if err != nil {
-		return err
-	}
-	t, err := s.topic(*topicName)
+	s, t, err := loadTopic(*path, *topicName)
 	if err != nil {
 		return err
 	}
@@ -59,11 +54,7 @@ func (c *labelCmd) Run(ctx context.Context, args []string) error {
 	case !errors.Is(err, fs.ErrNotExist):
 		return &exitError{exitUsage, err}
 	}
-	st, err := openStore(ctx, s.cfg.Database)
-	if err != nil {
-		return err
-	}
-	p, err := s.openPassWith(st, slog.New(slog.DiscardHandler))
+	p, err := s.openStoredPass(ctx)
 	if err != nil {
 		return err
 	}

@@ -49,11 +49,7 @@ func (c *testCmd) Run(ctx context.Context, args []string) error {
 			return &exitError{exitUsage, err}
 		}
 	}
-	s, err := load(*path)
-	if err != nil {
-		return err
-	}
-	t, err := s.topic(*topicName)
+	s, t, err := loadTopic(*path, *topicName)
 	if err != nil {
 		return err
 	}

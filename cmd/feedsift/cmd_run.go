@@ -195,6 +195,17 @@ func (s *setup) openPass(ctx context.Context, log *slog.Logger) (*pass, error) {
 	return s.openPassWith(st, log)
 }
 
+// openStoredPass is openPass on a database that must already exist (a
+// missing one is exit 3, as openStore says), for commands that only read
+// it, logging nothing.
+func (s *setup) openStoredPass(ctx context.Context) (*pass, error) {
+	st, err := openStore(ctx, s.cfg.Database)
+	if err != nil {
+		return nil, err
+	}
+	return s.openPassWith(st, slog.New(slog.DiscardHandler))
+}
+
 // openPassWith is openPass on a database already open.
 func (s *setup) openPassWith(st db, log *slog.Logger) (*pass, error) {
 	p := &pass{setup: s, log: log, now: time.Now, st: st, titles: make(map[string]string, len(s.cfg.Feeds))}

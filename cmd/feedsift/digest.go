@@ -121,18 +121,10 @@ func (p *pass) writeDigest(ctx context.Context, t topic) error {
 			f.Updated = end
 		}
 	}
-	if len(f.Entries) == 0 {
-		if since, err := p.st.Since(ctx); err == nil && !since.IsZero() {
-			f.Updated = since
-		}
+	if err := p.datedEmpty(ctx, f); err != nil {
+		return fmt.Errorf("topic %s digest: %w", t.Name, err)
 	}
-	formats := make([]feedout.Format, len(t.Formats))
-	for i, s := range t.Formats {
-		formats[i] = feedout.Format(s)
-	}
-	changed, err := feedout.Publish(p.cfg.OutputDir, p.cfg.BaseURL, digestName(t), *f, formats...)
-	p.changed = append(p.changed, changed...)
-	return err
+	return p.publish(t, digestName(t), f)
 }
 
 // plural1 is one or many, by n.

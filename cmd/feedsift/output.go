@@ -41,18 +41,40 @@ func (p *pass) writeTopic(ctx context.Context, t topic) (*feedout.Feed, error) {
 	if err != nil {
 		return nil, err
 	}
-	formats := make([]feedout.Format, len(t.Formats))
-	for i, s := range t.Formats {
-		formats[i] = feedout.Format(s)
-	}
-	changed, err := feedout.Publish(p.cfg.OutputDir, p.cfg.BaseURL, t.Name, *f, formats...)
-	p.changed = append(p.changed, changed...)
-	if err != nil {
+	if err := p.publish(t, t.Name, f); err != nil {
 		return nil, err
 	}
 	p.log.Info("topic written", "topic", t.Name, "path", filepath.Join(p.cfg.OutputDir, t.Name+"."+t.Formats[0]),
 		"formats", fmt.Sprint(t.Formats), "entries", len(f.Entries))
 	return f, nil
+}
+
+// publish writes f as name in t's formats, keeping what changed for the
+// WebSub hub: a topic's feeds and its digest are written alike.
+func (p *pass) publish(t topic, name string, f *feedout.Feed) error {
+	formats := make([]feedout.Format, len(t.Formats))
+	for i, s := range t.Formats {
+		formats[i] = feedout.Format(s)
+	}
+	changed, err := feedout.Publish(p.cfg.OutputDir, p.cfg.BaseURL, name, *f, formats...)
+	p.changed = append(p.changed, changed...)
+	return err
+}
+
+// datedEmpty dates a document with no entries: as old as the collection
+// (stable, and a real date instead of the Unix epoch).
+func (p *pass) datedEmpty(ctx context.Context, f *feedout.Feed) error {
+	if len(f.Entries) > 0 {
+		return nil
+	}
+	since, err := p.st.Since(ctx)
+	if err != nil {
+		return err
+	}
+	if !since.IsZero() {
+		f.Updated = since
+	}
+	return nil
 }
 
 // shownOf is what a topic's output shows of its matches ms (newest
@@ -169,16 +191,8 @@ func (p *pass) buildTopic(ctx context.Context, t topic) (*feedout.Feed, error) {
 	}
 	f := p.topicFeed(t, ms)
 	p.addCopies(f, ms, copies)
-	if len(f.Entries) == 0 {
-		// Nothing matched yet: the feed is as old as the collection
-		// (stable, and a real date instead of the Unix epoch).
-		since, err := p.st.Since(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("topic %s: %w", t.Name, err)
-		}
-		if !since.IsZero() {
-			f.Updated = since
-		}
+	if err := p.datedEmpty(ctx, f); err != nil { // nothing matched yet
+		return nil, fmt.Errorf("topic %s: %w", t.Name, err)
 	}
 	return f, nil
 }
